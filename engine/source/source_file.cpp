@@ -1,0 +1,178 @@
+#include "engine/source/source_file.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace asyncfix {
+
+LineIndex::LineIndex(std::string_view text) {
+  starts_.push_back(0);
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n') starts_.push_back(static_cast<uint32_t>(i + 1));
+  }
+}
+
+uint32_t LineIndex::line_of(uint32_t offset) const {
+  auto it = std::upper_bound(starts_.begin(), starts_.end(), offset);
+  return static_cast<uint32_t>(it - starts_.begin());
+}
+
+uint32_t LineIndex::line_start(uint32_t line) const {
+  if (line == 0) return 0;
+  if (line > starts_.size()) return starts_.back();
+  return starts_[line - 1];
+}
+
+Position LineIndex::position(std::string_view text, uint32_t offset) const {
+  offset = std::min<uint32_t>(offset, static_cast<uint32_t>(text.size()));
+  uint32_t line = line_of(offset);
+  uint32_t start = starts_[line - 1];
+  return Position{line, count_code_points(text.substr(start, offset - start)) + 1};
+}
+
+size_t find_invalid_utf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  size_t n = s.size(), i = 0;
+  while (i < n) {
+    unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    uint32_t cp;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return i;
+    }
+    if (i + len > n) return i;
+    for (size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    static const uint32_t kMin[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+uint32_t count_code_points(std::string_view s) {
+  uint32_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+std::string_view line_indent(std::string_view text, uint32_t offset) {
+  size_t start = offset == 0 ? 0 : text.rfind('\n', offset - 1);
+  start = start == std::string_view::npos ? 0 : start + 1;
+  size_t end = start;
+  while (end < text.size() && (text[end] == ' ' || text[end] == '\t')) ++end;
+  return text.substr(start, end - start);
+}
+
+Expected<SourceFile> SourceFile::load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return make_error(Error::Kind::Io, std::string("cannot read file: ") + std::strerror(errno),
+                      {path});
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return make_error(Error::Kind::Io, "read error", {path});
+  return from_bytes(path, std::move(ss).str());
+}
+
+Expected<SourceFile> SourceFile::from_bytes(std::string path, std::string bytes) {
+  SourceFile f;
+  f.path_ = std::move(path);
+  if (bytes.size() >= 3 && bytes.compare(0, 3, "\xEF\xBB\xBF") == 0) {
+    f.bom_ = true;
+    bytes.erase(0, 3);
+  }
+  f.text_ = std::move(bytes);
+  if (size_t nul = f.text_.find('\0'); nul != std::string::npos) {
+    uint32_t line = LineIndex(f.text_).line_of(static_cast<uint32_t>(nul));
+    return make_error(Error::Kind::Decode, "binary file (contains a NUL byte), skipped",
+                      {f.path_, line, 0});
+  }
+  if (size_t bad = find_invalid_utf8(f.text_); bad != std::string_view::npos) {
+    LineIndex li(f.text_);
+    uint32_t line = li.line_of(static_cast<uint32_t>(bad));
+    uint32_t start = li.line_start(line);
+    // The column is counted over the valid prefix of the line.
+    uint32_t col = count_code_points(std::string_view(f.text_).substr(start, bad - start)) + 1;
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(f.text_[bad]));
+    return make_error(Error::Kind::Decode,
+                      std::string("not valid UTF-8 (byte ") + hex + "), skipped",
+                      {f.path_, line, col});
+  }
+  f.analyse();
+  return f;
+}
+
+void SourceFile::analyse() {
+  lines_ = LineIndex(text_);
+  size_t crlf = 0, lf = 0;
+  for (size_t i = 0; i < text_.size(); ++i) {
+    if (text_[i] == '\n') (i > 0 && text_[i - 1] == '\r') ? ++crlf : ++lf;
+  }
+  line_ending_ = crlf > lf ? LineEnding::CrLf : LineEnding::Lf;
+
+  // Indentation unit: tabs if the first indented line uses a tab; else the smallest
+  // positive run of leading spaces (a file indented by 2 gets 2, by 4 gets 4).
+  size_t smallest = 0;
+  bool tabs = false, seen = false;
+  for (uint32_t l = 1; l <= lines_.line_count(); ++l) {
+    uint32_t s = lines_.line_start(l);
+    if (s >= text_.size()) break;
+    size_t e = s;
+    while (e < text_.size() && text_[e] == ' ') ++e;
+    if (e < text_.size() && text_[e] == '\t' && e == s) {
+      if (!seen) tabs = true;
+      seen = true;
+      continue;
+    }
+    if (e == s || e >= text_.size() || text_[e] == '\n' || text_[e] == '\r' || text_[e] == '#')
+      continue;
+    seen = true;
+    size_t n = e - s;
+    if (smallest == 0 || n < smallest) smallest = n;
+  }
+  if (tabs) {
+    indent_unit_ = "\t";
+  } else if (smallest >= 2 && smallest <= 8) {
+    indent_unit_ = std::string(smallest, ' ');
+  }
+}
+
+std::string SourceFile::bytes() const {
+  if (!bom_) return text_;
+  return "\xEF\xBB\xBF" + text_;
+}
+
+SourceFile SourceFile::with_text(std::string text) const {
+  SourceFile f;
+  f.path_ = path_;
+  f.bom_ = bom_;
+  f.text_ = std::move(text);
+  f.analyse();
+  // Keep the original file's conventions: an edit must not flip them.
+  f.line_ending_ = line_ending_;
+  f.indent_unit_ = indent_unit_;
+  return f;
+}
+
+}  // namespace asyncfix

@@ -1,0 +1,71 @@
+// Small helpers over TSNode, so rule code reads like the grammar it inspects.
+#pragma once
+
+#include <tree_sitter/api.h>
+
+#include <cstring>
+#include <string_view>
+#include <vector>
+
+#include "engine/syntax/ts.h"
+
+namespace asyncfix::syntax {
+
+inline bool is_null(TSNode n) { return ts_node_is_null(n); }
+inline std::string_view kind(TSNode n) { return ts_node_type(n); }
+// A named node of kind k (keywords like `lambda` or `await` are anonymous nodes with the
+// same type name as the construct: use kind() to test those).
+inline bool is(TSNode n, std::string_view k) {
+  return !is_null(n) && ts_node_is_named(n) && kind(n) == k;
+}
+inline uint32_t start(TSNode n) { return ts_node_start_byte(n); }
+inline uint32_t end(TSNode n) { return ts_node_end_byte(n); }
+inline bool same(TSNode a, TSNode b) { return ts_node_eq(a, b); }
+inline std::string_view text(TSNode n, std::string_view src) {
+  return src.substr(start(n), end(n) - start(n));
+}
+inline TSNode field(TSNode n, const char* name) {
+  return ts_node_child_by_field_name(n, name, static_cast<uint32_t>(std::strlen(name)));
+}
+inline TSNode parent(TSNode n) { return ts_node_parent(n); }
+inline bool contains(TSNode outer, TSNode inner) {
+  return start(outer) <= start(inner) && end(inner) <= end(outer);
+}
+
+// Children in order (named only when named_only). Uses a cursor: indexed access to children
+// is linear per call in tree-sitter.
+std::vector<TSNode> children(TSNode n, bool named_only = true);
+// Children except comments, named only.
+std::vector<TSNode> code_children(TSNode n);
+// The first child whose kind is k, or a null node.
+TSNode child_of_kind(TSNode n, std::string_view k);
+// The field name under which child sits in parent (nullptr when none).
+const char* field_of(TSNode parent, TSNode child);
+
+// Nearest ancestor (not n itself) of kind k, or a null node.
+TSNode ancestor(TSNode n, std::string_view k);
+
+// The statement that contains n (the nearest ancestor whose parent is a block or module).
+TSNode enclosing_statement(TSNode n);
+
+// True for `async def`.
+bool is_async_def(TSNode function_definition);
+
+// True when the subtree has a syntax error or a node tree-sitter had to invent.
+inline bool has_error(TSNode n) { return ts_node_has_error(n); }
+
+// Pre-order walk without recursion. visit(node) returns false to skip the node's children.
+template <class Visit>
+void walk(TSNode root, Visit&& visit) {
+  TreeCursor c(root);
+  for (;;) {
+    bool descend = visit(c.node());
+    if (descend && c.first_child()) continue;
+    for (;;) {
+      if (c.next_sibling()) break;
+      if (!c.parent()) return;
+    }
+  }
+}
+
+}  // namespace asyncfix::syntax

@@ -1,0 +1,191 @@
+#include "engine/syntax/ts.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
+extern "C" const TSLanguage* tree_sitter_python();
+
+namespace asyncfix::syntax {
+
+const TSLanguage* python() {
+  static const TSLanguage* lang = [] {
+    const TSLanguage* l = tree_sitter_python();
+    // ts_parser_set_language refuses a grammar built for another ABI; check it once here
+    // so every parser below can rely on it.
+    TSParser* p = ts_parser_new();
+    bool ok = ts_parser_set_language(p, l);
+    ts_parser_delete(p);
+    if (!ok) {
+      std::fprintf(stderr, "asyncfix: internal error: tree-sitter-python ABI %u is not "
+                           "supported by the tree-sitter core\n",
+                   ts_language_abi_version(l));
+      std::abort();
+    }
+    return l;
+  }();
+  return lang;
+}
+
+Tree::~Tree() {
+  if (tree_) ts_tree_delete(tree_);
+}
+
+Tree& Tree::operator=(Tree&& o) noexcept {
+  if (this != &o) {
+    if (tree_) ts_tree_delete(tree_);
+    tree_ = std::exchange(o.tree_, nullptr);
+  }
+  return *this;
+}
+
+Parser::Parser() : parser_(ts_parser_new()) {
+  ts_parser_set_language(parser_, python());  // checked once in python()
+}
+
+Parser::~Parser() { ts_parser_delete(parser_); }
+
+namespace {
+struct Deadline {
+  std::chrono::steady_clock::time_point until;
+};
+bool past_deadline(TSParseState* state) {
+  auto* d = static_cast<Deadline*>(state->payload);
+  return std::chrono::steady_clock::now() > d->until;
+}
+const char* read_string(void* payload, uint32_t byte, TSPoint, uint32_t* bytes_read) {
+  auto* text = static_cast<std::string_view*>(payload);
+  if (byte >= text->size()) {
+    *bytes_read = 0;
+    return "";
+  }
+  *bytes_read = static_cast<uint32_t>(text->size() - byte);
+  return text->data() + byte;
+}
+}  // namespace
+
+Expected<Tree> Parser::parse(std::string_view text, uint32_t timeout_ms) {
+  if (text.size() > UINT32_MAX / 2) {
+    return make_error(Error::Kind::Parse, "file too large to parse");
+  }
+  Deadline deadline{std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms)};
+  TSInput input{&text, read_string, TSInputEncodingUTF8, nullptr};
+  TSParseOptions options{&deadline, past_deadline};
+  TSTree* tree = ts_parser_parse_with_options(parser_, nullptr, input, options);
+  if (!tree) {
+    ts_parser_reset(parser_);
+    return make_error(Error::Kind::Parse,
+                      "parsing took longer than " + std::to_string(timeout_ms) + " ms, skipped");
+  }
+  return Tree(tree);
+}
+
+Query::~Query() {
+  if (query_) ts_query_delete(query_);
+}
+
+Query& Query::operator=(Query&& o) noexcept {
+  if (this != &o) {
+    if (query_) ts_query_delete(query_);
+    query_ = std::exchange(o.query_, nullptr);
+  }
+  return *this;
+}
+
+Expected<Query> Query::compile(std::string_view source) {
+  uint32_t offset = 0;
+  TSQueryError err = TSQueryErrorNone;
+  TSQuery* q = ts_query_new(python(), source.data(), static_cast<uint32_t>(source.size()),
+                            &offset, &err);
+  if (!q) {
+    const char* what = "invalid query";
+    switch (err) {
+      case TSQueryErrorSyntax: what = "query syntax error"; break;
+      case TSQueryErrorNodeType: what = "unknown node type in query"; break;
+      case TSQueryErrorField: what = "unknown field name in query"; break;
+      case TSQueryErrorCapture: what = "unknown capture in query"; break;
+      case TSQueryErrorStructure: what = "impossible pattern in query (no node can have this structure)"; break;
+      case TSQueryErrorLanguage: what = "query language error"; break;
+      default: break;
+    }
+    uint32_t line = 1, col = 1;
+    for (uint32_t i = 0; i < offset && i < source.size(); ++i) {
+      if (source[i] == '\n') {
+        ++line;
+        col = 1;
+      } else if ((static_cast<unsigned char>(source[i]) & 0xC0) != 0x80) {
+        ++col;
+      }
+    }
+    // Show the token at the error, which is what a user needs to find it.
+    size_t end = offset;
+    while (end < source.size() && end < offset + 24 && source[end] != '\n' &&
+           source[end] != ' ' && source[end] != ')')
+      ++end;
+    std::string near(source.substr(std::min<size_t>(offset, source.size()), end - offset));
+    std::string msg = what;
+    if (!near.empty()) msg += " at '" + near + "'";
+    return make_error(Error::Kind::Rule, msg, {"", line, col});
+  }
+  Query out;
+  out.query_ = q;
+  return out;
+}
+
+std::string_view Query::capture_name(uint32_t id) const {
+  uint32_t len = 0;
+  const char* s = ts_query_capture_name_for_id(query_, id, &len);
+  return {s, len};
+}
+
+std::optional<uint32_t> Query::capture_index(std::string_view name) const {
+  for (uint32_t i = 0; i < capture_count(); ++i) {
+    if (capture_name(i) == name) return i;
+  }
+  return std::nullopt;
+}
+
+std::vector<Predicate> Query::predicates(uint32_t pattern_index) const {
+  uint32_t count = 0;
+  const TSQueryPredicateStep* steps = ts_query_predicates_for_pattern(query_, pattern_index, &count);
+  std::vector<Predicate> out;
+  Predicate cur;
+  bool have_name = false;
+  for (uint32_t i = 0; i < count; ++i) {
+    const TSQueryPredicateStep& s = steps[i];
+    if (s.type == TSQueryPredicateStepTypeDone) {
+      out.push_back(std::move(cur));
+      cur = Predicate{};
+      have_name = false;
+      continue;
+    }
+    if (!have_name) {
+      uint32_t len = 0;
+      const char* str = ts_query_string_value_for_id(query_, s.value_id, &len);
+      cur.name = std::string_view(str, len);
+      have_name = true;
+      continue;
+    }
+    PredicateArg a;
+    if (s.type == TSQueryPredicateStepTypeCapture) {
+      a.is_capture = true;
+      a.capture = s.value_id;
+    } else {
+      uint32_t len = 0;
+      const char* str = ts_query_string_value_for_id(query_, s.value_id, &len);
+      a.text = std::string_view(str, len);
+    }
+    cur.args.push_back(a);
+  }
+  return out;
+}
+
+QueryCursor::QueryCursor() : cursor_(ts_query_cursor_new()) {}
+QueryCursor::~QueryCursor() { ts_query_cursor_delete(cursor_); }
+
+void QueryCursor::exec(const Query& query, TSNode node, uint32_t max_start_depth) {
+  ts_query_cursor_set_max_start_depth(cursor_, max_start_depth);
+  ts_query_cursor_exec(cursor_, query.get(), node);
+}
+
+}  // namespace asyncfix::syntax
