@@ -1,0 +1,64 @@
+// The import service: how to spell a module or a name at a place in the file, which import
+// statements a fix needs, and where they go.
+//
+// New imports go after the module docstring, after `from __future__` imports, next to the
+// first block of existing top-level imports (after its last statement); `from m import x`
+// joins an existing top-level `from m import ...`. Nothing is imported twice, and an
+// existing `import asyncio as aio` provides `asyncio` (spelled `aio`).
+#pragma once
+
+#include <tree_sitter/api.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/rewrite/edit.h"
+#include "engine/semantic/model.h"
+#include "engine/source/source_file.h"
+
+namespace asyncfix {
+
+class ImportPlanner {
+ public:
+  ImportPlanner(const SourceFile& src, TSNode root, const semantic::SemanticModel& model)
+      : src_(src), root_(root), model_(model) {}
+
+  struct Reference {
+    std::string text;               // what to write at the place
+    std::vector<ImportNeed> needs;  // the imports that make it valid (empty: already valid)
+  };
+
+  // The module `module` ("asyncio", "os.path") at node `at`.
+  Reference module(std::string_view module, TSNode at) const;
+  // `module.name` at node `at`, spelled `name` via `from module import name` unless the file
+  // already provides it another way (`import module` -> "module.name").
+  Reference name(std::string_view module, std::string_view name, TSNode at) const;
+
+  // Edits that add the needed imports (deduplicated, skipping those already present) and
+  // helpers (skipping those whose key is already bound at module level).
+  std::vector<Edit> insertion_edits(std::vector<ImportNeed> needs,
+                                    std::vector<HelperNeed> helpers) const;
+
+  // Edits removing top-level imports of these qualified names where nothing references them
+  // (and they are not re-exported through __all__ or `import x as x`).
+  std::vector<Edit> removal_edits(const std::vector<std::string>& qualnames) const;
+
+  // Is there a reference to a top-level import of qualname? (used to decide, before a fix
+  // pass, which imports a fix may leave unused)
+  bool is_import_used(std::string_view qualname) const;
+
+ private:
+  uint32_t insertion_offset(bool* after_statement, bool* before_code) const;
+  bool provided_at(const std::string& local, const std::string& qualname, TSNode at) const;
+  std::string free_alias(const std::string& base, TSNode at) const;
+
+  const SourceFile& src_;
+  TSNode root_;
+  const semantic::SemanticModel& model_;
+};
+
+// A name based on `base` that nothing in the file binds or reads: base, base_1, base_2...
+std::string fresh_name(const semantic::SemanticModel& model, std::string_view base);
+
+}  // namespace asyncfix
