@@ -1,0 +1,110 @@
+// What a rule is to the engine: metadata + the queries it wants matched + a check that turns
+// matches into findings (each with an optional fix).
+//
+// A rule never walks the tree on its own for the common case: it registers tree-sitter
+// queries (or code patterns compiled to queries), the engine compiles every enabled rule's
+// queries into one query per run, and matches them all in ONE walk of each file, calling
+// on_match for each. Rules that reason about whole files (blocks of statements, a module's
+// startup handlers) override check_file too. Rules are shared by all worker threads: they
+// must be immutable after construction.
+#pragma once
+
+#include <tree_sitter/api.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/rewrite/edit.h"
+#include "engine/source/source_file.h"
+
+namespace asyncfix {
+
+class FileContext;
+
+enum class Severity { P1, P2, P3 };
+const char* to_string(Severity s);
+std::optional<Severity> parse_severity(std::string_view s);
+
+// The rule's user documentation, in the sections users of Ruff know. Markdown.
+struct RuleDocs {
+  std::string what_it_does;
+  std::string why_bad;
+  std::string example;
+  std::string use_instead;
+  std::string fix_safety;
+};
+
+struct RuleInfo {
+  std::string id;          // "AF101"
+  std::string name;        // "blocking-sleep"
+  Severity severity = Severity::P2;
+  std::string message;     // default finding message
+  std::string fix_title;   // "Replace with `await asyncio.sleep(...)`"
+  Applicability applicability = Applicability::Safe;  // of its fix, when it has one
+  bool fixable = false;    // does it ever offer a fix
+  RuleDocs docs;
+  // Literals a file must contain for the rule to possibly fire (any one of them). Empty:
+  // the rule runs on every file.
+  std::vector<std::string> triggers;
+  std::string origin;      // "built-in", or the rule file's path
+};
+
+struct Finding {
+  std::string rule_id;
+  std::string rule_name;
+  Severity severity = Severity::P2;
+  uint32_t begin = 0, end = 0;  // bytes in the text the rule saw
+  Position start_pos, end_pos;
+  std::string message;
+  std::string note;             // extra line shown under the message
+  std::vector<std::string> trace;  // e.g. a call path: handler -> helper -> requests.get
+  std::optional<Fix> fix;
+};
+
+// One query pattern a rule registered, and the captures of one match of it.
+class Match {
+ public:
+  Match(const TSQueryMatch& m, uint32_t local_id, const class MatcherSet& set)
+      : m_(m), id_(local_id), set_(set) {}
+  // The id the rule gave this query when it registered it.
+  uint32_t id() const { return id_; }
+  // The node captured under `name` (the first, for a quantified capture), or a null node.
+  TSNode capture(std::string_view name) const;
+  // Every node captured under `name`, in order.
+  std::vector<TSNode> captures(std::string_view name) const;
+  const TSQueryMatch& raw() const { return m_; }
+
+ private:
+  const TSQueryMatch& m_;
+  uint32_t id_;
+  const MatcherSet& set_;
+};
+
+// Where a rule registers what it wants matched.
+class MatcherRegistry {
+ public:
+  virtual ~MatcherRegistry() = default;
+  // A tree-sitter query (one or more patterns). Engine predicates are available:
+  // #eq? #not-eq? #match? #not-match? #any-of? #not-any-of? (text), and
+  // (#af-qualname? @cap "time.sleep" ...) the capture's qualified name through imports.
+  // All patterns of the query report `local_id`.
+  virtual void add_query(std::string query_source, uint32_t local_id = 0) = 0;
+};
+
+class Rule {
+ public:
+  virtual ~Rule() = default;
+  virtual const RuleInfo& info() const = 0;
+  virtual void register_matchers(MatcherRegistry& registry) const {}
+  virtual void on_match(const Match& match, FileContext& ctx) const {}
+  virtual void check_file(FileContext& ctx) const {}
+  // Does the rule read the project index (functions of other modules)?
+  virtual bool needs_project() const { return false; }
+};
+
+using RulePtr = std::shared_ptr<const Rule>;
+
+}  // namespace asyncfix

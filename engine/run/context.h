@@ -1,0 +1,61 @@
+// What a rule sees of the file it checks: the text, the tree, the semantic model (built on
+// first use), the import service, the settings, and where its findings go.
+#pragma once
+
+#include <tree_sitter/api.h>
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/rewrite/imports.h"
+#include "engine/rule/rule.h"
+#include "engine/run/settings.h"
+#include "engine/semantic/model.h"
+#include "engine/source/source_file.h"
+
+namespace asyncfix {
+
+class ProjectIndex;
+
+class FileContext {
+ public:
+  FileContext(const SourceFile& source, TSNode root, const RuleSettings& settings,
+              std::string module_name = {}, bool is_package = false,
+              const ProjectIndex* project = nullptr);
+  ~FileContext();
+
+  const SourceFile& source() const { return source_; }
+  std::string_view text() const { return source_.text(); }
+  TSNode root() const { return root_; }
+  const RuleSettings& settings() const { return settings_; }
+  const ProjectIndex* project() const { return project_; }
+  const std::string& module_name() const { return module_name_; }
+
+  const semantic::SemanticModel& model();
+  ImportPlanner& imports();
+
+  // Reports a finding of the current rule over a node or a byte range. The message defaults
+  // to the rule's own. The returned finding can be given a fix, a note, a trace.
+  Finding& report(TSNode node, std::string message = {});
+  Finding& report_range(uint32_t begin, uint32_t end, std::string message = {});
+
+  void set_rule(const Rule* rule) { rule_ = rule; }
+  const Rule* rule() const { return rule_; }
+  std::deque<Finding>& findings() { return findings_; }
+
+ private:
+  const SourceFile& source_;
+  TSNode root_;
+  const RuleSettings& settings_;
+  std::string module_name_;
+  bool is_package_;
+  const ProjectIndex* project_;
+  std::unique_ptr<semantic::SemanticModel> model_;
+  std::unique_ptr<ImportPlanner> imports_;
+  const Rule* rule_ = nullptr;
+  std::deque<Finding> findings_;  // a deque: report() hands out references that must stay valid
+};
+
+}  // namespace asyncfix

@@ -1,0 +1,47 @@
+// Which files a run looks at: the paths given, directories walked in a stable order,
+// default excludes (virtualenvs, caches, VCS folders), non-Python files skipped.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/common/expected.h"
+
+namespace asyncfix {
+
+struct DiscoverOptions {
+  std::vector<std::string> paths;
+  std::vector<std::string> exclude;     // extra glob patterns (fnmatch, matched on path and name)
+  bool respect_ignore_files = true;     // .gitignore, .ignore (see gitignore.h)
+  uint64_t max_file_size = 16u << 20;   // bytes; larger files are skipped with a note
+};
+
+struct DiscoveredFile {
+  std::string path;         // as it will be opened and shown (relative when under the cwd)
+  std::string module;       // dotted module name from the __init__.py chain ("app.crud")
+  bool is_package = false;  // an __init__.py
+};
+
+struct SkippedFile {
+  std::string path;
+  std::string reason;
+};
+
+struct Discovery {
+  std::vector<DiscoveredFile> files;
+  std::vector<SkippedFile> skipped;
+};
+
+// Fails only when a given path does not exist.
+Expected<Discovery> discover(const DiscoverOptions& options);
+
+// The module name of a Python file, from the package (__init__.py) directories above it.
+std::string module_name_for(const std::string& path, bool* is_package);
+
+// Directory names never walked into (unless given explicitly).
+bool is_default_excluded_dir(const std::string& name);
+
+// Shell-style glob: '*' and '?' do not cross '/', '**' does, [abc] classes.
+bool glob_match(std::string_view pattern, std::string_view path);
+
+}  // namespace asyncfix

@@ -1,0 +1,111 @@
+// One file through the whole pipeline:
+//
+//   parse -> match (all rules, one walk) -> build fixes -> resolve conflicts -> apply
+//         -> re-parse & verify -> repeat to a fixed point
+//
+// Conflicts: fixes are taken in order of position (then rule order); a fix whose edits
+// conflict with an accepted one is skipped for this pass with a reason ("overlaps AF103 at
+// 12:5") and retried on the next. Imports and helpers that several fixes need are merged
+// into one edit. A fix that leaves a syntax error (an ERROR or MISSING node the file did
+// not have) is rolled back alone and reported as an internal error of its rule. A region
+// that did not parse in the original is never rewritten. Passes repeat until no fix
+// applies; a file still changing after max_passes is an error naming the rules involved.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/common/expected.h"
+#include "engine/match/matcher_set.h"
+#include "engine/rule/rule.h"
+#include "engine/run/settings.h"
+#include "engine/source/source_file.h"
+#include "engine/syntax/ts.h"
+
+namespace asyncfix {
+
+class ProjectIndex;
+class FileContext;
+
+enum class FixMode { None, Safe, Unsafe };
+
+// Decides, fix by fix, whether to apply (interactive review). Called in file order for
+// every fix the mode allows.
+class FixReviewer {
+ public:
+  enum class Decision { Apply, Skip, SkipFile, Quit };
+  virtual ~FixReviewer() = default;
+  // `preview` is the text with this fix (and the imports it needs) applied.
+  virtual Decision review(const SourceFile& current, const Finding& finding,
+                          std::string_view preview) = 0;
+};
+
+struct Note {
+  std::string rule_id;
+  Position pos;
+  std::string message;
+  bool internal_error = false;  // an engine bug (a fix broke the syntax, no fixed point)
+};
+
+struct AppliedFix {
+  std::string rule_id;
+  std::string title;
+  int pass = 1;
+  Position pos;  // in the text of that pass
+};
+
+struct FileResult {
+  std::string path;
+  std::optional<Error> error;     // could not be read, decoded or parsed: skipped
+  bool skipped_no_trigger = false;  // the prefilter ruled it out (never parsed)
+  std::vector<Finding> findings;  // on the original text
+  std::vector<Finding> remaining; // after fixing (== findings when not fixing)
+  std::vector<AppliedFix> applied;
+  std::vector<Note> notes;
+  std::string original;           // bytes as read (BOM included)
+  std::string fixed;              // bytes after fixing (== original when nothing applied)
+  bool quit = false;               // the reviewer asked to stop the whole run
+  bool changed() const { return fixed != original; }
+  bool has_internal_error() const;
+};
+
+struct FileOptions {
+  FixMode fix_mode = FixMode::None;
+  int max_passes = 10;
+  FixReviewer* reviewer = nullptr;
+  std::string module_name;  // for relative imports and the project index
+  bool is_package = false;
+  const std::vector<std::string>* ignored_rules = nullptr;  // per-file ignores
+};
+
+// Everything one run shares across files and threads: rules, compiled queries, settings.
+class Engine {
+ public:
+  static Expected<std::unique_ptr<Engine>> create(std::vector<RulePtr> rules, RuleSettings settings);
+
+  const MatcherSet& matchers() const { return *matchers_; }
+  const std::vector<RulePtr>& rules() const { return matchers_->rules(); }
+  const RuleSettings& settings() const { return settings_; }
+  bool needs_project() const;
+
+  // Runs one file (its text already loaded) through all passes. `parser` belongs to the
+  // calling thread.
+  FileResult process(const SourceFile& file, const FileOptions& options, syntax::Parser& parser,
+                     const ProjectIndex* project = nullptr) const;
+
+  // Findings of one pass over a parsed file, in file order.
+  std::vector<Finding> find(FileContext& ctx, const std::vector<bool>& active,
+                            const FileOptions& options) const;
+
+ private:
+  std::unique_ptr<MatcherSet> matchers_;
+  RuleSettings settings_;
+  std::vector<size_t> rule_order_;  // index by rule id position, for tie-breaking
+};
+
+// ERROR and MISSING nodes of a tree, as byte ranges.
+std::vector<std::pair<uint32_t, uint32_t>> error_ranges(TSNode root);
+
+}  // namespace asyncfix

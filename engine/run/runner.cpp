@@ -1,0 +1,108 @@
+#include "engine/run/runner.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "engine/source/source_file.h"
+
+namespace asyncfix {
+
+int default_jobs() {
+  unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : static_cast<int>(n);
+}
+
+namespace {
+
+FileResult process_one(const Engine& engine, const DiscoveredFile& df, const RunOptions& options,
+                        syntax::Parser& parser, const ProjectIndex* project) {
+  auto src = SourceFile::load(df.path);
+  if (!src) {
+    FileResult r;
+    r.path = df.path;
+    r.error = src.error();
+    return r;
+  }
+  FileOptions fo = options.file;
+  fo.module_name = df.module;
+  fo.is_package = df.is_package;
+  if (options.ignored_rules) fo.ignored_rules = options.ignored_rules(df);
+  FileResult r = engine.process(*src, fo, parser, project);
+  if (!r.changed()) {
+    r.original.clear();
+    r.original.shrink_to_fit();
+    r.fixed.clear();
+    r.fixed.shrink_to_fit();
+  }
+  return r;
+}
+
+}  // namespace
+
+void run_files(const Engine& engine, const std::vector<DiscoveredFile>& files,
+               const RunOptions& options, const ProjectIndex* project,
+               const std::function<bool(size_t, FileResult&&)>& on_result) {
+  int jobs = options.jobs > 0 ? options.jobs : default_jobs();
+  // A reviewer talks to the user one fix at a time, in order: no parallelism.
+  if (options.file.reviewer) jobs = 1;
+  if (jobs <= 1 || files.size() <= 1) {
+    syntax::Parser parser;
+    for (size_t i = 0; i < files.size(); ++i) {
+      if (!on_result(i, process_one(engine, files[i], options, parser, project))) return;
+    }
+    return;
+  }
+
+  // Workers take the next index; results wait in slots until their turn. Workers stay
+  // within a window ahead of the consumer, which bounds memory.
+  const size_t window = 64 * static_cast<size_t>(jobs);
+  std::vector<std::unique_ptr<FileResult>> slots(files.size());
+  std::mutex mu;
+  std::condition_variable cv_ready, cv_room;
+  size_t next_index = 0, emitted = 0;
+  bool stop = false;
+
+  auto worker = [&] {
+    syntax::Parser parser;
+    for (;;) {
+      size_t i;
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        cv_room.wait(lock, [&] { return stop || next_index >= files.size() || next_index < emitted + window; });
+        if (stop || next_index >= files.size()) return;
+        i = next_index++;
+      }
+      auto r = std::make_unique<FileResult>(process_one(engine, files[i], options, parser, project));
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        slots[i] = std::move(r);
+      }
+      cv_ready.notify_all();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < jobs; ++t) threads.emplace_back(worker);
+
+  for (size_t i = 0; i < files.size(); ++i) {
+    std::unique_ptr<FileResult> r;
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      cv_ready.wait(lock, [&] { return slots[i] != nullptr; });
+      r = std::move(slots[i]);
+    }
+    bool go_on = on_result(i, std::move(*r));
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      emitted = i + 1;
+      if (!go_on) stop = true;
+    }
+    cv_room.notify_all();
+    if (!go_on) break;
+  }
+  for (auto& t : threads) t.join();
+}
+
+}  // namespace asyncfix

@@ -1,0 +1,29 @@
+// Runs the pipeline over many files on all cores, handing results back in file order (so the
+// output is the same whatever the number of threads).
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "engine/run/discover.h"
+#include "engine/run/pipeline.h"
+
+namespace asyncfix {
+
+struct RunOptions {
+  FileOptions file;  // fix mode, passes, reviewer (module name is set per file)
+  int jobs = 0;      // worker threads; 0 = all cores
+  // Per-file rule ignores (from configuration): may return null.
+  std::function<const std::vector<std::string>*(const DiscoveredFile&)> ignored_rules;
+};
+
+// Calls on_result(index, result) for every file, in order, on the calling thread, while
+// workers go on with later files. Unchanged files' texts are dropped early to keep memory
+// flat. on_result may return false to stop the run (remaining files are not processed).
+void run_files(const Engine& engine, const std::vector<DiscoveredFile>& files,
+               const RunOptions& options, const ProjectIndex* project,
+               const std::function<bool(size_t, FileResult&&)>& on_result);
+
+int default_jobs();
+
+}  // namespace asyncfix

@@ -1,0 +1,30 @@
+// Settings that rules read (targets, limits), from the command line and [tool.asyncfix].
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace asyncfix {
+
+struct Version {
+  int major = 0, minor = 0;
+  bool operator<(const Version& o) const { return major != o.major ? major < o.major : minor < o.minor; }
+  bool operator>=(const Version& o) const { return !(*this < o); }
+  std::string to_string() const { return std::to_string(major) + "." + std::to_string(minor); }
+};
+
+struct RuleSettings {
+  Version target_python{3, 11};
+  Version target_fastapi{0, 115};
+  Version target_sqlalchemy{2, 0};
+  int gather_limit = 10;
+  double client_timeout = 10.0;  // seconds, for AF304 and new clients
+  // Extra qualified names that block (AF107), e.g. "mylib.crunch".
+  std::vector<std::string> extra_blocking_calls;
+  // Extra names known to be SQLAlchemy sessions (AF601), e.g. "session", "self.db".
+  std::vector<std::string> session_names;
+  // AF502: awaited calls considered slow side effects (qualified name suffixes).
+  std::vector<std::string> slow_side_effects;
+};
+
+}  // namespace asyncfix
