@@ -1,0 +1,86 @@
+// The command line. The only translation unit that includes CLI11; it fills the option
+// structs of cli/options.h and calls the subcommand.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <exception>
+
+#include "cli/options.h"
+
+namespace {
+
+void add_rule_options(CLI::App* cmd, asyncfix::cli::RuleOptions& r) {
+  cmd->add_option("--rules", r.rules_dirs, "Also load the rule files (*.yml) in DIR (repeatable)")
+      ->type_name("DIR")
+      ->allow_extra_args(false);
+  cmd->add_option("--select", r.select, "Only these rules: ids, id prefixes (AF1) or names")
+      ->delimiter(',')
+      ->type_name("RULE")
+      ->allow_extra_args(false);
+  cmd->add_option("--ignore", r.ignore, "Not these rules: ids, id prefixes or names")
+      ->delimiter(',')
+      ->type_name("RULE")
+      ->allow_extra_args(false);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace asyncfix::cli;
+  CLI::App app{
+      "asyncfix: finds the async anti-patterns of asyncio / FastAPI / SQLAlchemy code and "
+      "rewrites them, showing every change as a unified diff."};
+  app.name("asyncfix");
+  app.set_version_flag("-V,--version", std::string("asyncfix ") + ASYNCFIX_VERSION);
+  app.require_subcommand(1);
+  app.footer("Exit codes: 0 nothing found (or all fixed), 1 findings remain, 2 usage or internal error.\n"
+             "Run `asyncfix COMMAND --help` for a command's options.");
+
+  CheckOptions check;
+  auto* c = app.add_subcommand("check", "Report findings; --diff shows the fixes, --fix applies them");
+  c->add_option("paths", check.paths, "Files or directories (default: .)")->type_name("PATH");
+  c->add_flag("--diff", check.diff, "Print the unified diff of the fixes; write nothing");
+  c->add_flag("--fix", check.fix, "Apply the fixes in place (atomic writes)");
+  c->add_flag("--unsafe-fixes", check.unsafe_fixes, "Also apply fixes marked unsafe");
+  c->add_option("--exclude", check.exclude, "Skip paths matching these globs")
+      ->delimiter(',')
+      ->type_name("GLOB")
+      ->allow_extra_args(false);
+  c->add_option("-j,--jobs", check.jobs, "Worker threads (default: all cores)")->type_name("N");
+  add_rule_options(c, check.rules);
+  c->callback([&] {
+    if (check.diff && check.fix) throw CLI::ValidationError("--diff and --fix", "use one or the other");
+  });
+
+  RuleOptions list;
+  auto* r = app.add_subcommand("rules", "List the rules");
+  add_rule_options(r, list);
+
+  ExplainOptions explain;
+  auto* e = app.add_subcommand("explain", "Print a rule's documentation");
+  e->add_option("rule", explain.rule, "Rule id or name (AF101, blocking-sleep)")->required();
+  e->add_option("--rules", explain.rules.rules_dirs, "Also load the rule files in DIR")->type_name("DIR");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& ex) {
+    return app.exit(ex);
+  } catch (const CLI::CallForAllHelp& ex) {
+    return app.exit(ex);
+  } catch (const CLI::CallForVersion& ex) {
+    return app.exit(ex);
+  } catch (const CLI::ParseError& ex) {
+    app.exit(ex);
+    return 2;
+  }
+
+  try {
+    if (c->parsed()) return run_check(check);
+    if (r->parsed()) return run_rules(list);
+    if (e->parsed()) return run_explain(explain);
+  } catch (const std::exception& ex) {
+    std::fprintf(stderr, "asyncfix: internal error: %s\n", ex.what());
+    return 2;
+  }
+  return 2;
+}

@@ -1,0 +1,39 @@
+// What each subcommand takes, as plain structs: CLI11 lives in main.cpp alone (it costs
+// seconds of compile per translation unit), the cmd_*.cpp files only see these.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace asyncfix::cli {
+
+// Options shared by the commands that load rules.
+struct RuleOptions {
+  std::vector<std::string> rules_dirs;  // --rules DIR (repeatable)
+  std::vector<std::string> select;      // ids or names
+  std::vector<std::string> ignore;
+};
+
+struct CheckOptions {
+  std::vector<std::string> paths;
+  RuleOptions rules;
+  bool diff = false;
+  bool fix = false;
+  bool unsafe_fixes = false;
+  std::vector<std::string> exclude;
+  int jobs = 0;
+  std::string output_format = "text";
+  bool no_color = false;
+  bool show_notes = true;
+};
+
+struct ExplainOptions {
+  std::string rule;
+  RuleOptions rules;
+};
+
+int run_check(const CheckOptions& options);
+int run_rules(const RuleOptions& options);
+int run_explain(const ExplainOptions& options);
+
+}  // namespace asyncfix::cli
