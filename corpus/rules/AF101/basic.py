@@ -1,0 +1,17 @@
+"""Polling worker: the blocking sleep is the bug."""
+import time
+
+import httpx
+
+
+async def poll(client: httpx.AsyncClient, url: str) -> dict:
+    while True:
+        response = await client.get(url)
+        if response.status_code == 200:
+            return response.json()
+        time.sleep(0.5)  # AF101
+
+
+async def backoff(attempt: int) -> None:
+    delay = min(2 ** attempt, 30)
+    time.sleep(delay)  # AF101

@@ -1,0 +1,8 @@
+import time
+
+
+async def timed(op):
+    start = time.monotonic()
+    time.sleep(1)  # AF101
+    await op()
+    return time.monotonic() - start

@@ -1,0 +1,10 @@
+import time
+
+
+async def fine():
+    time.sleep(2)  # AF101
+
+
+async def broken():
+    x = (1,
+    time.sleep(1)  # ok: inside code that does not parse (its function is lost): left alone

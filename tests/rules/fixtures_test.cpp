@@ -1,0 +1,245 @@
+// The rule fixture suite: every corpus/rules/<ID>/<case>.py, run with rule <ID> alone.
+//
+// Expectations sit beside the code: a comment `# AF101` on a line that must fire (several
+// ids allowed: `# AF101 AF201`), `# ok` on lines that must not (any unmarked line must not
+// either). The expected fixed file is <case>.fixed.py; set ASYNCFIX_UPDATE_FIXTURES=1 to
+// (re)write expected files, then review their diff like code.
+//
+// Invariants checked for every case, whatever the rule:
+//   findings == markers; fixed output == expected file; the fixed output parses (no syntax
+//   error the input did not have); the fix loop settles with no internal error; a second run
+//   over the fixed output finds nothing left to fix; every line the fixes removed or changed
+//   lies inside a fixed finding or is an import; the BOM and the line endings are kept.
+#include <gtest/gtest.h>
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "engine/diff/unified.h"
+#include "engine/run/pipeline.h"
+#include "engine/syntax/node.h"
+#include "transforms/registry.h"
+
+namespace asyncfix {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct FixtureCase {
+  std::string rule_id;
+  fs::path input;
+  fs::path expected;
+};
+
+void PrintTo(const FixtureCase& c, std::ostream* os) { *os << c.input.string(); }
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<FixtureCase> discover_fixtures() {
+  std::vector<FixtureCase> out;
+  fs::path root = fs::path(ASYNCFIX_SOURCE_DIR) / "corpus" / "rules";
+  if (!fs::exists(root)) return out;
+  for (const auto& dir : fs::directory_iterator(root)) {
+    if (!dir.is_directory()) continue;
+    for (const auto& f : fs::directory_iterator(dir.path())) {
+      std::string name = f.path().filename().string();
+      if (f.path().extension() != ".py" || (name.size() > 9 && name.substr(name.size() - 9) == ".fixed.py"))
+        continue;
+      fs::path expected = f.path();
+      expected.replace_extension(".fixed.py");
+      out.push_back(FixtureCase{dir.path().filename().string(), f.path(), expected});
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.input < b.input; });
+  return out;
+}
+
+std::vector<RulePtr> all_rules() {
+  static const std::vector<RulePtr> rules = rules::builtin_rules();
+  return rules;
+}
+
+// (line, rule id) pairs marked in comments.
+std::set<std::pair<uint32_t, std::string>> markers(const SourceFile& src, TSNode root) {
+  std::set<std::pair<uint32_t, std::string>> out;
+  static const RE2 kMarker(R"(^#\s*((?:AF\d{3}[\s,]*)+)(?::.*)?$)");
+  static const RE2 kId(R"((AF\d{3}))");
+  syntax::walk(root, [&](TSNode n) {
+    if (syntax::kind(n) == "comment") {
+      std::string ids;
+      std::string_view t = syntax::text(n, src.text());
+      if (RE2::FullMatch(t, kMarker, &ids)) {
+        uint32_t line = src.position(syntax::start(n)).line;
+        re2::StringPiece in(ids);
+        std::string id;
+        while (RE2::FindAndConsume(&in, kId, &id)) out.emplace(line, id);
+      }
+    }
+    return true;
+  });
+  return out;
+}
+
+class RuleFixture : public ::testing::TestWithParam<FixtureCase> {};
+
+TEST_P(RuleFixture, MatchesMarkersAndExpectedFix) {
+  const FixtureCase& c = GetParam();
+  RulePtr rule;
+  for (const auto& r : all_rules()) {
+    if (r->info().id == c.rule_id) rule = r;
+  }
+  ASSERT_TRUE(rule) << "no rule " << c.rule_id << " for fixture directory corpus/rules/" << c.rule_id;
+  auto engine = Engine::create({rule}, RuleSettings{});
+  ASSERT_TRUE(engine.ok()) << engine.error().to_string();
+
+  auto src = SourceFile::from_bytes(c.input.string(), read(c.input));
+  ASSERT_TRUE(src.ok()) << src.error().to_string();
+  syntax::Parser parser;
+  FileOptions fo;
+  fo.fix_mode = FixMode::Unsafe;
+  FileResult r = (*engine)->process(*src, fo, parser);
+  ASSERT_FALSE(r.error) << r.error->to_string();
+
+  // 1. Findings are exactly the markers of this rule.
+  auto tree = parser.parse(src->text());
+  ASSERT_TRUE(tree.ok());
+  std::set<std::pair<uint32_t, std::string>> want;
+  for (const auto& m : markers(*src, tree->root())) {
+    if (m.second == c.rule_id) want.insert(m);
+  }
+  std::set<std::pair<uint32_t, std::string>> got;
+  for (const auto& f : r.findings) got.emplace(f.start_pos.line, f.rule_id);
+  for (const auto& w : want) {
+    EXPECT_TRUE(got.count(w)) << c.input.string() << ":" << w.first << ": Missing: marked " << w.second
+                              << " but it did not fire";
+  }
+  for (const auto& g : got) {
+    EXPECT_TRUE(want.count(g)) << c.input.string() << ":" << g.first << ": Noisy: " << g.second
+                               << " fired on a line not marked for it";
+  }
+
+  // 2. No internal errors; the fix loop settled.
+  for (const auto& n : r.notes) {
+    EXPECT_FALSE(n.internal_error) << c.input.string() << ":" << n.pos.line << ": " << n.message;
+  }
+
+  // 3. The fixed output is the expected file.
+  bool update = std::getenv("ASYNCFIX_UPDATE_FIXTURES") != nullptr;
+  if (r.changed()) {
+    if (update) {
+      std::ofstream(c.expected, std::ios::binary) << r.fixed;
+    } else {
+      ASSERT_TRUE(fs::exists(c.expected)) << "Wrong fix: missing expected file " << c.expected.string()
+                                          << " (run with ASYNCFIX_UPDATE_FIXTURES=1 and review it)";
+      EXPECT_EQ(r.fixed, read(c.expected)) << "Wrong fix: " << c.input.string() << " fixed differs from "
+                                           << c.expected.string() << "\n"
+                                           << unified_diff(read(c.expected), r.fixed, "expected", "actual");
+    }
+  } else if (fs::exists(c.expected)) {
+    if (update) {
+      fs::remove(c.expected);
+    } else {
+      ADD_FAILURE() << "Wrong fix: nothing was fixed but " << c.expected.string() << " exists";
+    }
+  }
+  if (!r.changed()) return;
+
+  // 4. The fixed output parses, keeps BOM and line endings, and is a fixed point.
+  auto fixed_src = SourceFile::from_bytes(c.input.string(), r.fixed);
+  ASSERT_TRUE(fixed_src.ok());
+  EXPECT_EQ(fixed_src->has_bom(), src->has_bom());
+  auto fixed_tree = parser.parse(fixed_src->text());
+  ASSERT_TRUE(fixed_tree.ok());
+  EXPECT_LE(error_ranges(fixed_tree->root()).size(), error_ranges(tree->root()).size())
+      << "the fixed output has syntax errors the input did not have";
+  if (src->line_ending() == LineEnding::CrLf) {
+    std::string_view t = fixed_src->text();
+    for (size_t i = 0; i < t.size(); ++i) {
+      if (t[i] == '\n') {
+        ASSERT_TRUE(i > 0 && t[i - 1] == '\r') << "a fix wrote a bare LF into a CRLF file at byte " << i;
+      }
+    }
+  }
+  FileResult again = (*engine)->process(*fixed_src, fo, parser);
+  EXPECT_TRUE(again.applied.empty()) << "a second run still fixes " << again.applied.size() << " finding(s), first "
+                                     << again.applied[0].rule_id << " at " << again.applied[0].pos.line;
+
+  // 5. Lines the fixes removed or changed lie inside fixed findings, or are imports.
+  std::set<uint32_t> allowed;
+  for (const auto& f : r.findings) {
+    if (!f.fix || f.fix->applicability == Applicability::DisplayOnly) continue;
+    for (uint32_t l = f.start_pos.line; l <= f.end_pos.line; ++l) allowed.insert(l);
+    // Fixes may touch the enclosing statement's lines (e.g. wrap it in `async with`).
+    for (const Edit& e : f.fix->edits) {
+      for (uint32_t l = src->position(e.begin).line; l <= src->position(e.end).line; ++l) allowed.insert(l);
+    }
+  }
+  std::vector<std::string_view> old_lines;
+  {
+    std::string_view t = src->text();
+    size_t b = 0;
+    while (b < t.size()) {
+      size_t e = t.find('\n', b);
+      e = e == std::string_view::npos ? t.size() : e + 1;
+      old_lines.push_back(t.substr(b, e - b));
+      b = e;
+    }
+  }
+  std::istringstream diff(unified_diff(src->text(), fixed_src->text(), "a", "b"));
+  std::string line;
+  uint32_t old_no = 0;
+  static const RE2 kHunk(R"(^@@ -(\d+)(?:,\d+)? \+)");
+  while (std::getline(diff, line)) {
+    uint32_t start;
+    if (RE2::PartialMatch(line, kHunk, &start)) {
+      old_no = start;
+      continue;
+    }
+    if (line.rfind("---", 0) == 0 || line.rfind("+++", 0) == 0 || line.empty()) continue;
+    if (line[0] == ' ') {
+      ++old_no;
+    } else if (line[0] == '-') {
+      std::string_view content = old_lines[old_no - 1];
+      size_t code = content.find_first_not_of(" \t");
+      bool is_import = code != std::string_view::npos &&
+                       (content.substr(code).rfind("import ", 0) == 0 || content.substr(code).rfind("from ", 0) == 0);
+      EXPECT_TRUE(allowed.count(old_no) || is_import)
+          << c.input.string() << ":" << old_no << ": changed by a fix but not part of any fixed finding: " << content;
+      ++old_no;
+    }
+  }
+}
+
+std::string case_name(const ::testing::TestParamInfo<FixtureCase>& info) {
+  std::string n = info.param.rule_id + "_" + info.param.input.stem().string();
+  for (char& ch : n) {
+    if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  }
+  return n;
+}
+
+INSTANTIATE_TEST_SUITE_P(Corpus, RuleFixture, ::testing::ValuesIn(discover_fixtures()), case_name);
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(RuleFixture);
+
+// Every rule has fixtures.
+TEST(RuleFixtures, EveryRuleHasAFixtureDirectory) {
+  for (const auto& r : all_rules()) {
+    fs::path dir = fs::path(ASYNCFIX_SOURCE_DIR) / "corpus" / "rules" / r->info().id;
+    EXPECT_TRUE(fs::is_directory(dir)) << r->info().id << " has no corpus/rules/" << r->info().id << "/";
+  }
+}
+
+}  // namespace
+}  // namespace asyncfix
