@@ -111,6 +111,7 @@ int run_check(const CheckOptions& o) {
       for (const Finding& f : (o.fix ? r.remaining : r.findings)) print_finding(r.path, f);
     }
     for (const Note& n : r.notes) {
+      if (n.verbose && !o.verbose) continue;
       if (n.pos.line)
         fmt::print(stderr, "{}:{}:{}: {}{}{}\n", r.path, n.pos.line, n.pos.col, n.rule_id,
                    n.rule_id.empty() ? "" : ": ", n.message);

@@ -24,7 +24,7 @@ struct CheckOptions {
   int jobs = 0;
   std::string output_format = "text";
   bool no_color = false;
-  bool show_notes = true;
+  bool verbose = false;  // also notes about fixes that waited a pass for a conflict
 };
 
 struct ExplainOptions {

@@ -148,13 +148,14 @@ FileResult Engine::process(const SourceFile& file, const FileOptions& options,
   SourceFile cur = file;
   std::set<std::string> rejected;          // fingerprints never to apply again
   std::set<std::string> noted;             // notes already given
+  std::map<std::string, Note> skipped;     // fixes that lost a conflict, by fingerprint
   std::vector<std::set<std::string>> rules_per_pass;
   bool stop_reviewing = false;
   std::string newline(file.newline());
 
   auto note = [&](const std::string& rule, Position pos, std::string msg, bool internal) {
     std::string key = rule + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.col) + msg;
-    if (noted.insert(key).second) r.notes.push_back(Note{rule, pos, std::move(msg), internal});
+    if (noted.insert(key).second) r.notes.push_back(Note{rule, pos, std::move(msg), internal, false});
   };
 
   for (int pass = 1;; ++pass) {
@@ -231,7 +232,13 @@ FileResult Engine::process(const SourceFile& file, const FileOptions& options,
         if (clash) break;
       }
       if (clash) {
-        // Retried next pass; only worth telling if it never gets applied (see below).
+        // Retried on the next pass. Said now; kept as a warning only if it never applies.
+        skipped.emplace(c.fp, Note{c.finding->rule_id, c.finding->start_pos,
+                                   "fix not applied in pass " + std::to_string(pass) + ": overlaps " +
+                                       clash->finding->rule_id + " at " +
+                                       std::to_string(clash->finding->start_pos.line) + ":" +
+                                       std::to_string(clash->finding->start_pos.col),
+                                   false, true});
         continue;
       }
       if (options.reviewer) {
@@ -257,23 +264,6 @@ FileResult Engine::process(const SourceFile& file, const FileOptions& options,
       accepted.push_back(&c);
     }
     if (accepted.empty()) {
-      // Nothing more can apply. Tell about fixes that lost every conflict.
-      for (const Candidate& c : cands) {
-        if (rejected.count(c.fp)) continue;
-        for (const Candidate& o : cands) {
-          if (&o == &c || rejected.count(o.fp)) continue;
-          bool clash = false;
-          for (const Edit& e1 : c.finding->fix->edits)
-            for (const Edit& e2 : o.finding->fix->edits) clash |= edits_conflict(e1, e2);
-          if (clash) {
-            note(c.finding->rule_id, c.finding->start_pos,
-                 "fix not applied: overlaps " + o.finding->rule_id + " at " +
-                     std::to_string(o.finding->start_pos.line) + ":" + std::to_string(o.finding->start_pos.col),
-                 false);
-            break;
-          }
-        }
-      }
       r.remaining = std::move(findings);
       break;
     }
@@ -336,18 +326,25 @@ FileResult Engine::process(const SourceFile& file, const FileOptions& options,
           if (!overlaps_any(er.first, er.second, moved)) fresh.push_back(er);
         }
         if (fresh.empty()) break;  // verified
-        // Blame the fixes whose edits share a line with a new error.
+        // Suspects: the fixes whose edits share a line with a new error (all, when the
+        // error surfaced away from every edit). One suspect is the culprit; among several,
+        // the culprits are those that break the syntax on their own.
+        std::set<size_t> suspects;
         auto ranges = new_ranges(edits, newline);
         for (size_t k = 0; k < all.size(); ++k) {
           uint32_t b = line_begin(new_text, ranges[k].first), e = line_end(new_text, ranges[k].second);
           for (const auto& er : fresh) {
             uint32_t eb = line_begin(new_text, er.first), ee = line_end(new_text, er.second);
-            if (b < ee && eb < e) culprits.insert(all[k].second.begin(), all[k].second.end());
+            if (b < ee && eb < e) suspects.insert(all[k].second.begin(), all[k].second.end());
           }
         }
-        if (culprits.empty()) {
-          // The error surfaced away from the edits: try each fix alone.
-          for (size_t i = 0; i < accepted.size(); ++i) {
+        if (suspects.empty()) {
+          for (size_t i = 0; i < accepted.size(); ++i) suspects.insert(i);
+        }
+        if (suspects.size() == 1) {
+          culprits = suspects;
+        } else {
+          for (size_t i : suspects) {
             const Fix& fx = *accepted[i]->finding->fix;
             std::vector<Edit> one = fx.edits;
             for (Edit& s : planner.insertion_edits(fx.imports, fx.helpers)) one.push_back(std::move(s));
@@ -358,7 +355,8 @@ FileResult Engine::process(const SourceFile& file, const FileOptions& options,
               continue;
             }
             std::vector<std::pair<uint32_t, uint32_t>> mv;
-            for (const auto& [b, e] : old_errors) mv.emplace_back(map_offset(one, b, newline), map_offset(one, e, newline));
+            for (const auto& [b, e] : old_errors)
+              mv.emplace_back(map_offset(one, b, newline), map_offset(one, e, newline));
             for (const auto& er : error_ranges(t->root())) {
               if (!overlaps_any(er.first, er.second, mv)) culprits.insert(i);
             }
@@ -411,11 +409,24 @@ FileResult Engine::process(const SourceFile& file, const FileOptions& options,
     std::set<std::string> ids;
     for (const Candidate* c : accepted) {
       const Finding& f = *c->finding;
+      if (auto it = skipped.find(c->fp); it != skipped.end()) {
+        r.notes.push_back(std::move(it->second));  // it waited, then applied: informational
+        skipped.erase(it);
+      }
       r.applied.push_back(AppliedFix{f.rule_id, f.fix->title, pass, f.start_pos});
       ids.insert(f.rule_id);
     }
     rules_per_pass.push_back(std::move(ids));
     cur = cur.with_text(std::move(new_text));
+  }
+  // Fixes that waited for a conflict and never applied, though their finding remains.
+  for (const Finding& f : r.remaining) {
+    if (!f.fix) continue;
+    auto it = skipped.find(fingerprint(f, cur.text()));
+    if (it == skipped.end()) continue;
+    it->second.verbose = false;
+    r.notes.push_back(std::move(it->second));
+    skipped.erase(it);
   }
   r.fixed = cur.bytes();
   return r;

@@ -47,6 +47,7 @@ struct Note {
   Position pos;
   std::string message;
   bool internal_error = false;  // an engine bug (a fix broke the syntax, no fixed point)
+  bool verbose = false;         // only worth showing on request (a fix that waited a pass)
 };
 
 struct AppliedFix {

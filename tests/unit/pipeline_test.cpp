@@ -1,0 +1,148 @@
+// The fix pipeline with small rules made up for the test: conflicts, rollback, fixed point.
+#include <gtest/gtest.h>
+
+#include "engine/run/context.h"
+#include "engine/run/pipeline.h"
+#include "engine/syntax/node.h"
+
+namespace asyncfix {
+namespace {
+
+// Replaces every identifier spelled `from` with `to`, optionally also replacing its whole
+// statement, or asking for an import.
+class Rename : public Rule {
+ public:
+  Rename(std::string id, std::string from, std::string to, bool whole_statement = false,
+         std::string import_module = {})
+      : from_(std::move(from)), to_(std::move(to)), whole_(whole_statement), import_(std::move(import_module)) {
+    info_.id = std::move(id);
+    info_.name = "rename-" + from_;
+    info_.severity = Severity::P2;
+    info_.message = "rename " + from_;
+    info_.fixable = true;
+    info_.origin = "test";
+  }
+  const RuleInfo& info() const override { return info_; }
+  void register_matchers(MatcherRegistry& reg) const override {
+    reg.add_query("((identifier) @id (#eq? @id \"" + from_ + "\"))");
+  }
+  void on_match(const Match& m, FileContext& ctx) const override {
+    TSNode id = m.capture("id");
+    Finding& f = ctx.report(id);
+    Fix fix;
+    fix.title = "rename";
+    if (whole_) {
+      TSNode stmt = syntax::enclosing_statement(id);
+      std::string t(syntax::text(stmt, ctx.text()));
+      size_t at = t.find(from_);
+      t.replace(at, from_.size(), to_);
+      fix.edits.push_back(Edit{syntax::start(stmt), syntax::end(stmt), t});
+    } else {
+      fix.edits.push_back(Edit{syntax::start(id), syntax::end(id), to_});
+    }
+    if (!import_.empty()) fix.imports.push_back(ImportNeed{import_, "", ""});
+    f.fix = std::move(fix);
+  }
+
+ private:
+  std::string from_, to_;
+  bool whole_;
+  std::string import_;
+  RuleInfo info_;
+};
+
+FileResult run(std::vector<RulePtr> rules, const std::string& code, FixMode mode = FixMode::Safe) {
+  auto engine = Engine::create(std::move(rules), RuleSettings{});
+  EXPECT_TRUE(engine.ok());
+  auto src = SourceFile::from_bytes("t.py", code);
+  syntax::Parser parser;
+  FileOptions fo;
+  fo.fix_mode = mode;
+  return (*engine)->process(*src, fo, parser);
+}
+
+TEST(Pipeline, OverlappingFixIsRetriedOnTheNextPass) {
+  // AF901 rewrites the whole statement `x = a + b` (a -> c); AF902 renames `b` inside it.
+  // The first (by position) wins; the second is retried on the next pass and applies.
+  auto r = run({std::make_shared<Rename>("AF901", "a", "c", true), std::make_shared<Rename>("AF902", "b", "d")},
+               "x = a + b\n");
+  EXPECT_EQ(r.fixed, "x = c + d\n");
+  ASSERT_EQ(r.applied.size(), 2u);
+  EXPECT_EQ(r.applied[0].pass, 1);
+  EXPECT_EQ(r.applied[1].pass, 2);
+  EXPECT_TRUE(r.remaining.empty());
+}
+
+TEST(Pipeline, SkippedFixSaysWhy) {
+  auto r = run({std::make_shared<Rename>("AF901", "a", "c", true), std::make_shared<Rename>("AF902", "b", "d")},
+               "y = 1\nx = a + b\n");
+  EXPECT_EQ(r.fixed, "y = 1\nx = c + d\n");
+  ASSERT_EQ(r.notes.size(), 1u);
+  EXPECT_EQ(r.notes[0].rule_id, "AF902");
+  EXPECT_EQ(r.notes[0].message, "fix not applied in pass 1: overlaps AF901 at 2:5");
+  EXPECT_TRUE(r.notes[0].verbose);  // it applied on pass 2: informational only
+}
+
+TEST(Pipeline, FixThatNeverGetsItsTurnIsAWarning) {
+  // AF901 keeps rewriting the statement (a -> a, forever) so AF902 never applies; the loop
+  // stops at the pass limit, and AF902's skip is reported as a warning, not just info.
+  auto r = run({std::make_shared<Rename>("AF901", "a", "a ", true), std::make_shared<Rename>("AF902", "b", "d")},
+               "x = a + b\n");
+  bool warned = false;
+  for (const auto& n : r.notes) warned |= n.rule_id == "AF902" && !n.verbose && n.message.find("overlaps AF901") != std::string::npos;
+  EXPECT_TRUE(warned);
+  EXPECT_TRUE(r.has_internal_error());  // no fixed point
+}
+
+TEST(Pipeline, FixThatBreaksSyntaxIsRolledBackAlone) {
+  auto r = run({std::make_shared<Rename>("AF901", "a", "(("), std::make_shared<Rename>("AF902", "b", "d")},
+               "x = a\ny = b\n");
+  EXPECT_EQ(r.fixed, "x = a\ny = d\n");
+  ASSERT_FALSE(r.notes.empty());
+  EXPECT_TRUE(r.notes[0].internal_error);
+  EXPECT_EQ(r.notes[0].rule_id, "AF901");
+  EXPECT_NE(r.notes[0].message.find("rolled back"), std::string::npos);
+}
+
+TEST(Pipeline, NonConvergenceNamesTheRules) {
+  auto r = run({std::make_shared<Rename>("AF901", "a", "b"), std::make_shared<Rename>("AF902", "b", "a")},
+               "x = a\n");
+  bool found = false;
+  for (const auto& n : r.notes) {
+    found |= n.internal_error && n.message.find("did not settle") != std::string::npos &&
+             n.message.find("AF901") != std::string::npos && n.message.find("AF902") != std::string::npos;
+  }
+  EXPECT_TRUE(found);
+  EXPECT_TRUE(r.has_internal_error());
+}
+
+TEST(Pipeline, IdenticalImportsFromSeveralFixesAreMerged) {
+  auto r = run({std::make_shared<Rename>("AF901", "a", "asyncio.x", false, "asyncio"),
+                std::make_shared<Rename>("AF902", "b", "asyncio.y", false, "asyncio")},
+               "import os\n\nf(a, b)\n");
+  EXPECT_EQ(r.fixed, "import os\nimport asyncio\n\nf(asyncio.x, asyncio.y)\n");
+}
+
+TEST(Pipeline, ErrorRegionsAreNeverRewritten) {
+  auto r = run({std::make_shared<Rename>("AF901", "a", "b")}, "x = a\ndef (:\n    a\n");
+  EXPECT_EQ(r.fixed.substr(0, 6), "x = b\n");
+  EXPECT_NE(r.fixed.find("    a"), std::string::npos);
+}
+
+TEST(Pipeline, CheckModeChangesNothing) {
+  auto r = run({std::make_shared<Rename>("AF901", "a", "b")}, "x = a\n", FixMode::None);
+  EXPECT_FALSE(r.changed());
+  EXPECT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.remaining.size(), 1u);
+}
+
+TEST(Pipeline, PrefilterSkipsFilesWithoutTriggers) {
+  auto rule = std::make_shared<Rename>("AF901", "a", "b");
+  const_cast<RuleInfo&>(rule->info()).triggers = {"zzz"};
+  auto r = run({rule}, "x = a\n");
+  EXPECT_TRUE(r.skipped_no_trigger);
+  EXPECT_TRUE(r.findings.empty());
+}
+
+}  // namespace
+}  // namespace asyncfix
