@@ -11,20 +11,14 @@
 #include <vector>
 
 #include "engine/common/expected.h"
+#include "engine/match/match_input.h"
+#include "engine/match/predicates.h"
 #include "engine/rule/rule.h"
 #include "engine/syntax/ts.h"
 
 namespace asyncfix {
 
-namespace semantic {
-class SemanticModel;
-}
-
-// What predicates may look at besides the text: the file's semantic model, built on demand.
-struct PredicateInput {
-  std::string_view text;
-  std::function<const semantic::SemanticModel&()> model;
-};
+using PredicateInput = MatchInput;
 
 class MatcherSet {
  public:
@@ -50,14 +44,13 @@ class MatcherSet {
   bool active_rules(std::string_view text, std::vector<bool>* active) const;
 
  private:
-  struct CompiledPredicate;
   struct TriggerSet;  // an RE2::Set (a nested class: it cannot be forward-declared)
   MatcherSet() = default;
 
   syntax::Query query_;
   std::vector<RulePtr> rules_;
   std::vector<Entry> entries_;
-  std::vector<std::vector<CompiledPredicate>> predicates_;  // per pattern
+  QueryPredicates predicates_;
   // Prefilter: one RE2::Set over every distinct trigger literal.
   std::unique_ptr<TriggerSet> trigger_set_;
   std::vector<std::vector<uint32_t>> trigger_rules_;  // trigger index -> rules it activates

@@ -75,6 +75,8 @@ class Match {
   TSNode capture(std::string_view name) const;
   // Every node captured under `name`, in order.
   std::vector<TSNode> captures(std::string_view name) const;
+  // Every capture of the match with its name.
+  std::vector<std::pair<std::string_view, TSNode>> all_captures() const;
   const TSQueryMatch& raw() const { return m_; }
 
  private:

@@ -441,6 +441,36 @@ std::optional<std::string> SemanticModel::qualified_name(TSNode expr) const {
   return std::nullopt;
 }
 
+namespace {
+// "a . b .c" -> "a.b.c": the chain's text without spaces, comments or line breaks.
+bool chain_text(TSNode n, std::string_view src, std::string* out) {
+  if (is(n, "identifier")) {
+    out->append(text(n, src));
+    return true;
+  }
+  if (!is(n, "attribute")) return false;
+  if (!chain_text(field(n, "object"), src, out)) return false;
+  out->push_back('.');
+  out->append(text(field(n, "attribute"), src));
+  return true;
+}
+}  // namespace
+
+bool SemanticModel::name_matches(TSNode expr, std::string_view dotted) const {
+  if (!is(expr, "identifier") && !is(expr, "attribute")) return false;
+  TSNode root = expr;
+  while (is(root, "attribute")) root = field(root, "object");
+  if (!is(root, "identifier")) return false;
+  const Binding* b = resolve(text(root, src_), root);
+  if (b && !b->is_import()) return false;  // a local variable or parameter is no module
+  if (b) {
+    auto q = qualified_name(expr);
+    return q && *q == dotted;
+  }
+  std::string written;  // unbound: a builtin, or a global from `import *` or elsewhere
+  return chain_text(expr, src_, &written) && written == dotted;
+}
+
 Context SemanticModel::context_at(TSNode n) const {
   for (int s = scope_of(n); s >= 0; s = scopes_[static_cast<size_t>(s)].parent) {
     const Scope& sc = scopes_[static_cast<size_t>(s)];

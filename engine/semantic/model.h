@@ -94,6 +94,12 @@ class SemanticModel {
   // not the module), or when the expression is not a plain chain of names.
   std::optional<std::string> qualified_name(TSNode expr) const;
 
+  // Does the identifier/attribute chain `expr` name `dotted` (a qualified name written in a
+  // rule)? Through imports when the chain's root is imported (`t.sleep` is time.sleep after
+  // `import time as t`); as written when the root is unbound (a builtin such as `open`). A
+  // root bound to anything else (a parameter or variable called `time`) names no module.
+  bool name_matches(TSNode expr, std::string_view dotted) const;
+
   Context context_at(TSNode n) const;
   bool inside_async(TSNode n) const { return context_at(n) == Context::AsyncFunction; }
   // The function_definition or lambda whose body holds n (comprehensions are looked through),

@@ -131,30 +131,33 @@ void SourceFile::analyse() {
   }
   line_ending_ = crlf > lf ? LineEnding::CrLf : LineEnding::Lf;
 
-  // Indentation unit: tabs if the first indented line uses a tab; else the smallest
-  // positive run of leading spaces (a file indented by 2 gets 2, by 4 gets 4).
-  size_t smallest = 0;
-  bool tabs = false, seen = false;
+  // Indentation unit: what the first block adds to the line that opens it (a line ending
+  // in ':'), so continuation lines of a long call do not count. Default: 4 spaces.
+  std::string_view prev_indent;
+  bool prev_opens = false;
   for (uint32_t l = 1; l <= lines_.line_count(); ++l) {
     uint32_t s = lines_.line_start(l);
     if (s >= text_.size()) break;
-    size_t e = s;
-    while (e < text_.size() && text_[e] == ' ') ++e;
-    if (e < text_.size() && text_[e] == '\t' && e == s) {
-      if (!seen) tabs = true;
-      seen = true;
-      continue;
+    size_t e = text_.find('\n', s);
+    if (e == std::string::npos) e = text_.size();
+    std::string_view line = std::string_view(text_).substr(s, e - s);
+    size_t code = line.find_first_not_of(" \t\r");
+    if (code == std::string_view::npos || line[code] == '#') continue;  // blank or comment
+    std::string_view indent = line.substr(0, code);
+    if (prev_opens && indent.size() > prev_indent.size() && indent.substr(0, prev_indent.size()) == prev_indent) {
+      std::string_view added = indent.substr(prev_indent.size());
+      if (added.find('\t') != std::string_view::npos) {
+        indent_unit_ = "\t";
+      } else if (added.size() >= 1 && added.size() <= 8) {
+        indent_unit_ = std::string(added);
+      }
+      break;
     }
-    if (e == s || e >= text_.size() || text_[e] == '\n' || text_[e] == '\r' || text_[e] == '#')
-      continue;
-    seen = true;
-    size_t n = e - s;
-    if (smallest == 0 || n < smallest) smallest = n;
-  }
-  if (tabs) {
-    indent_unit_ = "\t";
-  } else if (smallest >= 2 && smallest <= 8) {
-    indent_unit_ = std::string(smallest, ' ');
+    std::string_view body = line.substr(code);
+    if (size_t hash = body.find(" #"); hash != std::string_view::npos) body = body.substr(0, hash);
+    while (!body.empty() && (body.back() == ' ' || body.back() == '\r' || body.back() == '\t')) body.remove_suffix(1);
+    prev_opens = !body.empty() && body.back() == ':';
+    prev_indent = indent;
   }
 }
 
