@@ -62,6 +62,16 @@ int main(int argc, char** argv) {
   e->add_option("rule", explain.rule, "Rule id or name (AF101, blocking-sleep)")->required();
   e->add_option("--rules", explain.rules.rules_dirs, "Also load the rule files in DIR")->type_name("DIR");
 
+  TestRulesOptions test_rules;
+  auto* t = app.add_subcommand("test-rules", "Run the rules' own valid/invalid cases (like `sg test`)");
+  t->add_option("dirs", test_rules.dirs, "Rule directories or files (default: the built-in rules)")->type_name("DIR");
+  t->add_flag("-U,--update", test_rules.update, "Rewrite the expected fixes (`fixed:`) with what the rules now produce");
+
+  GenDocsOptions gen_docs;
+  auto* g = app.add_subcommand("gen-docs", "Write docs/rules/<ID>.md from the rules' own documentation");
+  g->add_option("dir", gen_docs.dir, "Output directory (default: docs/rules)")->type_name("DIR");
+  g->add_flag("--check", gen_docs.check, "Write nothing; fail when a page differs from its rule");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& ex) {
@@ -79,6 +89,8 @@ int main(int argc, char** argv) {
     if (c->parsed()) return run_check(check);
     if (r->parsed()) return run_rules(list);
     if (e->parsed()) return run_explain(explain);
+    if (t->parsed()) return run_test_rules(test_rules);
+    if (g->parsed()) return run_gen_docs(gen_docs);
   } catch (const std::exception& ex) {
     std::fprintf(stderr, "asyncfix: internal error: %s\n", ex.what());
     return 2;

@@ -32,7 +32,19 @@ struct ExplainOptions {
   RuleOptions rules;
 };
 
+struct TestRulesOptions {
+  std::vector<std::string> dirs;  // rule directories or files; none: the built-in rules
+  bool update = false;            // rewrite the expected fixes
+};
+
+struct GenDocsOptions {
+  std::string dir = "docs/rules";
+  bool check = false;
+};
+
 int run_check(const CheckOptions& options);
+int run_test_rules(const TestRulesOptions& options);
+int run_gen_docs(const GenDocsOptions& options);
 int run_rules(const RuleOptions& options);
 int run_explain(const ExplainOptions& options);
 

@@ -20,7 +20,8 @@ const std::vector<EmbeddedFile>& embedded_patterns();
 // Every C++ transform, in id order.
 std::vector<RulePtr> builtin_transforms();
 
-// Every built-in rule (transforms and patterns), in id order.
-std::vector<RulePtr> builtin_rules();
+// Every built-in rule (transforms and patterns), in id order. Fails only if a built-in
+// pattern is broken (a bug the tests catch).
+Expected<std::vector<RulePtr>> builtin_rules();
 
 }  // namespace asyncfix::rules

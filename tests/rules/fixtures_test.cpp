@@ -67,7 +67,7 @@ std::vector<FixtureCase> discover_fixtures() {
 }
 
 std::vector<RulePtr> all_rules() {
-  static const std::vector<RulePtr> rules = rules::builtin_rules();
+  static const std::vector<RulePtr> rules = *rules::builtin_rules();
   return rules;
 }
 

@@ -1,0 +1,615 @@
+#include "engine/rule/yaml_rule.h"
+
+#include <re2/re2.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "engine/match/pattern.h"
+#include "engine/match/rule_tree.h"
+#include "engine/rewrite/template.h"
+#include "engine/run/context.h"
+#include "engine/syntax/node.h"
+
+namespace asyncfix {
+
+struct YamlRule::Impl {
+  RuleInfo info;
+  RuleObject rule;
+  std::vector<std::pair<std::string, RuleObject>> constraints;
+  std::optional<FixTemplate> fix;
+  std::vector<ImportSpec> imports_add;
+  std::vector<std::string> remove_if_unused;
+  std::string note;
+  std::vector<std::string> drivers;
+  RuleTests tests;
+  std::string path, content;
+};
+
+YamlRule::YamlRule(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+YamlRule::~YamlRule() = default;
+const RuleInfo& YamlRule::info() const { return impl_->info; }
+const RuleTests& YamlRule::tests() const { return impl_->tests; }
+const std::string& YamlRule::path() const { return impl_->path; }
+const std::string& YamlRule::content() const { return impl_->content; }
+
+void YamlRule::register_matchers(MatcherRegistry& registry) const {
+  for (uint32_t i = 0; i < impl_->drivers.size(); ++i) registry.add_query(impl_->drivers[i], i);
+}
+
+namespace {
+
+// "$X" in a message: the captured text, on one line and not too long.
+std::string substitute(std::string_view msg, const MetaEnv& env, std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < msg.size();) {
+    if (msg[i] == '$') {
+      size_t s = i + 1;
+      while (s < msg.size() && msg[s] == '$') ++s;
+      size_t e = s;
+      while (e < msg.size() && (isupper(static_cast<unsigned char>(msg[e])) || isdigit(static_cast<unsigned char>(msg[e])) || msg[e] == '_')) ++e;
+      auto it = env.find(msg.substr(s, e - s));
+      if (e > s && it != env.end()) {
+        std::string v(text.substr(it->second.begin, it->second.end - it->second.begin));
+        std::replace(v.begin(), v.end(), '\n', ' ');
+        if (v.size() > 60) v = v.substr(0, 57) + "...";
+        out += v;
+        i = e;
+        continue;
+      }
+    }
+    out += msg[i++];
+  }
+  return out;
+}
+
+}  // namespace
+
+void YamlRule::on_match(const Match& match, FileContext& ctx) const {
+  const Impl& r = *impl_;
+  MatchInput in{ctx.text(), [&]() -> const semantic::SemanticModel& { return ctx.model(); }};
+  TSNode node = match.capture("_root");
+  MetaEnv env;
+  if (syntax::is_null(node)) {
+    // A raw query driver: its node is @match (or the widest capture).
+    TSNode widest{};
+    for (auto [name, n] : match.all_captures()) {
+      if (name == "match") node = n;
+      if (ts_node_is_null(widest) || (ts_node_start_byte(n) <= ts_node_start_byte(widest) &&
+                                      ts_node_end_byte(n) >= ts_node_end_byte(widest)))
+        widest = n;
+    }
+    if (syntax::is_null(node)) node = widest;
+  }
+  if (syntax::is_null(node) || !r.rule.matches(node, in, env)) return;
+  for (const auto& [name, cons] : r.constraints) {
+    auto it = env.find(name);
+    if (it == env.end()) continue;
+    for (TSNode n : it->second.nodes) {
+      MetaEnv scratch = env;
+      if (!cons.matches(n, in, scratch)) return;
+    }
+  }
+  Finding& f = ctx.report(node, substitute(r.info.message, env, ctx.text()));
+  if (!r.note.empty()) f.note = substitute(r.note, env, ctx.text());
+  if (!r.fix) return;
+  auto rendered = r.fix->render(env, node, ctx.source(), ctx.imports());
+  Fix fix;
+  fix.title = r.info.fix_title;
+  fix.applicability = r.info.applicability;
+  fix.edits.push_back(Edit{ts_node_start_byte(node), ts_node_end_byte(node), std::move(rendered.text)});
+  fix.imports = std::move(rendered.needs);
+  fix.remove_if_unused = r.remove_if_unused;
+  if (rendered.dropped_comment && fix.applicability == Applicability::Safe) {
+    fix.applicability = Applicability::Unsafe;
+    f.note += std::string(f.note.empty() ? "" : " ") + "The fix would drop a comment, so it is marked unsafe.";
+  }
+  f.fix = std::move(fix);
+}
+
+namespace {
+
+// --- YAML reading, with file:line:col on every error ---------------------------------------
+
+class Reader {
+ public:
+  Reader(std::string path, std::string_view content) : path_(std::move(path)), content_(content) {
+    size_t b = 0;
+    while (b <= content_.size()) {
+      size_t e = content_.find('\n', b);
+      if (e == std::string_view::npos) e = content_.size();
+      lines_.push_back(content_.substr(b, e - b));
+      b = e + 1;
+    }
+  }
+
+  Error error(const YAML::Node& at, const std::string& what) const {
+    const YAML::Mark m = at.Mark();
+    return make_error(Error::Kind::Rule, what, {path_, static_cast<uint32_t>(m.line + 1), static_cast<uint32_t>(m.column + 1)});
+  }
+  Error error(const YAML::Mark& m, const std::string& what) const {
+    return make_error(Error::Kind::Rule, what, {path_, static_cast<uint32_t>(m.line + 1), static_cast<uint32_t>(m.column + 1)});
+  }
+
+  // An error found at line:col inside a scalar's value: where is it in the file?
+  Error error_inside(const YAML::Node& scalar, const Error& inner, const std::string& prefix) const {
+    Error e = inner;
+    e.message = prefix + inner.message;
+    YAML::Mark m = scalar.Mark();
+    uint32_t line = static_cast<uint32_t>(m.line + 1), col = static_cast<uint32_t>(m.column + 1);
+    std::string_view first = m.line >= 0 && static_cast<size_t>(m.line) < lines_.size() ? lines_[static_cast<size_t>(m.line)] : "";
+    std::string_view at = first.substr(std::min<size_t>(static_cast<size_t>(m.column), first.size()));
+    bool block = !at.empty() && (at[0] == '|' || at[0] == '>');
+    bool quoted = !at.empty() && (at[0] == '"' || at[0] == '\'');
+    uint32_t il = std::max<uint32_t>(inner.location.line, 1), ic = std::max<uint32_t>(inner.location.col, 1);
+    if (block) {
+      // The block's text starts on the next line, indented as its first line is.
+      std::string_view first_body = line < lines_.size() ? lines_[line] : "";
+      size_t indent = first_body.find_first_not_of(' ');
+      e.location = {path_, line + il, static_cast<uint32_t>((indent == std::string_view::npos ? 0 : indent) + ic)};
+    } else {
+      e.location = {path_, line + il - 1, il == 1 ? col + (quoted ? 1 : 0) + ic - 1 : ic};
+    }
+    return e;
+  }
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  std::string_view content_;
+  std::vector<std::string_view> lines_;
+};
+
+Status check_keys(const Reader& rd, const YAML::Node& map, std::initializer_list<const char*> allowed, const char* where) {
+  if (!map.IsMap()) return rd.error(map, std::string(where) + " must be a mapping");
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    std::string key = it->first.as<std::string>();
+    bool ok = std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; });
+    if (!ok) {
+      std::string list;
+      for (const char* a : allowed) list += std::string(list.empty() ? "" : ", ") + a;
+      return rd.error(it->first, "unknown field `" + key + "` in " + where + " (expected one of: " + list + ")");
+    }
+  }
+  return Ok{};
+}
+
+Expected<std::string> scalar(const Reader& rd, const YAML::Node& n, const char* what) {
+  if (!n.IsScalar()) return rd.error(n, std::string(what) + " must be a string");
+  return n.as<std::string>();
+}
+
+Expected<bool> boolean(const Reader& rd, const YAML::Node& n, const char* what) {
+  if (!n.IsScalar()) return rd.error(n, std::string(what) + " must be true or false");
+  std::string v = n.as<std::string>();
+  if (v == "true") return true;
+  if (v == "false") return false;
+  return rd.error(n, std::string(what) + " must be true or false, not `" + v + "`");
+}
+
+Expected<std::vector<std::string>> string_list(const Reader& rd, const YAML::Node& n, const char* what) {
+  std::vector<std::string> out;
+  if (n.IsScalar()) {
+    out.push_back(n.as<std::string>());
+    return out;
+  }
+  if (!n.IsSequence()) return rd.error(n, std::string(what) + " must be a list of strings");
+  for (const auto& item : n) {
+    if (!item.IsScalar()) return rd.error(item, std::string(what) + " must be a list of strings");
+    out.push_back(item.as<std::string>());
+  }
+  return out;
+}
+
+bool known_kind(const std::string& k) {
+  return ts_language_symbol_for_name(syntax::python(), k.c_str(), static_cast<uint32_t>(k.size()), true) != 0;
+}
+bool known_field(const std::string& f) {
+  return ts_language_field_id_for_name(syntax::python(), f.c_str(), static_cast<uint32_t>(f.size())) != 0;
+}
+
+Expected<RuleObject> parse_rule(const Reader& rd, const YAML::Node& n, const char* where);
+
+Expected<std::unique_ptr<Relation>> parse_relation(const Reader& rd, const YAML::Node& n, const char* where) {
+  if (auto st = check_keys(rd, n, {"pattern", "kind", "regex", "query", "inside", "has", "follows", "precedes",
+                                   "all", "any", "not", "inside-async", "inside-sync-def", "in-route-handler",
+                                   "not-awaited", "result-unused", "stopBy", "field"},
+                           where);
+      !st)
+    return st.error();
+  auto rel = std::make_unique<Relation>();
+  if (n["stopBy"]) {
+    const YAML::Node& sb = n["stopBy"];
+    if (sb.IsScalar()) {
+      std::string v = sb.as<std::string>();
+      if (v == "neighbor") rel->stop = Relation::Stop::Neighbor;
+      else if (v == "end") rel->stop = Relation::Stop::End;
+      else return rd.error(sb, "stopBy must be `neighbor`, `end`, or a rule");
+    } else {
+      auto stop = parse_rule(rd, sb, "stopBy");
+      if (!stop) return stop.error();
+      rel->stop = Relation::Stop::Rule;
+      rel->stop_rule = std::make_unique<RuleObject>(std::move(stop).value());
+    }
+  }
+  if (n["field"]) {
+    auto f = scalar(rd, n["field"], "field");
+    if (!f) return f.error();
+    if (!known_field(*f)) return rd.error(n["field"], "unknown field name `" + *f + "` (see `asyncfix` docs/writing-rules.md)");
+    rel->field = *f;
+  }
+  auto inner = parse_rule(rd, n, where);  // the other keys are a rule object
+  if (!inner) return inner.error();
+  rel->rule = std::make_unique<RuleObject>(std::move(inner).value());
+  return rel;
+}
+
+Expected<RuleObject> parse_rule(const Reader& rd, const YAML::Node& n, const char* where) {
+  if (auto st = check_keys(rd, n, {"pattern", "kind", "regex", "query", "inside", "has", "follows", "precedes",
+                                   "all", "any", "not", "inside-async", "inside-sync-def", "in-route-handler",
+                                   "not-awaited", "result-unused", "stopBy", "field"},
+                           where);
+      !st)
+    return st.error();
+  RuleObject r;
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    std::string key = it->first.as<std::string>();
+    const YAML::Node& v = it->second;
+    if (key == "stopBy" || key == "field") {
+      if (std::string(where) == "rule") return rd.error(it->first, "`" + key + "` only goes with inside, has, follows or precedes");
+      continue;  // read by parse_relation
+    }
+    if (key == "pattern") {
+      std::string text, selector;
+      YAML::Node text_node = v;
+      if (v.IsMap()) {
+        if (auto st = check_keys(rd, v, {"context", "selector"}, "pattern"); !st) return st.error();
+        if (!v["context"]) return rd.error(v, "pattern needs `context` (and optionally `selector`)");
+        auto c = scalar(rd, v["context"], "context");
+        if (!c) return c.error();
+        text = *c;
+        text_node.reset(v["context"]);  // rebind: `=` would overwrite the node it refers to
+        if (v["selector"]) {
+          auto s = scalar(rd, v["selector"], "selector");
+          if (!s) return s.error();
+          if (!known_kind(*s)) return rd.error(v["selector"], "unknown node kind `" + *s + "`");
+          selector = *s;
+        }
+      } else {
+        auto s = scalar(rd, v, "pattern");
+        if (!s) return s.error();
+        text = *s;
+      }
+      auto p = Pattern::compile(text, selector);
+      if (!p) return rd.error_inside(text_node, p.error(), "");
+      r.pattern = std::move(p).value();
+    } else if (key == "kind") {
+      auto s = scalar(rd, v, "kind");
+      if (!s) return s.error();
+      if (!known_kind(*s)) return rd.error(v, "unknown node kind `" + *s + "` (tree-sitter-python's node types)");
+      r.kind = *s;
+    } else if (key == "regex") {
+      auto s = scalar(rd, v, "regex");
+      if (!s) return s.error();
+      RE2::Options o;
+      o.set_log_errors(false);
+      auto re = std::make_shared<re2::RE2>(*s, o);
+      if (!re->ok()) return rd.error(v, "regex refused by RE2: " + re->error());
+      r.regex = re;
+    } else if (key == "query") {
+      auto s = scalar(rd, v, "query");
+      if (!s) return s.error();
+      auto q = RawQuery::compile(*s);
+      if (!q) return rd.error_inside(v, q.error(), "");
+      r.query = std::move(q).value();
+    } else if (key == "inside" || key == "has" || key == "follows" || key == "precedes") {
+      auto rel = parse_relation(rd, v, key.c_str());
+      if (!rel) return rel.error();
+      (key == "inside" ? r.inside : key == "has" ? r.has : key == "follows" ? r.follows : r.precedes) = std::move(rel).value();
+    } else if (key == "all" || key == "any") {
+      if (!v.IsSequence()) return rd.error(v, "`" + key + "` must be a list of rules");
+      for (const auto& item : v) {
+        auto sub = parse_rule(rd, item, key.c_str());
+        if (!sub) return sub.error();
+        (key == "all" ? r.all : r.any).push_back(std::move(sub).value());
+      }
+      if ((key == "all" ? r.all : r.any).empty()) return rd.error(v, "`" + key + "` must not be empty");
+    } else if (key == "not") {
+      auto sub = parse_rule(rd, v, "not");
+      if (!sub) return sub.error();
+      r.not_ = std::make_unique<RuleObject>(std::move(sub).value());
+    } else {
+      auto b = boolean(rd, v, key.c_str());
+      if (!b) return b.error();
+      if (key == "inside-async") r.inside_async = *b;
+      else if (key == "inside-sync-def") r.inside_sync_def = *b;
+      else if (key == "in-route-handler") r.in_route_handler = *b;
+      else if (key == "not-awaited") r.not_awaited = *b;
+      else if (key == "result-unused") r.result_unused = *b;
+    }
+  }
+  return r;
+}
+
+// Where an invalid/valid case text starts in the file (its first line).
+uint32_t line_of(const YAML::Node& n) { return static_cast<uint32_t>(n.Mark().line + 1); }
+
+std::string trimmed(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  size_t b = 0;
+  while (b < s.size() && s[b] == '\n') ++b;
+  return s.substr(b);
+}
+
+}  // namespace
+
+Expected<std::shared_ptr<const YamlRule>> load_rule_text(const std::string& path, std::string_view content) {
+  Reader rd(path, content);
+  YAML::Node doc;
+  try {
+    doc = YAML::Load(std::string(content));
+  } catch (const YAML::Exception& e) {
+    return make_error(Error::Kind::Rule, "invalid YAML: " + e.msg,
+                      {path, static_cast<uint32_t>(e.mark.line + 1), static_cast<uint32_t>(e.mark.column + 1)});
+  }
+  try {
+    if (!doc.IsMap()) return make_error(Error::Kind::Rule, "a rule file holds one mapping (id, name, rule, ...)", {path, 1, 1});
+    if (auto st = check_keys(rd, doc, {"id", "name", "severity", "language", "message", "note", "rule", "constraints",
+                                        "fix", "fix-title", "applicability", "imports", "triggers", "docs", "tests",
+                                        "url", "metadata"},
+                             "the rule file");
+        !st)
+      return st.error();
+    auto impl = std::make_unique<YamlRule::Impl>();
+    impl->path = path;
+    impl->content = std::string(content);
+    RuleInfo& info = impl->info;
+    info.origin = path;
+
+    for (const char* req : {"id", "name", "message", "rule"}) {
+      if (!doc[req]) return make_error(Error::Kind::Rule, std::string("missing required field `") + req + "`", {path, 1, 1});
+    }
+    auto id = scalar(rd, doc["id"], "id");
+    if (!id) return id.error();
+    static const RE2 kId("[A-Za-z][A-Za-z0-9_-]*");
+    if (!RE2::FullMatch(*id, kId)) return rd.error(doc["id"], "id `" + *id + "` must be letters, digits, `_` or `-` (like AF204)");
+    info.id = *id;
+    auto name = scalar(rd, doc["name"], "name");
+    if (!name) return name.error();
+    static const RE2 kName("[a-z0-9]+(-[a-z0-9]+)*");
+    if (!RE2::FullMatch(*name, kName)) return rd.error(doc["name"], "name `" + *name + "` must be kebab-case (like get-event-loop)");
+    info.name = *name;
+    if (doc["severity"]) {
+      auto s = scalar(rd, doc["severity"], "severity");
+      if (!s) return s.error();
+      std::string v = *s;
+      auto sev = parse_severity(v);
+      if (!sev) {
+        if (v == "error") sev = Severity::P1;
+        else if (v == "warning") sev = Severity::P2;
+        else if (v == "info" || v == "hint") sev = Severity::P3;
+      }
+      if (!sev) return rd.error(doc["severity"], "severity must be P1, P2 or P3 (or error, warning, info, hint)");
+      info.severity = *sev;
+    }
+    if (doc["language"]) {
+      auto l = scalar(rd, doc["language"], "language");
+      if (!l) return l.error();
+      std::string lower = *l;
+      std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+      if (lower != "python" && lower != "py") return rd.error(doc["language"], "language must be python");
+    }
+    auto msg = scalar(rd, doc["message"], "message");
+    if (!msg) return msg.error();
+    info.message = trimmed(*msg);
+    if (doc["note"]) {
+      auto n = scalar(rd, doc["note"], "note");
+      if (!n) return n.error();
+      impl->note = trimmed(*n);
+    }
+    if (doc["url"] && !doc["url"].IsScalar()) return rd.error(doc["url"], "url must be a string");
+
+    auto rule = parse_rule(rd, doc["rule"], "rule");
+    if (!rule) return rule.error();
+    impl->rule = std::move(rule).value();
+    impl->drivers = impl->rule.drivers();
+    if (impl->drivers.empty()) {
+      return rd.error(doc["rule"], "the rule has no positive matcher: give it a `pattern`, `kind` or `query` "
+                                   "(directly, in every `any` branch, or in one `all` member)");
+    }
+
+    if (doc["constraints"]) {
+      const YAML::Node& cs = doc["constraints"];
+      if (!cs.IsMap()) return rd.error(cs, "constraints must map metavariable names to rules");
+      std::vector<std::string> captured;
+      impl->rule.metavariables(captured);
+      for (auto it = cs.begin(); it != cs.end(); ++it) {
+        std::string mv = it->first.as<std::string>();
+        if (!mv.empty() && mv[0] == '$') mv = mv.substr(mv.find_first_not_of('$'));
+        if (std::find(captured.begin(), captured.end(), mv) == captured.end()) {
+          return rd.error(it->first, "constraint on `" + mv + "`, which the rule never captures");
+        }
+        auto c = parse_rule(rd, it->second, "constraints");
+        if (!c) return c.error();
+        impl->constraints.emplace_back(mv, std::move(c).value());
+      }
+    }
+
+    if (doc["imports"]) {
+      const YAML::Node& im = doc["imports"];
+      if (auto st = check_keys(rd, im, {"add", "remove-if-unused"}, "imports"); !st) return st.error();
+      if (im["add"]) {
+        auto l = string_list(rd, im["add"], "imports.add");
+        if (!l) return l.error();
+        for (const auto& s : *l) {
+          auto spec = ImportSpec::parse(s);
+          if (!spec) return rd.error(im["add"], spec.error().message);
+          impl->imports_add.push_back(*spec);
+        }
+      }
+      if (im["remove-if-unused"]) {
+        auto l = string_list(rd, im["remove-if-unused"], "imports.remove-if-unused");
+        if (!l) return l.error();
+        impl->remove_if_unused = *l;
+      }
+    }
+
+    if (doc["fix"]) {
+      const YAML::Node& fx = doc["fix"];
+      YAML::Node text_node = fx;
+      std::string text;
+      if (fx.IsMap()) {
+        if (auto st = check_keys(rd, fx, {"template"}, "fix"); !st) return st.error();
+        if (!fx["template"]) return rd.error(fx, "fix needs a `template`");
+        text_node.reset(fx["template"]);  // rebind: `=` would overwrite the node it refers to
+      }
+      auto t = scalar(rd, text_node, "fix");
+      if (!t) return t.error();
+      text = *t;
+      while (!text.empty() && text.back() == '\n') text.pop_back();  // a block scalar's final newline
+      auto tmpl = FixTemplate::compile(text, impl->imports_add);
+      if (!tmpl) return rd.error_inside(text_node, tmpl.error(), "");
+      std::vector<std::string> captured;
+      impl->rule.metavariables(captured);
+      for (const auto& mv : tmpl->metavariables()) {
+        if (std::find(captured.begin(), captured.end(), mv) == captured.end()) {
+          // Point at the `$NAME` in the template.
+          size_t at = 0;
+          for (size_t p = text.find("$"); p != std::string::npos; p = text.find("$", p + 1)) {
+            size_t s = text.find_first_not_of('$', p);
+            if (s != std::string::npos && text.compare(s, mv.size(), mv) == 0) {
+              at = p;
+              break;
+            }
+          }
+          uint32_t line = 1, col = 1;
+          for (size_t i = 0; i < at; ++i) {
+            if (text[i] == '\n') {
+              ++line;
+              col = 1;
+            } else {
+              ++col;
+            }
+          }
+          return rd.error_inside(text_node, make_error(Error::Kind::Rule, "", {"", line, col}),
+                                 "fix uses $" + mv + ", which the rule never captures");
+        }
+      }
+      impl->fix = std::move(tmpl).value();
+      info.fixable = true;
+      info.fix_title = "Apply the rewrite";
+    }
+    if (doc["fix-title"]) {
+      auto t = scalar(rd, doc["fix-title"], "fix-title");
+      if (!t) return t.error();
+      info.fix_title = *t;
+    }
+    if (doc["applicability"]) {
+      auto a = scalar(rd, doc["applicability"], "applicability");
+      if (!a) return a.error();
+      if (*a == "safe") info.applicability = Applicability::Safe;
+      else if (*a == "unsafe") info.applicability = Applicability::Unsafe;
+      else if (*a == "display-only") info.applicability = Applicability::DisplayOnly;
+      else return rd.error(doc["applicability"], "applicability must be safe, unsafe or display-only");
+    }
+
+    if (doc["triggers"]) {
+      auto l = string_list(rd, doc["triggers"], "triggers");
+      if (!l) return l.error();
+      info.triggers = *l;
+    } else {
+      info.triggers = impl->rule.triggers();
+    }
+
+    if (doc["docs"]) {
+      const YAML::Node& d = doc["docs"];
+      if (auto st = check_keys(rd, d, {"what-it-does", "why-is-this-bad", "example", "use-instead", "fix-safety"}, "docs");
+          !st)
+        return st.error();
+      auto get = [&](const char* k, std::string& out) -> Status {
+        if (!d[k]) return Ok{};
+        auto s = scalar(rd, d[k], k);
+        if (!s) return s.error();
+        out = trimmed(*s);
+        return Ok{};
+      };
+      for (auto [k, out] : std::initializer_list<std::pair<const char*, std::string*>>{
+               {"what-it-does", &info.docs.what_it_does}, {"why-is-this-bad", &info.docs.why_bad},
+               {"example", &info.docs.example}, {"use-instead", &info.docs.use_instead},
+               {"fix-safety", &info.docs.fix_safety}}) {
+        if (auto st = get(k, *out); !st) return st.error();
+      }
+    }
+
+    if (doc["tests"]) {
+      const YAML::Node& t = doc["tests"];
+      if (auto st = check_keys(rd, t, {"valid", "invalid"}, "tests"); !st) return st.error();
+      for (const char* which : {"valid", "invalid"}) {
+        if (!t[which]) continue;
+        if (!t[which].IsSequence()) return rd.error(t[which], std::string("tests.") + which + " must be a list");
+        for (const auto& c : t[which]) {
+          RuleTestCase tc;
+          tc.line = line_of(c);
+          if (c.IsScalar()) {
+            tc.code = c.as<std::string>();
+          } else if (c.IsMap() && std::string(which) == "invalid") {
+            if (auto st = check_keys(rd, c, {"code", "fixed"}, "an invalid test case"); !st) return st.error();
+            if (!c["code"]) return rd.error(c, "an invalid test case needs `code`");
+            auto code = scalar(rd, c["code"], "code");
+            if (!code) return code.error();
+            tc.code = *code;
+            tc.line = line_of(c["code"]);
+            if (c["fixed"]) {
+              auto fixed = scalar(rd, c["fixed"], "fixed");
+              if (!fixed) return fixed.error();
+              tc.fixed = *fixed;
+            }
+          } else {
+            return rd.error(c, std::string("a ") + which + " test case must be a code string" +
+                                   (std::string(which) == "invalid" ? " or {code, fixed}" : ""));
+          }
+          (std::string(which) == "valid" ? impl->tests.valid : impl->tests.invalid).push_back(std::move(tc));
+        }
+      }
+    }
+    return std::shared_ptr<const YamlRule>(std::make_shared<YamlRule>(std::move(impl)));
+  } catch (const YAML::Exception& e) {
+    return make_error(Error::Kind::Rule, "invalid rule file: " + e.msg,
+                      {path, static_cast<uint32_t>(e.mark.line + 1), static_cast<uint32_t>(e.mark.column + 1)});
+  }
+}
+
+Expected<std::shared_ptr<const YamlRule>> load_rule_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(Error::Kind::Io, "cannot read rule file", {path});
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return load_rule_text(path, ss.str());
+}
+
+Expected<std::vector<std::shared_ptr<const YamlRule>>> load_rule_dir(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return make_error(Error::Kind::Usage, "rule directory not found", {dir});
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    auto ext = e.path().extension();
+    if (e.is_regular_file() && (ext == ".yml" || ext == ".yaml")) files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<std::shared_ptr<const YamlRule>> out;
+  for (const auto& f : files) {
+    auto r = load_rule_file(f.string());
+    if (!r) return r.error();
+    out.push_back(std::move(r).value());
+  }
+  return out;
+}
+
+}  // namespace asyncfix

@@ -1,0 +1,57 @@
+// Rules as data: one YAML file per rule (patterns/AF204-get-event-loop.yml). Field names
+// follow ast-grep where they mean the same thing (id, severity, message, note, rule,
+// constraints, fix); ours add fix-title, applicability, imports, triggers, docs and tests.
+// The language reference is docs/writing-rules.md. Unknown fields are errors; every error
+// names file:line:col.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/common/expected.h"
+#include "engine/rule/rule.h"
+
+namespace asyncfix {
+
+struct RuleTestCase {
+  std::string code;
+  std::optional<std::string> fixed;  // invalid cases: the expected result of every fix
+  uint32_t line = 0;                 // where the case starts in the rule file
+};
+
+struct RuleTests {
+  std::vector<RuleTestCase> valid;    // must not fire
+  std::vector<RuleTestCase> invalid;  // must fire (and fix to `fixed` when given)
+};
+
+class YamlRule;
+
+// Loads a rule from the text of a rule file (`path` is for messages).
+Expected<std::shared_ptr<const YamlRule>> load_rule_text(const std::string& path, std::string_view content);
+// Loads a rule file from disk.
+Expected<std::shared_ptr<const YamlRule>> load_rule_file(const std::string& path);
+// Every *.yml / *.yaml in a directory, in name order. The first broken file is the error.
+Expected<std::vector<std::shared_ptr<const YamlRule>>> load_rule_dir(const std::string& dir);
+
+class YamlRule : public Rule {
+ public:
+  ~YamlRule() override;
+  const RuleInfo& info() const override;
+  void register_matchers(MatcherRegistry& registry) const override;
+  void on_match(const Match& match, FileContext& ctx) const override;
+
+  const RuleTests& tests() const;
+  const std::string& path() const;
+  const std::string& content() const;  // the file as loaded (for `test-rules --update`)
+
+  struct Impl;
+  explicit YamlRule(std::unique_ptr<Impl> impl);
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace asyncfix

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# User rule files: --rules DIR adds them; a broken one fails loudly (file:line:col, exit 2)
+# and changes no file; test-rules reports Missing / Noisy / Wrong fix and --update rewrites
+# the expected fixes.
+source "$(dirname "$0")/lib.sh"
+
+mkdir -p "$TMP/mine" "$TMP/src"
+cat > "$TMP/mine/print.yml" <<'YML'
+id: MY001
+name: print-in-async
+severity: P3
+message: "print() in a coroutine: use the logger"
+rule:
+  pattern: print($$$A)
+  inside-async: true
+fix: logger.info($$$A)
+fix-title: Log instead of printing
+imports:
+  add: [logging]
+tests:
+  valid:
+    - |
+      def f():
+          print(1)
+  invalid:
+    - code: |
+        async def f():
+            print(1)
+      fixed: |
+        import logging
+
+        async def f():
+            logger.info(1)
+YML
+printf 'import os\n\nlogger = None\n\n\nasync def handler(x):\n    print("got", x)\n' > "$TMP/src/svc.py"
+cp "$TMP/src/svc.py" "$TMP/svc.orig"
+
+cd "$TMP"
+expect_exit 1 "$ASYNCFIX" check --rules mine/ src/ --diff
+expect_contains "$TMP/out" '+import logging'
+expect_contains "$TMP/out" '+    logger.info("got", x)'
+expect_exit 1 "$ASYNCFIX" check --rules mine/ --select print-in-async src/
+expect_contains "$TMP/out" "src/svc.py:7:5: MY001 [P3] print() in a coroutine: use the logger"
+expect_exit 0 "$ASYNCFIX" test-rules mine/
+expect_contains "$TMP/out" "MY001 print-in-async: ok (1 valid, 1 invalid)"
+expect_exit 0 "$ASYNCFIX" rules --rules mine/
+expect_contains "$TMP/out" "MY001"
+
+# A broken rule file: exit 2, file:line:col, nothing written.
+printf 'id: MY002\nname: broken\nmessage: m\nrule:\n  pattern: f(a b)\n' > "$TMP/mine/broken.yml"
+expect_exit 2 "$ASYNCFIX" check --rules mine/ --fix src/
+expect_contains "$TMP/err" "mine/broken.yml:5:16: pattern is not valid Python"
+cmp -s "$TMP/src/svc.py" "$TMP/svc.orig" || fail "a file was changed although a rule file was broken"
+rm "$TMP/mine/broken.yml"
+
+# A rule id used twice is an error naming both.
+sed 's/name: print-in-async/name: other-name/' "$TMP/mine/print.yml" > "$TMP/mine/dup.yml"
+expect_exit 2 "$ASYNCFIX" check --rules mine/ src/
+expect_contains "$TMP/err" "rule id MY001 is already used by"
+rm "$TMP/mine/dup.yml"
+
+# Missing, Noisy and Wrong fix are reported; --update rewrites only the expected fixes.
+cat > "$TMP/mine/t.yml" <<'YML'
+id: MY003
+name: sleep-zero
+message: sleep(0)
+rule:
+  pattern: time.sleep(0)
+fix: await asyncio.sleep(0)
+imports:
+  add: [asyncio]
+tests:
+  valid:
+    - |
+      time.sleep(0)
+  invalid:
+    - |
+      time.sleep(1)
+    - code: |
+        time.sleep(0)
+      fixed: |
+        wrong
+YML
+expect_exit 1 "$ASYNCFIX" test-rules mine/t.yml
+expect_contains "$TMP/out" "MY003 sleep-zero: FAILED"
+expect_contains "$TMP/out" "Noisy: mine/t.yml:11: fired at 1:1"
+expect_contains "$TMP/out" "Missing: mine/t.yml:14: did not fire"
+expect_contains "$TMP/out" "Wrong fix: mine/t.yml:16: the fixed output differs"
+# --update refuses while other problems remain; it rewrites the expected fixes otherwise.
+expect_exit 1 "$ASYNCFIX" test-rules --update mine/t.yml
+expect_contains "$TMP/mine/t.yml" "wrong"
+cat > "$TMP/mine/t2.yml" <<'YML'
+id: MY004
+name: sleep-zero-two
+message: sleep(0)
+rule:
+  pattern: time.sleep(0)
+fix: await asyncio.sleep(0)
+imports:
+  add: [asyncio]
+tests:
+  invalid:
+    - code: |
+        async def f():
+            time.sleep(0)
+      fixed: |
+        wrong
+    - |
+      async def g():
+          time.sleep(0)
+YML
+expect_exit 0 "$ASYNCFIX" test-rules --update mine/t2.yml
+expect_contains "$TMP/out" "expected fixes updated"
+expect_not_contains "$TMP/mine/t2.yml" "wrong"
+expect_contains "$TMP/mine/t2.yml" "        await asyncio.sleep(0)"
+expect_exit 0 "$ASYNCFIX" test-rules mine/t2.yml
+expect_contains "$TMP/out" "MY004 sleep-zero-two: ok (0 valid, 2 invalid)"
+finish
