@@ -172,8 +172,11 @@ class ModelBuilder {
 
     if ((pk == "assignment" && f == "left") || (pk == "for_statement" && f == "left") ||
         (pk == "for_in_clause" && f == "left")) {
-      fr.role = Role::Target;
-      fr.target = pk == "assignment" ? BindingKind::Assignment : BindingKind::LoopTarget;
+      // `x = ...` binds x; `self.x = ...` and `a[i] = ...` bind nothing (they read self, a, i).
+      if (nk == "identifier" || is_target_container(nk)) {
+        fr.role = Role::Target;
+        fr.target = pk == "assignment" ? BindingKind::Assignment : BindingKind::LoopTarget;
+      }
     } else if (pk == "augmented_assignment" && f == "left" && nk == "identifier") {
       add_binding(p.scope, n, BindingKind::Assignment, p.stmt, {});  // it also reads the name
     } else if (pk == "named_expression" && f == "name") {
@@ -185,7 +188,7 @@ class ModelBuilder {
       fr.scope = s;
     } else if (pk == "as_pattern" && f == "alias") {
       std::string_view gk = stack_.size() >= 2 ? kind(stack_[stack_.size() - 2].node) : "";
-      fr.role = Role::Target;
+      fr.role = Role::Target;  // as_pattern_target: a container of the real target
       fr.target = gk == "with_item" ? BindingKind::WithTarget
                   : gk == "except_clause" ? BindingKind::ExceptTarget
                                           : BindingKind::Other;
@@ -212,7 +215,8 @@ class ModelBuilder {
     std::string_view k = kind(n);
     if (k == "identifier") {
       std::string_view name = text(n, m_.src_);
-      m_.all_names_.insert(name);
+      // Attribute and keyword names (`x.stdout`, `f(stdout=...)`) are not names in a scope.
+      if (fr.role != Role::Skip) m_.all_names_.insert(name);
       if (fr.role == Role::Target) {
         add_binding(fr.scope, n, fr.target, fr.stmt, {});
       } else if (fr.role == Role::Normal) {

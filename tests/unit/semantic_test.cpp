@@ -78,3 +78,17 @@ TEST(RouteHandlers, RecognisesPathDecorators) {
 
 }  // namespace
 }  // namespace asyncfix
+
+namespace asyncfix {
+namespace {
+TEST(Bindings, AttributeAndSubscriptTargetsBindNothing) {
+  auto p = testing::parse("class C:\n    def m(self, x):\n        self.db = x\n        a[i] = x\n        for self.k in y:\n            pass\n");
+  int s = p->model->scope_of(p->find("assignment"));
+  const auto& b = p->model->scope(s).bindings;
+  EXPECT_EQ(b.count("db"), 0u);
+  EXPECT_EQ(b.at("self").size(), 1u);  // the parameter only
+  EXPECT_EQ(b.count("a"), 0u);
+  EXPECT_EQ(b.count("k"), 0u);
+}
+}  // namespace
+}  // namespace asyncfix
