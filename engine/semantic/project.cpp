@@ -1,0 +1,469 @@
+#include "engine/semantic/project.h"
+
+#include <algorithm>
+#include <atomic>
+#include <deque>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "engine/match/rule_tree.h"
+#include "engine/semantic/model.h"
+#include "engine/syntax/node.h"
+
+namespace asyncfix {
+
+using syntax::field;
+using syntax::is;
+using syntax::text;
+
+ProjectIndex::ProjectIndex(std::vector<DiscoveredFile> files, BlockingClassifier classifier)
+    : files_(std::move(files)), classifier_(std::move(classifier)) {
+  for (const auto& f : files_) {
+    if (!f.module.empty()) by_module_.emplace(f.module, &f);
+  }
+}
+
+ProjectIndex::~ProjectIndex() = default;
+
+bool ProjectIndex::is_project_module(std::string_view module) const {
+  return by_module_.count(std::string(module)) > 0;
+}
+
+const ModuleSummary* ProjectIndex::module(std::string_view module) const {
+  auto it = modules_.find(std::string(module));
+  return it == modules_.end() ? nullptr : &it->second;
+}
+
+std::string ProjectIndex::function_qualname(const std::string& module, TSNode fn, std::string_view src) {
+  std::string name(text(field(fn, "name"), src));
+  // Methods: Class.method (classes nested in functions are not indexed).
+  TSNode p = syntax::parent(fn);
+  if (is(p, "decorated_definition")) p = syntax::parent(p);
+  if (is(p, "block")) {
+    TSNode cls = syntax::parent(p);
+    if (is(cls, "class_definition")) name = std::string(text(field(cls, "name"), src)) + "." + name;
+  }
+  return module.empty() ? name : module + "." + name;
+}
+
+namespace {
+
+// Splits "a.b.c" into ("a.b", "c").
+std::pair<std::string, std::string> split_last(std::string_view q) {
+  size_t dot = q.rfind('.');
+  if (dot == std::string_view::npos) return {"", std::string(q)};
+  return {std::string(q.substr(0, dot)), std::string(q.substr(dot + 1))};
+}
+
+bool read_text(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  *out = std::move(ss).str();
+  return true;
+}
+
+}  // namespace
+
+std::string ProjectIndex::resolve_callee(TSNode call, const semantic::SemanticModel& model) {
+  std::string_view t = model.source();
+  TSNode callee = field(call, "function");
+  if (auto q = model.qualified_name(callee)) {
+    if (is(callee, "identifier")) {
+      const semantic::Binding* b = model.resolve(text(callee, t), callee);
+      if (b && b->kind == semantic::BindingKind::FunctionDef && model.scope_of(b->name) == 0) {
+        return model.module_name().empty() ? *q : model.module_name() + "." + *q;
+      }
+    }
+    return *q;
+  }
+  // self.method(...) / cls.method(...) inside a method: that class's method.
+  if (is(callee, "attribute")) {
+    TSNode obj = field(callee, "object");
+    if (is(obj, "identifier") && (text(obj, t) == "self" || text(obj, t) == "cls")) {
+      TSNode fn = model.enclosing_function(call);
+      if (is(fn, "function_definition")) {
+        TSNode cls = syntax::ancestor(fn, "class_definition");
+        if (!syntax::is_null(cls)) {
+          std::string prefix = model.module_name().empty() ? "" : model.module_name() + ".";
+          return prefix + std::string(text(field(cls, "name"), t)) + "." + std::string(text(field(callee, "attribute"), t));
+        }
+      }
+    }
+    return {};
+  }
+  // A local name bound to something else (a variable): unknown.
+  if (is(callee, "identifier")) {
+    const semantic::Binding* b = model.resolve(text(callee, t), callee);
+    if (b && b->kind == semantic::BindingKind::FunctionDef && model.scope_of(b->name) == 0) {
+      return (model.module_name().empty() ? "" : model.module_name() + ".") + std::string(text(callee, t));
+    }
+  }
+  return {};
+}
+
+std::string ProjectIndex::resolve_alias(std::string_view qualname) const {
+  std::string q(qualname);
+  for (int hop = 0; hop < 8; ++hop) {
+    auto [mod, name] = split_last(q);
+    // "pkg.mod.Class.method": the module is a prefix; try progressively shorter ones.
+    const ModuleSummary* m = nullptr;
+    std::string rest = name;
+    std::string prefix = mod;
+    while (!prefix.empty() && !(m = module(prefix))) {
+      auto [pm, last] = split_last(prefix);
+      rest = last + "." + rest;
+      prefix = pm;
+    }
+    if (!m) return q;
+    if (m->functions.count(rest)) return q;
+    auto it = m->imports.find(rest.substr(0, rest.find('.')));
+    if (it == m->imports.end()) return q;
+    std::string next = it->second + rest.substr(rest.find('.') == std::string::npos ? rest.size() : rest.find('.'));
+    if (next == q) return q;
+    q = next;
+  }
+  return q;
+}
+
+const FunctionSummary* ProjectIndex::function(std::string_view qualname) const {
+  std::string q = resolve_alias(qualname);
+  auto [mod, name] = split_last(q);
+  std::string rest = name, prefix = mod;
+  while (!prefix.empty()) {
+    if (const ModuleSummary* m = module(prefix)) {
+      auto it = m->functions.find(rest);
+      return it == m->functions.end() ? nullptr : &it->second;
+    }
+    auto [pm, last] = split_last(prefix);
+    rest = last + "." + rest;
+    prefix = pm;
+  }
+  return nullptr;
+}
+
+std::optional<std::string> ProjectIndex::global_type(std::string_view qualname) const {
+  std::string q = resolve_alias(qualname);
+  auto [mod, name] = split_last(q);
+  if (const ModuleSummary* m = module(mod)) {
+    auto it = m->globals.find(name);
+    if (it != m->globals.end()) return it->second;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> ProjectIndex::return_type(std::string_view qualname) const {
+  if (const FunctionSummary* f = function(qualname)) return f->result_type;
+  return std::nullopt;
+}
+
+std::optional<ModuleSummary> ProjectIndex::summarize(const DiscoveredFile& df) const {
+  std::string bytes;
+  if (!read_text(df.path, &bytes)) return std::nullopt;
+  auto src = SourceFile::from_bytes(df.path, std::move(bytes));
+  if (!src) return std::nullopt;
+  thread_local syntax::Parser parser;
+  auto tree = parser.parse(src->text());
+  if (!tree) return std::nullopt;
+  auto model = semantic::SemanticModel::build(tree->root(), src->text(), df.module, df.is_package);
+  semantic::TypeOracle types(model, this);
+  std::string_view t = src->text();
+
+  ModuleSummary m;
+  m.module = df.module;
+  m.path = df.path;
+  for (const auto& [name, list] : model.scope(0).bindings) {
+    const semantic::Binding& b = list.back();
+    if (b.is_import()) {
+      m.imports.emplace(std::string(name), b.qualname);
+    } else if (b.kind == semantic::BindingKind::Assignment) {
+      if (auto ty = types.type_of(b.name)) m.globals.emplace(std::string(name), *ty);
+    }
+  }
+
+  // Functions: module level and methods of module-level classes.
+  std::vector<TSNode> fns;
+  syntax::walk(tree->root(), [&](TSNode n) {
+    if (is(n, "function_definition")) {
+      TSNode p = syntax::parent(n);
+      if (is(p, "decorated_definition")) p = syntax::parent(p);
+      bool top = is(p, "module");
+      bool method = is(p, "block") && is(syntax::parent(p), "class_definition") &&
+                    is(syntax::parent(syntax::parent(p)), "module");
+      if (top || method) fns.push_back(n);
+      return false;  // nested functions belong to their parent's body
+    }
+    return !is(n, "lambda");
+  });
+  std::map<uintptr_t, FunctionSummary*> by_node;
+  for (TSNode fn : fns) {
+    FunctionSummary s;
+    s.qualname = function_qualname(df.module, fn, t);
+    s.module = df.module;
+    s.path = df.path;
+    s.pos = src->position(ts_node_start_byte(field(fn, "name")));
+    s.is_async = syntax::is_async_def(fn);
+    s.is_method = s.qualname.size() > df.module.size() + 1 &&
+                  s.qualname.substr(df.module.size() + 1).find('.') != std::string::npos;
+    s.is_route_handler = model.is_route_handler(fn);
+    s.result_type = types.function_result_type(fn);
+    std::string key = df.module.empty() ? s.qualname : s.qualname.substr(df.module.size() + 1);
+    auto& slot = m.functions[key] = std::move(s);
+    by_node[reinterpret_cast<uintptr_t>(fn.id)] = &slot;
+  }
+
+  // Calls and awaits, attributed to the function whose own body holds them.
+  auto owner = [&](TSNode n) -> FunctionSummary* {
+    TSNode fn = model.enclosing_function(n);
+    if (!is(fn, "function_definition")) return nullptr;
+    auto it = by_node.find(reinterpret_cast<uintptr_t>(fn.id));
+    return it == by_node.end() ? nullptr : it->second;
+  };
+  syntax::walk(tree->root(), [&](TSNode n) {
+    if (is(n, "await")) {
+      TSNode fn = model.enclosing_function(n);
+      if (FunctionSummary* f = owner(n); f && !f->is_async && is(fn, "function_definition")) f->sync_with_await = true;
+      return true;
+    }
+    if (!is(n, "call")) return true;
+    FunctionSummary* f = owner(n);
+    bool at_module = syntax::is_null(model.enclosing_function(n));
+    std::string resolved = resolve_callee(n, model);
+    std::optional<std::string> q;
+    if (!resolved.empty()) q = resolved;
+    if (f || at_module) {
+      CallRecord c;
+      c.callee = q.value_or("");
+      c.caller = f ? f->qualname : "";
+      c.pos = src->position(ts_node_start_byte(n));
+      c.awaited = is_awaited(n);
+      c.in_async = f && f->is_async;
+      if (f && classifier_) {
+        if (auto blk = classifier_(n, model, types)) {
+          f->blocking.push_back(BlockingRecord{blk->first, blk->second, c.pos});
+        }
+      }
+      if (!c.callee.empty()) (f ? f->calls : m.module_calls).push_back(std::move(c));
+    }
+    return true;
+  });
+  // Names of functions used as values (passed as callbacks): `executor.submit(load)`.
+  for (TSNode r : model.references()) {
+    TSNode p = syntax::parent(r);
+    if (is(p, "call") && syntax::same(field(p, "function"), r)) continue;
+    if (is(p, "attribute")) continue;
+    const semantic::Binding* b = model.resolve(text(r, t), r);
+    if (!b || !(b->is_import() || b->kind == semantic::BindingKind::FunctionDef)) continue;
+    // Depends(get_db): FastAPI calls the dependency and awaits it when it is async.
+    if (is(p, "argument_list") && is(syntax::parent(p), "call")) {
+      auto dq = model.qualified_name(field(syntax::parent(p), "function"));
+      if (dq && (*dq == "fastapi.Depends" || *dq == "fastapi.params.Depends" || *dq == "fastapi.Security")) continue;
+    }
+    std::string q = b->is_import() ? b->qualname : df.module + "." + std::string(text(r, t));
+    FunctionSummary* f = owner(r);
+    m.value_uses.push_back(CallRecord{q, f ? f->qualname : "", src->position(ts_node_start_byte(r)), false,
+                                      f && f->is_async});
+  }
+  return m;
+}
+
+void ProjectIndex::load_wave(std::vector<const DiscoveredFile*> wave, int jobs) {
+  std::vector<std::optional<ModuleSummary>> out(wave.size());
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next++) < wave.size();) out[i] = summarize(*wave[i]);
+  };
+  int n = std::max(1, std::min<int>(jobs, static_cast<int>(wave.size())));
+  std::vector<std::thread> threads;
+  for (int k = 1; k < n; ++k) threads.emplace_back(work);
+  work();
+  for (auto& th : threads) th.join();
+  for (size_t i = 0; i < wave.size(); ++i) {
+    attempted_.insert(wave[i]->module);
+    if (out[i]) modules_[wave[i]->module] = std::move(*out[i]);
+  }
+}
+
+void ProjectIndex::close_over_calls(int jobs) {
+  // Load every project module a loaded function calls (or imports a name from), until none
+  // is missing. Summaries made before the modules they read types from were loaded are made
+  // again at the end.
+  for (;;) {
+    std::vector<const DiscoveredFile*> wave;
+    std::set<std::string> want;
+    auto consider = [&](const std::string& q) {
+      std::string prefix = q;
+      while (!prefix.empty()) {
+        if (by_module_.count(prefix)) {
+          if (!attempted_.count(prefix)) want.insert(prefix);
+          return;
+        }
+        prefix = split_last(prefix).first;
+      }
+    };
+    for (const auto& [name, m] : modules_) {
+      for (const auto& [fname, f] : m.functions) {
+        for (const auto& c : f.calls) consider(c.callee);
+      }
+      for (const auto& [local, q] : m.imports) consider(q);
+    }
+    for (const auto& w : want) wave.push_back(by_module_.at(w));
+    if (wave.empty()) break;
+    load_wave(std::move(wave), jobs);
+  }
+}
+
+void ProjectIndex::build(const std::vector<std::string>& seed_literals, int jobs) {
+  load_containing(seed_literals, jobs);
+}
+
+void ProjectIndex::load_containing(const std::vector<std::string>& literals, int jobs) {
+  std::vector<const DiscoveredFile*> wave;
+  std::string bytes;
+  for (const auto& f : files_) {
+    if (f.module.empty() || attempted_.count(f.module)) continue;
+    if (!read_text(f.path, &bytes)) continue;
+    bool hit = std::any_of(literals.begin(), literals.end(),
+                           [&](const std::string& l) { return bytes.find(l) != std::string::npos; });
+    if (hit) wave.push_back(&f);
+  }
+  load_wave(std::move(wave), jobs);
+  close_over_calls(jobs);
+  // Types flow across modules (a session factory made in database.py, used in crud.py):
+  // summarize again now that every module's globals are known.
+  std::vector<const DiscoveredFile*> again;
+  for (const auto& [name, m] : modules_) again.push_back(by_module_.at(name));
+  for (const auto* f : again) attempted_.erase(f->module);
+  load_wave(std::move(again), jobs);
+  compute_blocking_paths();
+}
+
+void ProjectIndex::compute_blocking_paths() {
+  // BFS from each sync function over calls to sync project functions, to the nearest one
+  // that blocks directly. Paths are stored per function.
+  blocking_paths_.clear();
+  for (const auto& [mname, m] : modules_) {
+    for (const auto& [fname, f] : m.functions) {
+      if (f.is_async) continue;
+      std::map<std::string, std::string> parent;  // function -> the one that called it
+      std::deque<std::string> queue{f.qualname};
+      parent[f.qualname] = "";
+      std::string found;
+      while (!queue.empty() && found.empty()) {
+        std::string cur = queue.front();
+        queue.pop_front();
+        const FunctionSummary* s = function(cur);
+        if (!s || s->is_async) continue;
+        if (!s->blocking.empty()) {
+          found = cur;
+          break;
+        }
+        for (const auto& c : s->calls) {
+          const FunctionSummary* callee = function(c.callee);
+          if (!callee || callee->is_async || parent.count(callee->qualname)) continue;
+          parent[callee->qualname] = cur;
+          queue.push_back(callee->qualname);
+        }
+      }
+      if (found.empty()) continue;
+      std::vector<std::string> path;
+      for (std::string at = found; !at.empty(); at = parent[at]) path.push_back(at);
+      std::reverse(path.begin(), path.end());
+      path.push_back(function(found)->blocking.front().api);
+      blocking_paths_[f.qualname] = std::move(path);
+    }
+  }
+}
+
+std::vector<std::string> ProjectIndex::blocking_path(std::string_view qualname) const {
+  const FunctionSummary* f = function(qualname);
+  if (!f) return {};
+  auto it = blocking_paths_.find(f->qualname);
+  return it == blocking_paths_.end() ? std::vector<std::string>{} : it->second;
+}
+
+const BlockingRecord* ProjectIndex::blocking_leaf(std::string_view qualname) const {
+  auto path = blocking_path(qualname);
+  if (path.size() < 2) return nullptr;
+  const FunctionSummary* f = function(path[path.size() - 2]);
+  return f && !f->blocking.empty() ? &f->blocking.front() : nullptr;
+}
+
+std::vector<const CallRecord*> ProjectIndex::callers_of(std::string_view qualname) const {
+  const FunctionSummary* target = function(qualname);
+  std::string want = target ? target->qualname : std::string(qualname);
+  std::vector<const CallRecord*> out;
+  for (const auto& [mname, m] : modules_) {
+    for (const auto& [fname, f] : m.functions) {
+      for (const auto& c : f.calls) {
+        const FunctionSummary* s = function(c.callee);
+        if ((s && s->qualname == want) || c.callee == want) out.push_back(&c);
+      }
+    }
+    for (const auto& c : m.module_calls) {
+      const FunctionSummary* s = function(c.callee);
+      if ((s && s->qualname == want) || c.callee == want) out.push_back(&c);
+    }
+  }
+  return out;
+}
+
+void ProjectIndex::plan_async(const std::vector<std::string>& seeds, int jobs) {
+  // Callers are found in the files that mention a function's name: load those first.
+  auto load_mentions = [&](const std::vector<std::string>& names) {
+    std::vector<std::string> lits;
+    for (const auto& n : names) lits.push_back(split_last(n).second);
+    if (!lits.empty()) load_containing(lits, jobs);
+  };
+  for (const std::string& seed : seeds) {
+    if (plan_.make_async.count(seed)) continue;
+    std::map<std::string, std::string> chain{{seed, "contains `await`"}};
+    std::vector<std::string> reasons;
+    std::vector<std::string> work{seed};
+    while (!work.empty()) {
+      std::vector<std::string> next;
+      load_mentions(work);
+      for (const std::string& fq : work) {
+        const FunctionSummary* target = function(fq);
+        std::string want = target ? target->qualname : fq;
+        for (const auto& [mname, m] : modules_) {
+          auto calls_it = [&](const CallRecord& c) {
+            const FunctionSummary* s = function(c.callee);
+            return (s && s->qualname == want) || c.callee == want;
+          };
+          for (const auto& c : m.module_calls) {
+            if (calls_it(c)) {
+              reasons.push_back(m.path + ":" + std::to_string(c.pos.line) + ": called at import time by module code, which cannot await");
+            }
+          }
+          for (const auto& [fname, f] : m.functions) {
+            for (const auto& c : f.calls) {
+              if (!calls_it(c) || c.awaited || f.is_async) continue;
+              if (!chain.count(f.qualname)) {
+                chain.emplace(f.qualname, "calls `" + want + "`, which becomes async");
+                next.push_back(f.qualname);
+              }
+            }
+          }
+          for (const auto& u : m.value_uses) {
+            const FunctionSummary* s = function(u.callee);
+            if (!((s && s->qualname == want) || u.callee == want)) continue;
+            reasons.push_back(m.path + ":" + std::to_string(u.pos.line) + ": `" + split_last(want).second +
+                              "` is passed as a value (a callback that will not be awaited)");
+          }
+        }
+      }
+      work = std::move(next);
+    }
+    if (reasons.empty()) {
+      for (auto& [q, why] : chain) plan_.make_async.emplace(q, why);
+    } else {
+      plan_.blocked[seed] = std::move(reasons);
+    }
+  }
+}
+
+}  // namespace asyncfix

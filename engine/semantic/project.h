@@ -1,0 +1,147 @@
+// The project index: what every module of the run defines and calls, for the rules that
+// look across files (a handler that calls a sync helper in another module that blocks; a
+// coroutine of another module called without await; a function that must become async
+// everywhere it is called).
+//
+// Built once per run before files are checked, then read-only (shared by all threads).
+// Demand-driven: it summarizes the modules of files that contain a rule's seed literals
+// (`async`, `await`), then every project module their functions call, transitively; other
+// files are never parsed for it.
+#pragma once
+
+#include <tree_sitter/api.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engine/run/discover.h"
+#include "engine/semantic/types.h"
+#include "engine/source/source_file.h"
+
+namespace asyncfix {
+
+namespace semantic {
+class SemanticModel;
+}
+
+struct CallRecord {
+  std::string callee;     // qualified name of what is called ("app.crud.get_user", "requests.get")
+  std::string caller;     // qualified name of the calling function ("" at module level)
+  Position pos;
+  bool awaited = false;
+  bool in_async = false;  // the call sits in an async def's own body
+};
+
+struct BlockingRecord {
+  std::string api;        // "requests.get", "time.sleep", "sqlalchemy.orm.Session.query"
+  std::string rule_id;    // the rule that reports it inside async def (AF102, ...)
+  Position pos;
+};
+
+struct FunctionSummary {
+  std::string qualname;   // "app.crud.get_user", "app.repo.Repo.get"
+  std::string module;
+  std::string path;
+  Position pos;           // of the name
+  bool is_async = false;
+  bool is_method = false;
+  bool is_route_handler = false;
+  bool sync_with_await = false;  // a plain def that contains `await` (AF202)
+  std::vector<BlockingRecord> blocking;  // blocking calls in its own body
+  std::vector<CallRecord> calls;         // calls in its own body that resolve to a name
+  std::optional<std::string> result_type;
+};
+
+struct ModuleSummary {
+  std::string module;
+  std::string path;
+  std::map<std::string, FunctionSummary> functions;  // by local name: "get_user", "Repo.get"
+  std::map<std::string, std::string> globals;        // module-level name -> type
+  std::map<std::string, std::string> imports;        // module-level imported name -> qualname
+  std::vector<CallRecord> module_calls;              // calls made at import time
+  std::vector<CallRecord> value_uses;                // names used but not called (callbacks)
+};
+
+// Functions the run makes `async def` (AF202 await-outside-async, AF602 migration), found by
+// await propagation; see ProjectIndex::plan_async.
+struct AsyncPlan {
+  std::map<std::string, std::string> make_async;          // function -> why ("contains `await`")
+  std::map<std::string, std::vector<std::string>> blocked;  // seed -> why it cannot be done
+  bool has(std::string_view q) const { return make_async.count(std::string(q)) > 0; }
+};
+
+// Says whether a call blocks: (api name, rule id) or nothing. Supplied by the rules.
+using BlockingClassifier = std::function<std::optional<std::pair<std::string, std::string>>(
+    TSNode call, const semantic::SemanticModel& model, const semantic::TypeOracle& types)>;
+
+class ProjectIndex : public semantic::ProjectTypes {
+ public:
+  ProjectIndex(std::vector<DiscoveredFile> files, BlockingClassifier classifier);
+  ~ProjectIndex() override;
+
+  // Summarizes the modules of files containing any seed literal, then the project modules
+  // their functions call, transitively (on `jobs` threads).
+  void build(const std::vector<std::string>& seed_literals, int jobs);
+  // Also summarizes files containing any of these literals (and what they call).
+  void load_containing(const std::vector<std::string>& literals, int jobs);
+
+  bool is_project_module(std::string_view module) const;
+  const ModuleSummary* module(std::string_view module) const;
+  // A project function by qualified name (following re-exports such as
+  // `from .crud import get_user` in a package's __init__).
+  const FunctionSummary* function(std::string_view qualname) const;
+  const std::map<std::string, ModuleSummary>& modules() const { return modules_; }
+
+  // The shortest chain of sync project functions from `qualname` down to a blocking call,
+  // e.g. {"app.crud.get_user", "app.clients.fetch", "requests.get"}; empty when it does not
+  // block (or is async).
+  std::vector<std::string> blocking_path(std::string_view qualname) const;
+  // The blocking record at the end of blocking_path (where it is).
+  const BlockingRecord* blocking_leaf(std::string_view qualname) const;
+
+  // Every recorded call to `qualname` in the loaded modules (re-exports resolved).
+  std::vector<const CallRecord*> callers_of(std::string_view qualname) const;
+
+  std::optional<std::string> global_type(std::string_view qualname) const override;
+  std::optional<std::string> return_type(std::string_view qualname) const override;
+
+  // Qualified name of a function definition node in a file of module `module`.
+  static std::string function_qualname(const std::string& module, TSNode fn, std::string_view src);
+  // The qualified name a call's callee resolves to: through imports, a module-level function of
+  // the same module, or `self.method` in a method. Empty when it cannot be told.
+  static std::string resolve_callee(TSNode call, const semantic::SemanticModel& model);
+
+  // Await propagation, worked example. Seeds: functions that must become async (a plain def
+  // holding `await`). For `load` (a seed) in app/util.py:
+  //   app.api.handler (async)  calls load   -> the call gets `await`
+  //   app.jobs.run (def)       calls load   -> run becomes async too, and its callers in turn
+  //   app.cli (module level)   calls run    -> cannot become async: `load` is blocked, and
+  //                                            nothing of its chain changes (reported instead)
+  //   Depends(load)                         -> fine: FastAPI awaits async dependencies
+  //   executor.submit(load)                 -> a sync callback: blocked
+  // Loads the files that mention each name it needs (to find every caller) as it goes.
+  void plan_async(const std::vector<std::string>& seeds, int jobs);
+  const AsyncPlan& plan() const { return plan_; }
+
+ private:
+  std::optional<ModuleSummary> summarize(const DiscoveredFile& f) const;
+  void load_wave(std::vector<const DiscoveredFile*> wave, int jobs);
+  void close_over_calls(int jobs);
+  void compute_blocking_paths();
+  std::string resolve_alias(std::string_view qualname) const;
+
+  std::vector<DiscoveredFile> files_;
+  std::map<std::string, const DiscoveredFile*> by_module_;
+  BlockingClassifier classifier_;
+  std::map<std::string, ModuleSummary> modules_;
+  std::set<std::string> attempted_;  // modules loaded or failed
+  std::map<std::string, std::vector<std::string>> blocking_paths_;
+  AsyncPlan plan_;
+};
+
+}  // namespace asyncfix

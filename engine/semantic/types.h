@@ -1,0 +1,78 @@
+// What kind of object an expression holds, as far as the rules need to know: a sync or async
+// SQLAlchemy session, an HTTP client, a session factory. Inferred from annotations
+// (`db: Session`), constructor and factory calls (`SessionLocal()` where
+// `SessionLocal = sessionmaker(...)`), `with ... as x`, attributes set in `__init__`
+// (`self.db = db`), and, through the project index, names and dependencies from other
+// modules (`Depends(get_db)` yields what get_db yields).
+#pragma once
+
+#include <tree_sitter/api.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace asyncfix::semantic {
+
+class SemanticModel;
+struct Binding;
+
+// Canonical type names the rules test for.
+namespace types {
+inline constexpr std::string_view kSession = "sqlalchemy.orm.Session";
+inline constexpr std::string_view kAsyncSession = "sqlalchemy.ext.asyncio.AsyncSession";
+inline constexpr std::string_view kHttpxClient = "httpx.Client";
+inline constexpr std::string_view kHttpxAsyncClient = "httpx.AsyncClient";
+inline constexpr std::string_view kRequestsSession = "requests.Session";
+inline constexpr std::string_view kAiohttpSession = "aiohttp.ClientSession";
+inline constexpr std::string_view kEngine = "sqlalchemy.engine.Engine";
+inline constexpr std::string_view kAsyncEngine = "sqlalchemy.ext.asyncio.AsyncEngine";
+inline constexpr std::string_view kPath = "pathlib.Path";
+// A callable whose calls produce T: "factory:" + T.
+inline constexpr std::string_view kFactoryPrefix = "factory:";
+}  // namespace types
+
+// What the project knows about other modules (implemented by ProjectIndex).
+class ProjectTypes {
+ public:
+  virtual ~ProjectTypes() = default;
+  // The type of a module-level name of a project module ("app.database.SessionLocal").
+  virtual std::optional<std::string> global_type(std::string_view qualname) const = 0;
+  // What a project function returns (for a generator: what it yields).
+  virtual std::optional<std::string> return_type(std::string_view qualname) const = 0;
+};
+
+class TypeOracle {
+ public:
+  TypeOracle(const SemanticModel& model, const ProjectTypes* project = nullptr)
+      : model_(model), project_(project) {}
+
+  // The type of an expression, when it can be told: a canonical qualified class name, or
+  // "factory:<T>" for session factories.
+  std::optional<std::string> type_of(TSNode expr) const;
+  // The type an annotation names (`Session`, `"Session"`, `Optional[Session]`,
+  // `Generator[Session, None, None]` gives Session).
+  std::optional<std::string> annotation_type(TSNode type) const;
+  // What a function returns or yields, from its annotation or its return/yield statements.
+  std::optional<std::string> function_result_type(TSNode function_definition) const;
+
+  bool has_type(TSNode expr, std::string_view type) const {
+    auto t = type_of(expr);
+    return t && *t == type;
+  }
+
+ private:
+  std::optional<std::string> type_of(TSNode expr, int depth) const;
+  std::optional<std::string> call_type(TSNode call, int depth) const;
+  std::optional<std::string> name_type(TSNode identifier, int depth) const;
+  std::optional<std::string> name_type_of_binding(const Binding& b, TSNode identifier, int depth) const;
+  std::optional<std::string> self_attribute_type(TSNode attribute, int depth) const;
+
+  const SemanticModel& model_;
+  const ProjectTypes* project_;
+};
+
+// Canonical name of a class qualname ("sqlalchemy.orm.session.Session" -> kSession).
+std::string canonical_type(std::string_view qualname);
+
+}  // namespace asyncfix::semantic
