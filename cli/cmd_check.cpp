@@ -9,7 +9,9 @@
 #include "cli/rules_loader.h"
 #include "engine/diff/unified.h"
 #include "engine/run/runner.h"
+#include "engine/run/project_config.h"
 #include "engine/run/write.h"
+#include "transforms/blocking_catalog.h"
 
 namespace asyncfix::cli {
 
@@ -47,7 +49,12 @@ int run_check(const CheckOptions& o) {
     fmt::print(stderr, "asyncfix: error: {}\n", rules.error().to_string());
     return 2;
   }
-  auto engine = Engine::create(std::move(rules).value(), RuleSettings{});
+  RuleSettings settings;
+  {
+    std::string root = project_root_for(o.paths.empty() ? "." : o.paths.front());
+    for (const auto& [name, version] : read_dependencies(root).packages) settings.project_packages.insert(name);
+  }
+  auto engine = Engine::create(std::move(rules).value(), settings);
   if (!engine) {
     fmt::print(stderr, "asyncfix: error: {}\n", engine.error().to_string());
     return 2;
@@ -73,7 +80,26 @@ int run_check(const CheckOptions& o) {
   bool internal_error = false;
   std::map<Severity, size_t> by_severity;
 
-  run_files(**engine, disc->files, ro, nullptr, [&](size_t, FileResult&& r) {
+  auto project = prepare_project(**engine, disc->files, rules::index_classifier(settings), o.jobs);
+  if (o.debug_index && project) {
+    for (const auto& [name, m] : project->modules()) {
+      fmt::print(stderr, "module {} ({})\n", name, m.path);
+      for (const auto& [fname, f] : m.functions) {
+        fmt::print(stderr, "  {} {}{}{}\n", f.is_async ? "async def" : "def", f.qualname,
+                   f.sync_with_await ? " [await in sync def]" : "", f.result_type ? " -> " + *f.result_type : "");
+        for (const auto& b : f.blocking) fmt::print(stderr, "    blocks: {} ({}) at {}\n", b.api, b.rule_id, b.pos.line);
+        for (const auto& c : f.calls) fmt::print(stderr, "    calls: {}{} at {}\n", c.callee, c.awaited ? " (awaited)" : "", c.pos.line);
+      }
+      for (const auto& [g, t] : m.globals) fmt::print(stderr, "  global {}: {}\n", g, t);
+      for (const auto& c : m.module_calls) fmt::print(stderr, "  module-level call: {} at {}\n", c.callee, c.pos.line);
+    }
+    for (const auto& [q, why] : project->plan().make_async) fmt::print(stderr, "plan: {} becomes async: {}\n", q, why);
+    for (const auto& [q, why] : project->plan().blocked) {
+      for (const auto& w : why) fmt::print(stderr, "plan: {} blocked: {}\n", q, w);
+    }
+  }
+
+  run_files(**engine, disc->files, ro, project.get(), [&](size_t, FileResult&& r) {
     if (r.error) {
       fmt::print(stderr, "{}: skipped: {}\n", r.path, r.error->to_string().substr(
           r.error->location.path.empty() ? 0 : 0));

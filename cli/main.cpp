@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
       ->delimiter(',')
       ->type_name("GLOB")
       ->allow_extra_args(false);
+  c->add_flag("--debug-index", check.debug_index, "Print the project index and the async plan")->group("");
   c->add_flag("-v,--verbose", check.verbose, "Also say which fixes waited a pass for an overlapping fix");
   c->add_option("-j,--jobs", check.jobs, "Worker threads (default: all cores)")->type_name("N");
   add_rule_options(c, check.rules);

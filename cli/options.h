@@ -25,6 +25,7 @@ struct CheckOptions {
   std::string output_format = "text";
   bool no_color = false;
   bool verbose = false;  // also notes about fixes that waited a pass for a conflict
+  bool debug_index = false;  // print the project index (hidden)
 };
 
 struct ExplainOptions {

@@ -75,35 +75,45 @@ Expected<std::unique_ptr<MatcherSet>> MatcherSet::build(const std::vector<RulePt
 
   // Prefilter.
   set->always_active_.assign(rules.size(), false);
-  std::map<std::string, std::vector<uint32_t>> by_literal;
   for (uint32_t r = 0; r < rules.size(); ++r) {
     const auto& t = rules[r]->info().triggers;
     if (t.empty()) set->always_active_[r] = true;
     for (const auto& lit : t) {
-      if (lit.empty()) {
-        set->always_active_[r] = true;
-        continue;
-      }
-      by_literal[lit].push_back(r);
+      if (lit.empty()) set->always_active_[r] = true;
+      else set->literals_[lit].push_back(r);
     }
   }
-  if (!by_literal.empty()) {
-    RE2::Options o;
-    o.set_log_errors(false);
-    o.set_max_mem(64 << 20);
-    set->trigger_set_ = std::make_unique<TriggerSet>(o);
-    for (auto& [lit, rs] : by_literal) {
-      std::string err;
-      if (set->trigger_set_->set.Add(RE2::QuoteMeta(lit), &err) < 0) {
-        return make_error(Error::Kind::Internal, "trigger '" + lit + "': " + err);
-      }
-      set->trigger_rules_.push_back(rs);
-    }
-    if (!set->trigger_set_->set.Compile()) {
-      return make_error(Error::Kind::Internal, "cannot compile the trigger set");
-    }
-  }
+  if (auto st = set->compile_triggers(); !st) return st.error();
   return set;
+}
+
+Status MatcherSet::compile_triggers() {
+  trigger_set_.reset();
+  trigger_rules_.clear();
+  if (literals_.empty()) return Ok{};
+  RE2::Options o;
+  o.set_log_errors(false);
+  o.set_max_mem(64 << 20);
+  trigger_set_ = std::make_unique<TriggerSet>(o);
+  for (auto& [lit, rs] : literals_) {
+    std::string err;
+    if (trigger_set_->set.Add(RE2::QuoteMeta(lit), &err) < 0) {
+      return make_error(Error::Kind::Internal, "trigger '" + lit + "': " + err);
+    }
+    trigger_rules_.push_back(rs);
+  }
+  if (!trigger_set_->set.Compile()) return make_error(Error::Kind::Internal, "cannot compile the trigger set");
+  return Ok{};
+}
+
+Status MatcherSet::add_triggers(uint32_t rule, const std::vector<std::string>& literals) {
+  if (always_active_[rule] || literals.empty()) return Ok{};
+  for (const auto& lit : literals) {
+    if (lit.empty()) continue;
+    auto& rs = literals_[lit];
+    if (std::find(rs.begin(), rs.end(), rule) == rs.end()) rs.push_back(rule);
+  }
+  return compile_triggers();
 }
 
 bool MatcherSet::active_rules(std::string_view text, std::vector<bool>* active) const {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,6 +40,9 @@ class MatcherSet {
   // Do the text predicates of this match hold?
   bool predicates_hold(const TSQueryMatch& m, const PredicateInput& in) const;
 
+  // Adds prefilter literals to rule `rule` (an index into rules()).
+  Status add_triggers(uint32_t rule, const std::vector<std::string>& literals);
+
   // Which rules can fire on this text: active[i] for rules()[i]. A rule without triggers is
   // always active. Returns false when none is (the file need not be parsed).
   bool active_rules(std::string_view text, std::vector<bool>* active) const;
@@ -55,6 +59,8 @@ class MatcherSet {
   std::unique_ptr<TriggerSet> trigger_set_;
   std::vector<std::vector<uint32_t>> trigger_rules_;  // trigger index -> rules it activates
   std::vector<bool> always_active_;
+  std::map<std::string, std::vector<uint32_t>> literals_;  // every trigger literal -> rules
+  Status compile_triggers();
 };
 
 }  // namespace asyncfix

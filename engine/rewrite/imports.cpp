@@ -139,6 +139,20 @@ std::vector<Edit> ImportPlanner::insertion_edits(std::vector<ImportNeed> needs,
   for (auto& n : needs) {
     if (std::find(uniq.begin(), uniq.end(), n) == uniq.end()) uniq.push_back(std::move(n));
   }
+  // `import aiofiles.os` also binds `aiofiles`: a plain `import aiofiles` beside it is redundant.
+  uniq.erase(std::remove_if(uniq.begin(), uniq.end(),
+                            [&](const ImportNeed& n) {
+                              if (!n.name.empty() || !n.alias.empty()) return false;
+                              return std::any_of(uniq.begin(), uniq.end(), [&](const ImportNeed& o) {
+                                return o.name.empty() && o.alias.empty() && o.module.rfind(n.module + ".", 0) == 0;
+                              });
+                            }),
+             uniq.end());
+  // New imports in a stable, readable order: `import x` lines, then `from x import y`.
+  std::stable_sort(uniq.begin(), uniq.end(), [](const ImportNeed& a, const ImportNeed& b) {
+    if (a.name.empty() != b.name.empty()) return a.name.empty();
+    return a.module != b.module ? a.module < b.module : a.name < b.name;
+  });
   std::vector<HelperNeed> uhelpers;
   for (auto& h : helpers) {
     bool dup = std::any_of(uhelpers.begin(), uhelpers.end(), [&](const HelperNeed& o) { return o.key == h.key; });
@@ -258,6 +272,12 @@ std::vector<Edit> ImportPlanner::removal_edits(const std::vector<std::string>& q
       size_t after_code = after.find_first_not_of(" \t\r\n");
       bool blank_after = after_code == std::string_view::npos || after[after_code] == '#';
       if (blank_before && blank_after) {
+        // At the top of the file, the blank lines that followed go too.
+        if (ls == 0) {
+          while (le < t.size() && (t[le] == '\n' || (t[le] == '\r' && le + 1 < t.size() && t[le + 1] == '\n'))) {
+            le += t[le] == '\r' ? 2 : 1;
+          }
+        }
         edits.push_back(Edit{ls, le, ""});
       } else {
         // `import a; import b`: take the statement and one neighbouring ';'.

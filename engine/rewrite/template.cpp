@@ -34,6 +34,7 @@
 
 #include "engine/match/pattern.h"
 #include "engine/rewrite/imports.h"
+#include "engine/rewrite/indent.h"
 #include "engine/rewrite/precedence.h"
 #include "engine/semantic/model.h"
 #include "engine/source/source_file.h"
@@ -176,25 +177,6 @@ std::vector<std::string> FixTemplate::metavariables() const {
   return out;
 }
 
-namespace {
-
-// Byte ranges of strings spanning lines inside [b, e): their inner lines are never re-indented.
-std::vector<std::pair<uint32_t, uint32_t>> multiline_strings(TSNode root, uint32_t b, uint32_t e, std::string_view text) {
-  std::vector<std::pair<uint32_t, uint32_t>> out;
-  syntax::walk(root, [&](TSNode n) {
-    if (ts_node_end_byte(n) <= b || ts_node_start_byte(n) >= e) return false;
-    if (syntax::is(n, "string")) {
-      std::string_view t = syntax::text(n, text);
-      if (t.find('\n') != std::string_view::npos) out.emplace_back(ts_node_start_byte(n), ts_node_end_byte(n));
-      return false;
-    }
-    return true;
-  });
-  return out;
-}
-
-}  // namespace
-
 FixTemplate::Rendered FixTemplate::render(const MetaEnv& env, TSNode replaced, const SourceFile& source,
                                           const ImportPlanner& planner) const {
   Rendered out;
@@ -277,27 +259,7 @@ FixTemplate::Rendered FixTemplate::render(const MetaEnv& env, TSNode replaced, c
       continue;
     }
     // Re-indent the capture's later lines (step 3), except inside multi-line strings.
-    if (piece.find('\n') != std::string::npos) {
-      std::string_view cap_base = line_indent(text, cap.begin);
-      auto strings = multiline_strings(tree_root, cap.begin, cap.end, text);
-      std::string re;
-      uint32_t pos = cap.begin;
-      for (size_t i = 0; i < piece.size(); ++i, ++pos) {
-        re += piece[i];
-        if (piece[i] != '\n' || i + 1 >= piece.size()) continue;
-        uint32_t next = pos + 1;
-        bool in_string = std::any_of(strings.begin(), strings.end(),
-                                     [&](const auto& r) { return r.first < next && next < r.second; });
-        if (in_string) continue;
-        size_t strip = 0;
-        while (strip < cap_base.size() && i + 1 + strip < piece.size() && piece[i + 1 + strip] == cap_base[strip]) ++strip;
-        bool blank = i + 1 + strip < piece.size() && (piece[i + 1 + strip] == '\n' || piece[i + 1 + strip] == '\r');
-        if (!blank) re += base + line_indent_now;
-        i += strip;
-        pos += static_cast<uint32_t>(strip);
-      }
-      piece = std::move(re);
-    }
+    if (piece.find('\n') != std::string::npos) piece = reindent(text, cap.begin, cap.end, base + line_indent_now, tree_root);
     if (!cap.multi && cap.nodes.size() == 1 && seg.required_prec > 0) {
       TSNode n = cap.nodes[0];
       TSNode op = syntax::field(n, "operator");

@@ -23,6 +23,7 @@
 namespace asyncfix {
 
 class FileContext;
+class ProjectIndex;
 
 enum class Severity { P1, P2, P3 };
 const char* to_string(Severity s);
@@ -105,6 +106,15 @@ class Rule {
   virtual void check_file(FileContext& ctx) const {}
   // Does the rule read the project index (functions of other modules)?
   virtual bool needs_project() const { return false; }
+  // Literals that make a file worth indexing for this rule (e.g. "async"): the index starts
+  // from those files and follows what they call.
+  virtual std::vector<std::string> project_seeds() const { return {}; }
+  // Called once per run after the index is built, before any file is checked: whole-program
+  // decisions (which functions become async) go into the index.
+  virtual void prepare_project(ProjectIndex& index, int jobs) const {}
+  // More literals that make a file worth checking, known once the project is planned (the
+  // names of functions the plan makes async, say).
+  virtual std::vector<std::string> project_triggers(const ProjectIndex& index) const { return {}; }
 };
 
 using RulePtr = std::shared_ptr<const Rule>;

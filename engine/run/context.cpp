@@ -1,5 +1,6 @@
 #include "engine/run/context.h"
 
+#include "engine/semantic/project.h"
 #include "engine/syntax/node.h"
 
 namespace asyncfix {
@@ -26,6 +27,11 @@ const semantic::SemanticModel& FileContext::model() {
 ImportPlanner& FileContext::imports() {
   if (!imports_) imports_ = std::make_unique<ImportPlanner>(source_, root_, model());
   return *imports_;
+}
+
+const semantic::TypeOracle& FileContext::types() {
+  if (!types_) types_ = std::make_unique<semantic::TypeOracle>(model(), project_);
+  return *types_;
 }
 
 Finding& FileContext::report(TSNode node, std::string message) {

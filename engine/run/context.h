@@ -13,6 +13,7 @@
 #include "engine/rule/rule.h"
 #include "engine/run/settings.h"
 #include "engine/semantic/model.h"
+#include "engine/semantic/types.h"
 #include "engine/source/source_file.h"
 
 namespace asyncfix {
@@ -35,6 +36,8 @@ class FileContext {
 
   const semantic::SemanticModel& model();
   ImportPlanner& imports();
+  // Types of expressions (sessions, clients, paths), with the project index when there is one.
+  const semantic::TypeOracle& types();
 
   // Reports a finding of the current rule over a node or a byte range. The message defaults
   // to the rule's own. The returned finding can be given a fix, a note, a trace.
@@ -54,6 +57,7 @@ class FileContext {
   const ProjectIndex* project_;
   std::unique_ptr<semantic::SemanticModel> model_;
   std::unique_ptr<ImportPlanner> imports_;
+  std::unique_ptr<semantic::TypeOracle> types_;
   const Rule* rule_ = nullptr;
   std::deque<Finding> findings_;  // a deque: report() hands out references that must stay valid
 };

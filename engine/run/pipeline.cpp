@@ -40,6 +40,13 @@ bool Engine::needs_project() const {
   return std::any_of(rules().begin(), rules().end(), [](const RulePtr& r) { return r->needs_project(); });
 }
 
+Status Engine::add_triggers(const Rule& rule, const std::vector<std::string>& literals) {
+  for (uint32_t i = 0; i < rules().size(); ++i) {
+    if (rules()[i].get() == &rule) return matchers_->add_triggers(i, literals);
+  }
+  return Ok{};
+}
+
 std::vector<Finding> Engine::find(FileContext& ctx, const std::vector<bool>& active,
                                   const FileOptions& options) const {
   syntax::QueryCursor cursor;

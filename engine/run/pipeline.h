@@ -90,6 +90,8 @@ class Engine {
   const std::vector<RulePtr>& rules() const { return matchers_->rules(); }
   const RuleSettings& settings() const { return settings_; }
   bool needs_project() const;
+  // Prefilter literals a project rule asks for once the project is planned.
+  Status add_triggers(const Rule& rule, const std::vector<std::string>& literals);
 
   // Runs one file (its text already loaded) through all passes. `parser` belongs to the
   // calling thread.

@@ -1,5 +1,6 @@
 #include "engine/run/runner.h"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <memory>
@@ -103,6 +104,28 @@ void run_files(const Engine& engine, const std::vector<DiscoveredFile>& files,
     if (!go_on) break;
   }
   for (auto& t : threads) t.join();
+}
+
+std::unique_ptr<ProjectIndex> prepare_project(Engine& engine, const std::vector<DiscoveredFile>& files,
+                                              BlockingClassifier classifier, int jobs) {
+  if (!engine.needs_project()) return nullptr;
+  if (jobs <= 0) jobs = default_jobs();
+  std::vector<std::string> seeds;
+  for (const auto& r : engine.rules()) {
+    if (!r->needs_project()) continue;
+    for (auto& s : r->project_seeds()) {
+      if (std::find(seeds.begin(), seeds.end(), s) == seeds.end()) seeds.push_back(std::move(s));
+    }
+  }
+  auto index = std::make_unique<ProjectIndex>(files, std::move(classifier));
+  index->build(seeds, jobs);
+  for (const auto& r : engine.rules()) {
+    if (r->needs_project()) r->prepare_project(*index, jobs);
+  }
+  for (const auto& r : engine.rules()) {
+    if (r->needs_project()) engine.add_triggers(*r, r->project_triggers(*index));
+  }
+  return index;
 }
 
 }  // namespace asyncfix

@@ -7,6 +7,7 @@
 
 #include "engine/run/discover.h"
 #include "engine/run/pipeline.h"
+#include "engine/semantic/project.h"
 
 namespace asyncfix {
 
@@ -25,5 +26,10 @@ void run_files(const Engine& engine, const std::vector<DiscoveredFile>& files,
                const std::function<bool(size_t, FileResult&&)>& on_result);
 
 int default_jobs();
+
+// The project index for a run, when one of the engine's rules needs it (else null): built from
+// the rules' seed literals, then each project rule plans its whole-program changes.
+std::unique_ptr<ProjectIndex> prepare_project(Engine& engine, const std::vector<DiscoveredFile>& files,
+                                              BlockingClassifier classifier, int jobs);
 
 }  // namespace asyncfix

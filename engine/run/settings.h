@@ -1,6 +1,7 @@
 // Settings that rules read (targets, limits), from the command line and [tool.asyncfix].
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,10 @@ struct RuleSettings {
   std::vector<std::string> session_names;
   // AF502: awaited calls considered slow side effects (qualified name suffixes).
   std::vector<std::string> slow_side_effects;
+  // Packages the project depends on (normalized names: "aiofiles", "httpx"); a fix that
+  // needs one the project lacks is marked unsafe and says so.
+  std::set<std::string> project_packages;
+  bool explicit_python = false, explicit_fastapi = false, explicit_sqlalchemy = false;
 };
 
 }  // namespace asyncfix

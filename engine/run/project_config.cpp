@@ -1,0 +1,149 @@
+#include "engine/run/project_config.h"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace asyncfix {
+
+namespace fs = std::filesystem;
+
+std::string normalize_package(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    if (c == '-' || c == '.') out += '_';
+    else out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+std::optional<Version> parse_version(std::string_view t) {
+  size_t i = 0;
+  while (i < t.size() && !std::isdigit(static_cast<unsigned char>(t[i]))) ++i;
+  if (i == t.size()) return std::nullopt;
+  Version v;
+  size_t j = i;
+  while (j < t.size() && std::isdigit(static_cast<unsigned char>(t[j]))) ++j;
+  v.major = std::stoi(std::string(t.substr(i, j - i)));
+  if (j < t.size() && t[j] == '.') {
+    size_t k = j + 1;
+    while (k < t.size() && std::isdigit(static_cast<unsigned char>(t[k]))) ++k;
+    if (k > j + 1) v.minor = std::stoi(std::string(t.substr(j + 1, k - j - 1)));
+  }
+  return v;
+}
+
+std::optional<std::pair<std::string, Version>> parse_requirement(std::string_view line) {
+  size_t hash = line.find('#');
+  if (hash != std::string_view::npos) line = line.substr(0, hash);
+  while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front()))) line.remove_prefix(1);
+  if (line.empty() || line[0] == '-') return std::nullopt;  // options like -r, -e
+  size_t n = 0;
+  while (n < line.size() && (std::isalnum(static_cast<unsigned char>(line[n])) || line[n] == '-' || line[n] == '_' || line[n] == '.')) ++n;
+  if (n == 0) return std::nullopt;
+  std::string name = normalize_package(line.substr(0, n));
+  std::string_view rest = line.substr(n);
+  if (!rest.empty() && rest[0] == '[') {
+    size_t close = rest.find(']');
+    rest = close == std::string_view::npos ? std::string_view() : rest.substr(close + 1);
+  }
+  Version v;
+  // The first version after ==, ~=, >= (a lower bound or a pin is what the code must work with).
+  for (const char* op : {"==", "~=", ">=", "==="}) {
+    size_t at = rest.find(op);
+    if (at != std::string_view::npos) {
+      if (auto pv = parse_version(rest.substr(at + std::string_view(op).size()))) {
+        v = *pv;
+        break;
+      }
+    }
+  }
+  return std::make_pair(name, v);
+}
+
+std::string project_root_for(const std::string& path) {
+  std::error_code ec;
+  fs::path p = fs::absolute(path, ec);
+  if (!fs::is_directory(p, ec)) p = p.parent_path();
+  for (fs::path d = p; !d.empty(); d = d.parent_path()) {
+    for (const char* marker : {"pyproject.toml", "setup.cfg", "setup.py", "requirements.txt", ".git"}) {
+      if (fs::exists(d / marker, ec)) return d.string();
+    }
+    if (d == d.parent_path()) break;
+  }
+  return p.string();
+}
+
+namespace {
+
+void add(ProjectDependencies& deps, const std::pair<std::string, Version>& r) {
+  auto it = deps.packages.find(r.first);
+  if (it == deps.packages.end() || (it->second.major == 0 && it->second.minor == 0)) deps.packages[r.first] = r.second;
+}
+
+void read_requirements(const fs::path& file, ProjectDependencies& deps) {
+  std::ifstream in(file);
+  if (!in) return;
+  deps.sources.push_back(file.string());
+  std::string line;
+  while (std::getline(in, line)) {
+    if (auto r = parse_requirement(line)) add(deps, *r);
+  }
+}
+
+}  // namespace
+
+ProjectDependencies read_dependencies(const std::string& root_s) {
+  ProjectDependencies deps;
+  fs::path root(root_s);
+  std::error_code ec;
+  std::vector<fs::path> req_files;
+  for (const auto& e : fs::directory_iterator(root, ec)) {
+    std::string name = e.path().filename().string();
+    if (e.is_regular_file() && name.rfind("requirements", 0) == 0 && e.path().extension() == ".txt") req_files.push_back(e.path());
+  }
+  if (fs::is_directory(root / "requirements", ec)) {
+    for (const auto& e : fs::directory_iterator(root / "requirements", ec)) {
+      if (e.path().extension() == ".txt") req_files.push_back(e.path());
+    }
+  }
+  std::sort(req_files.begin(), req_files.end());
+  for (const auto& f : req_files) read_requirements(f, deps);
+
+  fs::path py = root / "pyproject.toml";
+  if (fs::exists(py, ec)) {
+    try {
+      toml::table t = toml::parse_file(py.string());
+      deps.sources.push_back(py.string());
+      auto take_list = [&](const toml::array* arr) {
+        if (!arr) return;
+        for (const auto& v : *arr) {
+          if (auto s = v.value<std::string>()) {
+            if (auto r = parse_requirement(*s)) add(deps, *r);
+          }
+        }
+      };
+      take_list(t["project"]["dependencies"].as_array());
+      if (auto opt = t["project"]["optional-dependencies"].as_table()) {
+        for (const auto& [k, v] : *opt) take_list(v.as_array());
+      }
+      if (auto poetry = t["tool"]["poetry"]["dependencies"].as_table()) {
+        for (const auto& [k, v] : *poetry) {
+          Version ver;
+          if (auto s = v.value<std::string>()) {
+            if (auto pv = parse_version(*s)) ver = *pv;
+          }
+          add(deps, {normalize_package(k.str()), ver});
+        }
+      }
+    } catch (const toml::parse_error&) {
+      // A broken pyproject.toml is reported by the configuration reader; here it declares nothing.
+    }
+  }
+  return deps;
+}
+
+}  // namespace asyncfix
