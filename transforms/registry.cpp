@@ -3,17 +3,28 @@
 #include <algorithm>
 
 #include "engine/rule/yaml_rule.h"
+#include "transforms/rules.h"
 
 namespace asyncfix::rules {
 
 // The C++ transforms, one per rule that needs code (see ARCHITECTURE.md's catalogue). Rules
 // the rule language can say live in patterns/ instead.
-std::vector<RulePtr> builtin_transforms() {
-  return {};
+std::vector<RulePtr> builtin_transforms(const RuleSettings& settings) {
+  return {
+      make_blocking_http(),
+      make_blocking_open(),
+      make_blocking_fs(),
+      make_blocking_subprocess(),
+      make_sync_db_driver(),
+      make_blocking_input(settings),
+      make_blocking_via_helper(settings),
+      make_missing_await(),
+      make_await_outside_async(),
+  };
 }
 
-Expected<std::vector<RulePtr>> builtin_rules() {
-  std::vector<RulePtr> all = builtin_transforms();
+Expected<std::vector<RulePtr>> builtin_rules(const RuleSettings& settings) {
+  std::vector<RulePtr> all = builtin_transforms(settings);
   for (const EmbeddedFile& f : embedded_patterns()) {
     auto r = load_rule_text(std::string(f.path), f.content);
     if (!r) return r.error();

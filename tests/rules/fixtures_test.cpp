@@ -24,6 +24,9 @@
 
 #include "engine/diff/unified.h"
 #include "engine/run/pipeline.h"
+#include "engine/run/project_config.h"
+#include "engine/run/runner.h"
+#include "transforms/blocking_catalog.h"
 #include "engine/syntax/node.h"
 #include "transforms/registry.h"
 
@@ -34,8 +37,8 @@ namespace fs = std::filesystem;
 
 struct FixtureCase {
   std::string rule_id;
-  fs::path input;
-  fs::path expected;
+  fs::path input;     // a .py file or a directory
+  fs::path unused;
 };
 
 void PrintTo(const FixtureCase& c, std::ostream* os) { *os << c.input.string(); }
@@ -47,6 +50,8 @@ std::string read(const fs::path& p) {
   return ss.str();
 }
 
+// A case is a .py file (a one-file project) or a directory (a project of several modules,
+// for rules that look across files); its expected outputs are <file>.fixed.py beside each file.
 std::vector<FixtureCase> discover_fixtures() {
   std::vector<FixtureCase> out;
   fs::path root = fs::path(ASYNCFIX_SOURCE_DIR) / "corpus" / "rules";
@@ -55,20 +60,38 @@ std::vector<FixtureCase> discover_fixtures() {
     if (!dir.is_directory()) continue;
     for (const auto& f : fs::directory_iterator(dir.path())) {
       std::string name = f.path().filename().string();
-      if (f.path().extension() != ".py" || (name.size() > 9 && name.substr(name.size() - 9) == ".fixed.py"))
-        continue;
-      fs::path expected = f.path();
-      expected.replace_extension(".fixed.py");
-      out.push_back(FixtureCase{dir.path().filename().string(), f.path(), expected});
+      bool py = f.path().extension() == ".py" && !(name.size() > 9 && name.substr(name.size() - 9) == ".fixed.py");
+      if (!py && !f.is_directory()) continue;
+      out.push_back(FixtureCase{dir.path().filename().string(), f.path(), {}});
     }
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.input < b.input; });
   return out;
 }
 
+fs::path expected_for(const std::string& file) {
+  fs::path p(file);
+  p.replace_extension(".fixed.py");
+  return p;
+}
+
 std::vector<RulePtr> all_rules() {
   static const std::vector<RulePtr> rules = *rules::builtin_rules();
   return rules;
+}
+
+// The settings a case runs with: the packages its own project declares (a requirements.txt
+// in the case directory or the rule directory).
+RuleSettings settings_for(const fs::path& input) {
+  RuleSettings s;
+  fs::path dir = fs::is_directory(input) ? input : input.parent_path();
+  for (fs::path d : {dir, dir.parent_path()}) {
+    if (fs::exists(d / "requirements.txt")) {
+      for (const auto& [name, v] : read_dependencies(d.string()).packages) s.project_packages.insert(name);
+      break;
+    }
+  }
+  return s;
 }
 
 // (line, rule id) pairs marked in comments.
@@ -94,77 +117,61 @@ std::set<std::pair<uint32_t, std::string>> markers(const SourceFile& src, TSNode
 
 class RuleFixture : public ::testing::TestWithParam<FixtureCase> {};
 
-TEST_P(RuleFixture, MatchesMarkersAndExpectedFix) {
-  const FixtureCase& c = GetParam();
-  RulePtr rule;
-  for (const auto& r : all_rules()) {
-    if (r->info().id == c.rule_id) rule = r;
-  }
-  ASSERT_TRUE(rule) << "no rule " << c.rule_id << " for fixture directory corpus/rules/" << c.rule_id;
-  auto engine = Engine::create({rule}, RuleSettings{});
-  ASSERT_TRUE(engine.ok()) << engine.error().to_string();
-
-  auto src = SourceFile::from_bytes(c.input.string(), read(c.input));
-  ASSERT_TRUE(src.ok()) << src.error().to_string();
-  syntax::Parser parser;
-  FileOptions fo;
-  fo.fix_mode = FixMode::Unsafe;
-  FileResult r = (*engine)->process(*src, fo, parser);
-  ASSERT_FALSE(r.error) << r.error->to_string();
+void check_file(const FixtureCase& c, const Engine& engine, const FileResult& r, const SourceFile& src,
+                syntax::Parser& parser, const ProjectIndex* project, const std::string& module) {
+  const std::string path = src.path();
+  const fs::path expected = expected_for(path);
 
   // 1. Findings are exactly the markers of this rule.
-  auto tree = parser.parse(src->text());
+  auto tree = parser.parse(src.text());
   ASSERT_TRUE(tree.ok());
   std::set<std::pair<uint32_t, std::string>> want;
-  for (const auto& m : markers(*src, tree->root())) {
+  for (const auto& m : markers(src, tree->root())) {
     if (m.second == c.rule_id) want.insert(m);
   }
   std::set<std::pair<uint32_t, std::string>> got;
   for (const auto& f : r.findings) got.emplace(f.start_pos.line, f.rule_id);
   for (const auto& w : want) {
-    EXPECT_TRUE(got.count(w)) << c.input.string() << ":" << w.first << ": Missing: marked " << w.second
-                              << " but it did not fire";
+    EXPECT_TRUE(got.count(w)) << path << ":" << w.first << ": Missing: marked " << w.second << " but it did not fire";
   }
   for (const auto& g : got) {
-    EXPECT_TRUE(want.count(g)) << c.input.string() << ":" << g.first << ": Noisy: " << g.second
-                               << " fired on a line not marked for it";
+    EXPECT_TRUE(want.count(g)) << path << ":" << g.first << ": Noisy: " << g.second << " fired on a line not marked for it";
   }
 
   // 2. No internal errors; the fix loop settled.
   for (const auto& n : r.notes) {
-    EXPECT_FALSE(n.internal_error) << c.input.string() << ":" << n.pos.line << ": " << n.message;
+    EXPECT_FALSE(n.internal_error) << path << ":" << n.pos.line << ": " << n.message;
   }
 
   // 3. The fixed output is the expected file.
   bool update = std::getenv("ASYNCFIX_UPDATE_FIXTURES") != nullptr;
   if (r.changed()) {
     if (update) {
-      std::ofstream(c.expected, std::ios::binary) << r.fixed;
+      std::ofstream(expected, std::ios::binary) << r.fixed;
     } else {
-      ASSERT_TRUE(fs::exists(c.expected)) << "Wrong fix: missing expected file " << c.expected.string()
-                                          << " (run with ASYNCFIX_UPDATE_FIXTURES=1 and review it)";
-      EXPECT_EQ(r.fixed, read(c.expected)) << "Wrong fix: " << c.input.string() << " fixed differs from "
-                                           << c.expected.string() << "\n"
-                                           << unified_diff(read(c.expected), r.fixed, "expected", "actual");
+      ASSERT_TRUE(fs::exists(expected)) << "Wrong fix: missing expected file " << expected.string()
+                                        << " (run with ASYNCFIX_UPDATE_FIXTURES=1 and review it)";
+      EXPECT_EQ(r.fixed, read(expected)) << "Wrong fix: " << path << " fixed differs from " << expected.string() << "\n"
+                                         << unified_diff(read(expected), r.fixed, "expected", "actual");
     }
-  } else if (fs::exists(c.expected)) {
+  } else if (fs::exists(expected)) {
     if (update) {
-      fs::remove(c.expected);
+      fs::remove(expected);
     } else {
-      ADD_FAILURE() << "Wrong fix: nothing was fixed but " << c.expected.string() << " exists";
+      ADD_FAILURE() << "Wrong fix: nothing was fixed but " << expected.string() << " exists";
     }
   }
   if (!r.changed()) return;
 
   // 4. The fixed output parses, keeps BOM and line endings, and is a fixed point.
-  auto fixed_src = SourceFile::from_bytes(c.input.string(), r.fixed);
+  auto fixed_src = SourceFile::from_bytes(path, r.fixed);
   ASSERT_TRUE(fixed_src.ok());
-  EXPECT_EQ(fixed_src->has_bom(), src->has_bom());
+  EXPECT_EQ(fixed_src->has_bom(), src.has_bom());
   auto fixed_tree = parser.parse(fixed_src->text());
   ASSERT_TRUE(fixed_tree.ok());
   EXPECT_LE(error_ranges(fixed_tree->root()).size(), error_ranges(tree->root()).size())
-      << "the fixed output has syntax errors the input did not have";
-  if (src->line_ending() == LineEnding::CrLf) {
+      << path << ": the fixed output has syntax errors the input did not have";
+  if (src.line_ending() == LineEnding::CrLf) {
     std::string_view t = fixed_src->text();
     for (size_t i = 0; i < t.size(); ++i) {
       if (t[i] == '\n') {
@@ -172,23 +179,26 @@ TEST_P(RuleFixture, MatchesMarkersAndExpectedFix) {
       }
     }
   }
-  FileResult again = (*engine)->process(*fixed_src, fo, parser);
-  EXPECT_TRUE(again.applied.empty()) << "a second run still fixes " << again.applied.size() << " finding(s), first "
-                                     << again.applied[0].rule_id << " at " << again.applied[0].pos.line;
+  FileOptions fo;
+  fo.fix_mode = FixMode::Unsafe;
+  fo.module_name = module;
+  FileResult again = engine.process(*fixed_src, fo, parser, project);
+  EXPECT_TRUE(again.applied.empty()) << path << ": a second run still fixes " << again.applied.size()
+                                     << " finding(s), first " << again.applied[0].rule_id << " at "
+                                     << again.applied[0].pos.line;
 
   // 5. Lines the fixes removed or changed lie inside fixed findings, or are imports.
   std::set<uint32_t> allowed;
   for (const auto& f : r.findings) {
     if (!f.fix || f.fix->applicability == Applicability::DisplayOnly) continue;
     for (uint32_t l = f.start_pos.line; l <= f.end_pos.line; ++l) allowed.insert(l);
-    // Fixes may touch the enclosing statement's lines (e.g. wrap it in `async with`).
     for (const Edit& e : f.fix->edits) {
-      for (uint32_t l = src->position(e.begin).line; l <= src->position(e.end).line; ++l) allowed.insert(l);
+      for (uint32_t l = src.position(e.begin).line; l <= src.position(e.end).line; ++l) allowed.insert(l);
     }
   }
   std::vector<std::string_view> old_lines;
   {
-    std::string_view t = src->text();
+    std::string_view t = src.text();
     size_t b = 0;
     while (b < t.size()) {
       size_t e = t.find('\n', b);
@@ -197,7 +207,7 @@ TEST_P(RuleFixture, MatchesMarkersAndExpectedFix) {
       b = e;
     }
   }
-  std::istringstream diff(unified_diff(src->text(), fixed_src->text(), "a", "b"));
+  std::istringstream diff(unified_diff(src.text(), fixed_src->text(), "a", "b"));
   std::string line;
   uint32_t old_no = 0;
   static const RE2 kHunk(R"(^@@ -(\d+)(?:,\d+)? \+)");
@@ -212,13 +222,47 @@ TEST_P(RuleFixture, MatchesMarkersAndExpectedFix) {
       ++old_no;
     } else if (line[0] == '-') {
       std::string_view content = old_lines[old_no - 1];
-      size_t code = content.find_first_not_of(" \t");
+      size_t code = content.find_first_not_of(" \t\r\n");
       bool is_import = code != std::string_view::npos &&
                        (content.substr(code).rfind("import ", 0) == 0 || content.substr(code).rfind("from ", 0) == 0);
-      EXPECT_TRUE(allowed.count(old_no) || is_import)
-          << c.input.string() << ":" << old_no << ": changed by a fix but not part of any fixed finding: " << content;
+      bool blank = code == std::string_view::npos;
+      EXPECT_TRUE(allowed.count(old_no) || is_import || blank)
+          << path << ":" << old_no << ": changed by a fix but not part of any fixed finding: " << content;
       ++old_no;
     }
+  }
+}
+
+TEST_P(RuleFixture, MatchesMarkersAndExpectedFix) {
+  const FixtureCase& c = GetParam();
+  RulePtr rule;
+  for (const auto& r : all_rules()) {
+    if (r->info().id == c.rule_id) rule = r;
+  }
+  ASSERT_TRUE(rule) << "no rule " << c.rule_id << " for fixture directory corpus/rules/" << c.rule_id;
+  RuleSettings settings = settings_for(c.input);
+  auto engine = Engine::create({rule}, settings);
+  ASSERT_TRUE(engine.ok()) << engine.error().to_string();
+
+  DiscoverOptions d;
+  d.paths = {c.input.string()};
+  d.exclude = {"*.fixed.py"};
+  auto disc = discover(d);
+  ASSERT_TRUE(disc.ok()) << disc.error().to_string();
+  ASSERT_FALSE(disc->files.empty());
+  auto project = prepare_project(**engine, disc->files, rules::index_classifier(settings), 1);
+
+  syntax::Parser parser;
+  for (const DiscoveredFile& df : disc->files) {
+    auto src = SourceFile::from_bytes(df.path, read(df.path));
+    ASSERT_TRUE(src.ok()) << src.error().to_string();
+    FileOptions fo;
+    fo.fix_mode = FixMode::Unsafe;
+    fo.module_name = df.module;
+    fo.is_package = df.is_package;
+    FileResult r = (*engine)->process(*src, fo, parser, project.get());
+    ASSERT_FALSE(r.error) << r.error->to_string();
+    check_file(c, **engine, r, *src, parser, project.get(), df.module);
   }
 }
 

@@ -1,0 +1,446 @@
+// AF102 blocking-http: requests / sync httpx / urllib inside `async def` -> httpx.AsyncClient.
+#include <map>
+#include <set>
+
+#include "engine/rewrite/imports.h"
+#include "engine/rewrite/precedence.h"
+#include "engine/run/context.h"
+#include "engine/semantic/types.h"
+#include "engine/syntax/node.h"
+#include "transforms/blocking_rule.h"
+#include "transforms/edit_list.h"
+#include "transforms/rules.h"
+#include "transforms/support.h"
+
+namespace asyncfix::rules {
+
+namespace {
+
+using syntax::field;
+using syntax::is;
+using syntax::text;
+
+RuleInfo make_info() {
+  RuleInfo i;
+  i.id = "AF102";
+  i.name = "blocking-http";
+  i.severity = Severity::P1;
+  i.message = "sync HTTP call blocks the event loop inside `async def`";
+  i.fix_title = "Use `httpx.AsyncClient`";
+  i.applicability = Applicability::Unsafe;
+  i.fixable = true;
+  i.triggers = {"requests", "httpx", "urlopen", "urllib3"};
+  i.origin = "built-in";
+  i.docs.what_it_does =
+      "Checks for sync HTTP calls inside `async def`: `requests.get/post/put/patch/delete/head/options/request`, "
+      "methods of a `requests.Session`, sync `httpx.get(...)` and `httpx.Client` methods, "
+      "`urllib.request.urlopen` and `urllib3.request`.";
+  i.docs.why_bad =
+      "A sync HTTP call waits for the network on the event loop's thread: one slow upstream stops "
+      "every request the service is handling. `requests` has no timeout by default, so one hung "
+      "upstream can stop the service for good.";
+  i.docs.example =
+      "```python\n@router.get(\"/weather\")\nasync def get_weather(city: str):\n"
+      "    response = requests.get(f\"https://api.weather.com/{city}\", timeout=5)\n    return response.json()\n```";
+  i.docs.use_instead =
+      "```python\n@router.get(\"/weather\")\nasync def get_weather(city: str):\n"
+      "    async with httpx.AsyncClient() as client:\n"
+      "        response = await client.get(f\"https://api.weather.com/{city}\", timeout=5)\n"
+      "    return response.json()\n```";
+  i.docs.fix_safety =
+      "The fix is unsafe: httpx is a different library. It reuses an `httpx.AsyncClient` already in "
+      "scope (an enclosing `async with httpx.AsyncClient() as client`, a parameter annotated "
+      "`httpx.AsyncClient`); otherwise it wraps the statement in `async with httpx.AsyncClient() as "
+      "client:` and awaits the call. `with requests.Session() as s` / `with httpx.Client() as c` "
+      "become `async with httpx.AsyncClient() as ...` with their calls awaited. What differs is mapped: "
+      "`allow_redirects` becomes `follow_redirects` (httpx does not follow redirects by default, "
+      "requests does: the fix keeps requests' behaviour by passing `follow_redirects=True` when the "
+      "call did not say); `verify`, `cert` and `proxies` move to the client; a `(connect, read)` "
+      "timeout becomes `httpx.Timeout(read, connect=connect)`; `data=` with a string becomes "
+      "`content=`; `response.ok` becomes `response.is_success` and `response.reason` "
+      "`response.reason_phrase`; and in the function's `except` clauses `requests.exceptions.Timeout` "
+      "becomes `httpx.TimeoutException`, `RequestException` `httpx.HTTPError`, `HTTPError` "
+      "`httpx.HTTPStatusError`, `ConnectionError` `httpx.ConnectError`. The call's timeout is kept; "
+      "where it had none, httpx applies its default of 5 seconds where requests waited forever, and "
+      "the finding says so. Streaming (`stream=True`, `iter_content`), `hooks`, sessions not opened "
+      "in a `with`, and `urllib` calls are reported without a fix. httpx must be installed: when the "
+      "project does not declare it, the note says so.";
+  return i;
+}
+
+const std::map<std::string, std::string>& exception_map() {
+  static const std::map<std::string, std::string> m = {
+      {"requests.exceptions.Timeout", "TimeoutException"},
+      {"requests.Timeout", "TimeoutException"},
+      {"requests.exceptions.ReadTimeout", "ReadTimeout"},
+      {"requests.ReadTimeout", "ReadTimeout"},
+      {"requests.exceptions.ConnectTimeout", "ConnectTimeout"},
+      {"requests.ConnectTimeout", "ConnectTimeout"},
+      {"requests.exceptions.RequestException", "HTTPError"},
+      {"requests.RequestException", "HTTPError"},
+      {"requests.exceptions.HTTPError", "HTTPStatusError"},
+      {"requests.HTTPError", "HTTPStatusError"},
+      {"requests.exceptions.ConnectionError", "ConnectError"},
+      {"requests.ConnectionError", "ConnectError"},
+      {"requests.exceptions.TooManyRedirects", "TooManyRedirects"},
+      {"requests.TooManyRedirects", "TooManyRedirects"},
+  };
+  return m;
+}
+
+const std::set<std::string>& plain_methods() {
+  static const std::set<std::string> s = {"get", "post", "put", "patch", "delete", "head", "options", "request"};
+  return s;
+}
+
+// The statement to wrap: the nearest one that starts its own line.
+TSNode wrappable_statement(TSNode call, std::string_view src) {
+  TSNode stmt = syntax::enclosing_statement(call);
+  for (int guard = 0; guard < 64 && !syntax::is_null(stmt); ++guard) {
+    uint32_t b = ts_node_start_byte(stmt);
+    std::string_view ind = line_indent(src, b);
+    uint32_t ls = b - static_cast<uint32_t>(ind.size());
+    bool own_line = (ls == 0 || src[ls - 1] == '\n') && ls + ind.size() == b;
+    if (own_line) return stmt;
+    TSNode p = syntax::parent(stmt);
+    if (syntax::is_null(p)) break;
+    stmt = syntax::enclosing_statement(p);
+  }
+  return TSNode{};
+}
+
+class BlockingHttp : public BlockingCallRule {
+ public:
+  BlockingHttp() : BlockingCallRule(make_info()) {}
+
+ protected:
+  std::string message(const BlockingHit& hit) const override {
+    return "`" + hit.api + "()` is a sync HTTP call: it blocks the event loop inside `async def`";
+  }
+
+  void add_fix(TSNode call, const BlockingHit& hit, FileContext& ctx, Finding& f) const override {
+    std::string why;
+    std::optional<Fix> fix = build(call, hit, ctx, f, &why);
+    if (fix) {
+      if (!package_available(ctx, "httpx")) {
+        f.note += std::string(f.note.empty() ? "" : "; ") + "the project does not declare httpx: add it to its dependencies";
+      }
+      f.fix = std::move(fix);
+    } else if (!why.empty()) {
+      f.note += std::string(f.note.empty() ? "" : "; ") + why;
+    }
+  }
+
+ private:
+  std::optional<Fix> build(TSNode call, const BlockingHit& hit, FileContext& ctx, Finding& f, std::string* why) const {
+    std::string_view src = ctx.text();
+    if (hit.api.rfind("urllib", 0) == 0) {
+      *why = "use `httpx.AsyncClient` (`async with httpx.AsyncClient() as client: await client.get(url)`)";
+      return std::nullopt;
+    }
+    if (inside_generator_expression(call)) return std::nullopt;
+    std::string method = hit.api.substr(hit.api.rfind('.') + 1);
+    bool on_object = hit.api.rfind("requests.Session.", 0) == 0 || hit.api.rfind("httpx.Client.", 0) == 0;
+    if (!plain_methods().count(method)) {
+      *why = "`" + method + "` has no direct httpx.AsyncClient equivalent here: convert it by hand";
+      return std::nullopt;
+    }
+    TSNode fn = ctx.model().enclosing_function(call);
+    EditList edits;
+    auto& planner = ctx.imports();
+    auto httpx = planner.module("httpx", call);
+    std::vector<ImportNeed> needs = httpx.needs;
+
+    // Arguments: what stays on the call, what moves to the client.
+    std::string client_opts;
+    bool has_timeout = false, has_redirects = false;
+    TSNode args = field(call, "arguments");
+    if (!is(args, "argument_list")) return std::nullopt;
+    for (TSNode a : syntax::code_children(args)) {
+      if (is(a, "list_splat") || is(a, "dictionary_splat")) {
+        *why = "the call passes *args/**kwargs: convert it by hand";
+        return std::nullopt;
+      }
+      if (!is(a, "keyword_argument")) continue;
+      std::string name(text(field(a, "name"), src));
+      TSNode value = field(a, "value");
+      if (name == "stream" || name == "hooks") {
+        *why = "`" + name + "=` has no one-to-one httpx equivalent: convert it by hand";
+        return std::nullopt;
+      }
+      if (name == "allow_redirects") {
+        edits.replace(ts_node_start_byte(field(a, "name")), ts_node_end_byte(field(a, "name")), "follow_redirects");
+        has_redirects = true;
+      } else if (name == "verify" || name == "cert" || name == "proxies") {
+        if (on_object) {
+          *why = "`" + name + "=` on a session call must move to the client: convert it by hand";
+          return std::nullopt;
+        }
+        client_opts += (client_opts.empty() ? "" : ", ") + std::string(text(a, src));
+        remove_argument(a, src, edits);
+      } else if (name == "timeout") {
+        has_timeout = true;
+        if (is(value, "tuple")) {
+          auto parts = syntax::code_children(value);
+          if (parts.size() != 2) return std::nullopt;
+          edits.replace(ts_node_start_byte(value), ts_node_end_byte(value),
+                        httpx.text + ".Timeout(" + std::string(text(parts[1], src)) + ", connect=" +
+                            std::string(text(parts[0], src)) + ")");
+        }
+      } else if (name == "data" && (is(value, "string") || is(value, "concatenated_string"))) {
+        edits.replace(ts_node_start_byte(field(a, "name")), ts_node_end_byte(field(a, "name")), "content");
+      }
+    }
+    // requests follows redirects by default, httpx does not: keep requests' behaviour (on
+    // the client the fix creates, else on the call).
+    bool from_requests = hit.api.rfind("requests.", 0) == 0;
+    bool keep_redirects = from_requests && !has_redirects && method != "head";
+
+    // The response: `.ok` and `.reason` have other names in httpx.
+    TSNode stmt = syntax::enclosing_statement(call);
+    TSNode asg = syntax::code_children(stmt).empty() ? TSNode{} : syntax::code_children(stmt)[0];
+    if (is(asg, "assignment") && syntax::same(field(asg, "right"), call) && is(field(asg, "left"), "identifier") &&
+        !syntax::is_null(fn)) {
+      if (!rename_response_uses(field(asg, "left"), fn, ctx, edits, why)) return std::nullopt;
+    }
+
+    uint32_t cb = ts_node_start_byte(call), ce = ts_node_end_byte(call);
+    bool parens = needs_parens(call, src, "await");
+    TSNode callee = field(call, "function");
+
+    if (on_object) {
+      // with requests.Session() as s / with httpx.Client() as c -> async with httpx.AsyncClient() as ...
+      TSNode recv = field(callee, "object");
+      if (!is(recv, "identifier")) return std::nullopt;
+      const semantic::Binding* b = ctx.model().resolve(text(recv, src), recv);
+      if (!b || b->kind != semantic::BindingKind::WithTarget) {
+        *why = "the session is not opened in a `with` here: open an `httpx.AsyncClient` with `async with` instead";
+        return std::nullopt;
+      }
+      TSNode with_stmt = syntax::ancestor(b->name, "with_statement");
+      TSNode item = syntax::ancestor(b->name, "with_item");
+      if (syntax::is_null(with_stmt) || syntax::is_null(item) || syntax::code_children(syntax::child_of_kind(with_stmt, "with_clause")).size() != 1) {
+        *why = "the `with` opens other things too: convert it by hand";
+        return std::nullopt;
+      }
+      TSNode as = ts_node_named_child(item, 0);
+      TSNode ctor = is(as, "as_pattern") ? ts_node_named_child(as, 0) : TSNode{};
+      if (!is(ctor, "call")) return std::nullopt;
+      auto ctor_q = ctx.model().qualified_name(field(ctor, "function"));
+      if (!ctor_q) return std::nullopt;
+      std::string ct = semantic::canonical_type(*ctor_q);
+      if (ct != semantic::types::kRequestsSession && ct != semantic::types::kHttpxClient) return std::nullopt;
+      if (ts_node_child(with_stmt, 0).id && syntax::kind(ts_node_child(with_stmt, 0)) != "async")
+        edits.insert(ts_node_start_byte(with_stmt), "async ");
+      std::string ctor_args = ct == semantic::types::kHttpxClient ? call_arguments(ctx, ctor) : "";
+      if (ct == semantic::types::kRequestsSession && keep_redirects) ctor_args = "follow_redirects=True";
+      edits.replace(ts_node_start_byte(ctor), ts_node_end_byte(ctor), httpx.text + ".AsyncClient(" + ctor_args + ")");
+      edits.insert(cb, parens ? "(await " : "await ");
+      if (parens) edits.insert(ce, ")");
+    } else {
+      std::string client = existing_client(call, fn, ctx);
+      if (client.empty()) {
+        TSNode wrap = wrappable_statement(call, src);
+        if (syntax::is_null(wrap)) return std::nullopt;
+        client = fresh_name(ctx.model(), "client");
+        if (keep_redirects) client_opts += std::string(client_opts.empty() ? "" : ", ") + "follow_redirects=True";
+        keep_redirects = false;
+        std::string indent(line_indent(src, ts_node_start_byte(wrap)));
+        const std::string& unit = ctx.source().indent_unit();
+        edits.insert(ts_node_start_byte(wrap),
+                     "async with " + httpx.text + ".AsyncClient(" + client_opts + ") as " + client + ":\n" + indent + unit);
+        indent_lines(wrap, ctx, unit, edits);
+      } else if (!client_opts.empty()) {
+        *why = "`verify`/`cert`/`proxies` would have to move to the existing client: convert it by hand";
+        return std::nullopt;
+      }
+      edits.insert(cb, parens ? "(await " : "await ");
+      std::string verb = method;
+      edits.replace(ts_node_start_byte(callee), ts_node_end_byte(callee), client + "." + verb);
+      if (keep_redirects) add_keyword(call, src, "follow_redirects=True", edits);
+      if (parens) edits.insert(ce, ")");
+    }
+    if (!has_timeout && from_requests) f.note = "httpx applies a 5 s timeout by default where requests waited without limit";
+
+    // except requests.exceptions.X -> except httpx.Y, once per function, when every requests
+    // call of the function can be converted.
+    if (!syntax::is_null(fn) && first_http_call_of(fn, call, ctx)) {
+      if (all_http_calls_convertible(fn, ctx)) {
+        exception_edits(fn, ctx, httpx.text, edits);
+      } else {
+        f.note += std::string(f.note.empty() ? "" : "; ") +
+                  "`except requests...` clauses are left as they are: some requests calls here are not converted";
+      }
+    }
+    if (!edits.consistent()) return std::nullopt;
+    Fix fix;
+    fix.title = info_.fix_title;
+    fix.applicability = Applicability::Unsafe;
+    fix.edits = edits.take();
+    fix.imports = needs;
+    fix.remove_if_unused = {"requests", hit.api};
+    return fix;
+  }
+
+  static void remove_argument(TSNode arg, std::string_view src, EditList& edits) {
+    // Take the argument and the comma after it (or before it, for the last one).
+    uint32_t b = ts_node_start_byte(arg), e = ts_node_end_byte(arg);
+    size_t next = src.find_first_not_of(" \t\r\n", e);
+    if (next != std::string_view::npos && src[next] == ',') {
+      size_t after = src.find_first_not_of(" \t", next + 1);
+      edits.replace(b, static_cast<uint32_t>(after == std::string_view::npos ? next + 1 : after), "");
+      return;
+    }
+    size_t prev = src.find_last_not_of(" \t\r\n", b == 0 ? 0 : b - 1);
+    if (prev != std::string_view::npos && src[prev] == ',') edits.replace(static_cast<uint32_t>(prev), e, "");
+    else edits.replace(b, e, "");
+  }
+
+  static void add_keyword(TSNode call, std::string_view src, const std::string& kw, EditList& edits) {
+    TSNode args = field(call, "arguments");
+    uint32_t close = ts_node_end_byte(args) - 1;  // the ')'
+    auto kids = syntax::code_children(args);
+    // After the last argument (before a trailing comma, if any).
+    if (kids.empty()) {
+      edits.insert(close, kw);
+    } else {
+      edits.insert(ts_node_end_byte(kids.back()), ", " + kw);
+    }
+    (void)src;
+  }
+
+  // Adds one indentation unit to every later line of the statement (not inside strings).
+  static void indent_lines(TSNode stmt, FileContext& ctx, const std::string& unit, EditList& edits) {
+    std::string_view src = ctx.text();
+    uint32_t b = ts_node_start_byte(stmt), e = ts_node_end_byte(stmt);
+    std::vector<std::pair<uint32_t, uint32_t>> strings;
+    syntax::walk(stmt, [&](TSNode n) {
+      if (is(n, "string")) {
+        strings.emplace_back(ts_node_start_byte(n), ts_node_end_byte(n));
+        return false;
+      }
+      return true;
+    });
+    for (uint32_t i = b; i < e; ++i) {
+      if (src[i] != '\n') continue;
+      uint32_t ls = i + 1;
+      bool in_string = std::any_of(strings.begin(), strings.end(), [&](auto& r) { return r.first < ls && ls < r.second; });
+      if (in_string || ls >= e) continue;
+      if (src[ls] == '\n' || src[ls] == '\r') continue;
+      edits.insert(ls, unit);
+    }
+  }
+
+  // An httpx.AsyncClient already usable at the call: an enclosing `async with ... as c`, or a
+  // parameter/variable of the function known to be one.
+  static std::string existing_client(TSNode call, TSNode fn, FileContext& ctx) {
+    std::string_view src = ctx.text();
+    for (TSNode p = syntax::parent(call); !syntax::is_null(p) && !syntax::same(p, fn); p = syntax::parent(p)) {
+      if (!is(p, "with_statement")) continue;
+      for (TSNode item : syntax::children(syntax::child_of_kind(p, "with_clause"))) {
+        TSNode as = ts_node_named_child(item, 0);
+        if (!is(as, "as_pattern")) continue;
+        TSNode target = field(as, "alias");
+        TSNode id = ts_node_named_child(target, 0);
+        if (!is(id, "identifier")) continue;
+        auto t = ctx.types().type_of(ts_node_named_child(as, 0));
+        if (t && *t == semantic::types::kHttpxAsyncClient) {
+          const semantic::Binding* b = ctx.model().resolve(text(id, src), call);
+          if (b && syntax::same(b->name, id)) return std::string(text(id, src));
+        }
+      }
+    }
+    if (syntax::is_null(fn)) return {};
+    int scope = ctx.model().scope_of(field(fn, "body"));
+    for (const auto& [name, bindings] : ctx.model().scope(scope).bindings) {
+      const semantic::Binding& b = bindings.front();
+      if (b.kind != semantic::BindingKind::Parameter) continue;
+      auto t = ctx.types().type_of(b.name);
+      if (t && *t == semantic::types::kHttpxAsyncClient) return std::string(name);
+    }
+    return {};
+  }
+
+  // response.ok -> response.is_success, response.reason -> response.reason_phrase.
+  static bool rename_response_uses(TSNode var, TSNode fn, FileContext& ctx, EditList& edits, std::string* why) {
+    std::string_view src = ctx.text();
+    std::string_view name = text(var, src);
+    for (TSNode r : ctx.model().references()) {
+      if (text(r, src) != name || !syntax::contains(fn, r)) continue;
+      const semantic::Binding* b = ctx.model().resolve(name, r);
+      if (!b || b->kind != semantic::BindingKind::Assignment) continue;
+      TSNode p = syntax::parent(r);
+      if (!is(p, "attribute") || !syntax::same(field(p, "object"), r)) continue;
+      TSNode attr = field(p, "attribute");
+      std::string_view a = text(attr, src);
+      if (a == "ok") edits.replace(ts_node_start_byte(attr), ts_node_end_byte(attr), "is_success");
+      if (a == "reason") edits.replace(ts_node_start_byte(attr), ts_node_end_byte(attr), "reason_phrase");
+      if (a == "iter_content" || a == "iter_lines" || a == "raw") {
+        *why = "the response is read with `" + std::string(a) + "`: httpx streams differently, convert it by hand";
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // The requests calls (module functions) inside the function's own body, in order.
+  static std::vector<TSNode> http_calls(TSNode fn, FileContext& ctx) {
+    std::vector<TSNode> out;
+    syntax::walk(field(fn, "body"), [&](TSNode n) {
+      if (is(n, "function_definition") || is(n, "lambda") || is(n, "class_definition")) return false;
+      if (is(n, "call")) {
+        auto hit = classify_blocking(n, ctx.model(), ctx.types(), nullptr);
+        if (hit && hit->rule == "AF102") out.push_back(n);
+      }
+      return true;
+    });
+    return out;
+  }
+
+  static bool first_http_call_of(TSNode fn, TSNode call, FileContext& ctx) {
+    auto calls = http_calls(fn, ctx);
+    return !calls.empty() && syntax::same(calls.front(), call);
+  }
+
+  bool all_http_calls_convertible(TSNode fn, FileContext& ctx) const {
+    for (TSNode c : http_calls(fn, ctx)) {
+      auto hit = classify_blocking(c, ctx.model(), ctx.types(), nullptr);
+      std::string method = hit->api.substr(hit->api.rfind('.') + 1);
+      if (hit->api.rfind("urllib", 0) == 0 || !plain_methods().count(method) || inside_generator_expression(c)) return false;
+      for (TSNode a : syntax::code_children(field(c, "arguments"))) {
+        if (is(a, "list_splat") || is(a, "dictionary_splat")) return false;
+        if (is(a, "keyword_argument")) {
+          std::string_view n = text(field(a, "name"), ctx.text());
+          if (n == "stream" || n == "hooks") return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  static void exception_edits(TSNode fn, FileContext& ctx, const std::string& httpx, EditList& edits) {
+    syntax::walk(field(fn, "body"), [&](TSNode n) {
+      if (is(n, "function_definition") || is(n, "lambda") || is(n, "class_definition")) return false;
+      if (!is(n, "except_clause")) return true;
+      TSNode v = field(n, "value");
+      if (syntax::is_null(v)) v = ts_node_named_child(n, 0);
+      if (is(v, "as_pattern")) v = ts_node_named_child(v, 0);
+      std::vector<TSNode> types;
+      if (is(v, "tuple") || is(v, "parenthesized_expression")) types = syntax::code_children(v);
+      else types.push_back(v);
+      for (TSNode t : types) {
+        auto q = ctx.model().qualified_name(t);
+        if (!q) continue;
+        auto it = exception_map().find(*q);
+        if (it != exception_map().end()) edits.replace(ts_node_start_byte(t), ts_node_end_byte(t), httpx + "." + it->second);
+      }
+      return true;
+    });
+  }
+};
+
+}  // namespace
+
+RulePtr make_blocking_http() { return std::make_shared<BlockingHttp>(); }
+
+}  // namespace asyncfix::rules

@@ -1,0 +1,112 @@
+// AF104 blocking-fs: file-system calls (os.path, os, shutil, glob, pathlib) inside `async def`.
+#include "engine/rewrite/precedence.h"
+#include "engine/run/context.h"
+#include "engine/syntax/node.h"
+#include "transforms/blocking_rule.h"
+#include "transforms/rules.h"
+#include "transforms/support.h"
+
+namespace asyncfix::rules {
+
+namespace {
+
+// APIs that return an iterator: to_thread would return it unconsumed and the reads would
+// happen in the event loop as it is iterated, so the thread has to build the list.
+bool returns_iterator(const std::string& api) {
+  return api == "os.walk" || api == "glob.iglob" || api == "pathlib.Path.iterdir" || api == "pathlib.Path.glob" ||
+         api == "pathlib.Path.rglob";
+}
+
+RuleInfo make_info() {
+  RuleInfo i;
+  i.id = "AF104";
+  i.name = "blocking-fs";
+  i.severity = Severity::P1;
+  i.message = "file-system call blocks the event loop inside `async def`";
+  i.fix_title = "Use `aiofiles.os` or `asyncio.to_thread`";
+  i.applicability = Applicability::Safe;
+  i.fixable = true;
+  i.triggers = {"os", "shutil", "glob", "Path", "pathlib"};
+  i.origin = "built-in";
+  i.docs.what_it_does =
+      "Checks for file-system calls inside `async def`: `os.path.exists/isfile/isdir/getsize/...`, "
+      "`os.remove/rename/makedirs/listdir/stat/walk/...`, `shutil.copy/move/rmtree/...`, `glob.glob`, "
+      "and the same methods on `pathlib.Path` objects.";
+  i.docs.why_bad =
+      "Each of these is a system call that waits for the disk (or a network file system) while "
+      "holding the event loop: every other request of the service waits too. A slow or hung "
+      "mount turns into a hung service.";
+  i.docs.example =
+      "```python\nasync def load_report(name):\n    path = os.path.join(REPORT_DIR, name)\n"
+      "    if not os.path.exists(path):\n        return {}\n```";
+  i.docs.use_instead =
+      "```python\nasync def load_report(name):\n    path = os.path.join(REPORT_DIR, name)\n"
+      "    if not await aiofiles.os.path.exists(path):\n        return {}\n```";
+  i.docs.fix_safety =
+      "Where `aiofiles.os` (or `aiofiles.os.path`) has the same function and the project depends on "
+      "aiofiles (or the file imports it), the call becomes `await aiofiles.os...(...)`; otherwise "
+      "`await asyncio.to_thread(func, *args)`. Both run the same call in a worker thread, so the "
+      "fix is safe. Functions that return an iterator (`os.walk`, `glob.iglob`, `Path.iterdir`, "
+      "`Path.glob`) become `await asyncio.to_thread(list, ...)` so the reads happen in the thread; "
+      "that gives a list instead of an iterator, so those fixes are unsafe. Pure path arithmetic "
+      "(`os.path.join`, `dirname`, `splitext`) does no I/O and is not reported.";
+  return i;
+}
+
+class BlockingFs : public BlockingCallRule {
+ public:
+  BlockingFs() : BlockingCallRule(make_info()) {}
+
+ protected:
+  // `os.walk(p)` only makes a generator; handed to `asyncio.to_thread(list, ...)` it is read
+  // in the thread.
+  bool exempt(TSNode call, const BlockingHit& hit, FileContext& ctx) const override {
+    if (!returns_iterator(hit.api)) return false;
+    TSNode args = syntax::parent(call);
+    if (!syntax::is(args, "argument_list")) return false;
+    TSNode callee = syntax::field(syntax::parent(args), "function");
+    auto q = ctx.model().qualified_name(callee);
+    if (q && *q == "asyncio.to_thread") return true;
+    return syntax::is(callee, "attribute") && syntax::text(syntax::field(callee, "attribute"), ctx.text()) == "run_in_executor";
+  }
+
+  void add_fix(TSNode call, const BlockingHit& hit, FileContext& ctx, Finding& f) const override {
+    if (inside_generator_expression(call)) return;
+    if (returns_iterator(hit.api)) {
+      auto asyncio = ctx.imports().module("asyncio", call);
+      std::string text = "await " + asyncio.text + ".to_thread(list, " + std::string(syntax::text(call, ctx.text())) + ")";
+      if (needs_parens(call, ctx.text(), "await")) text = "(" + text + ")";
+      Fix fix;
+      fix.title = "Build the list in a thread: `await asyncio.to_thread(list, ...)`";
+      fix.applicability = Applicability::Unsafe;
+      fix.edits.push_back(Edit{ts_node_start_byte(call), ts_node_end_byte(call), text});
+      fix.imports = asyncio.needs;
+      f.fix = std::move(fix);
+      return;
+    }
+    if (!hit.alternative.empty() && package_available(ctx, "aiofiles")) {
+      // os.path.exists(p) -> await aiofiles.os.path.exists(p)
+      auto mod = ctx.imports().module("aiofiles.os", call);
+      std::string callee = mod.text + hit.alternative.substr(std::string("aiofiles.os").size());
+      std::string args = call_arguments(ctx, call);
+      std::string text = "await " + callee + "(" + args + ")";
+      if (needs_parens(call, ctx.text(), "await")) text = "(" + text + ")";
+      Fix fix;
+      fix.title = "Use `await " + hit.alternative + "(...)`";
+      fix.applicability = Applicability::Safe;
+      fix.edits.push_back(Edit{ts_node_start_byte(call), ts_node_end_byte(call), text});
+      fix.imports = mod.needs;
+      fix.remove_if_unused = {hit.api};
+      f.fix = std::move(fix);
+      return;
+    }
+    f.fix = to_thread_fix(ctx, call, "Run it in a thread: `await asyncio.to_thread(...)`", Applicability::Safe);
+    if (!hit.alternative.empty()) f.note = "with aiofiles in the project, `await " + hit.alternative + "(...)` does the same";
+  }
+};
+
+}  // namespace
+
+RulePtr make_blocking_fs() { return std::make_shared<BlockingFs>(); }
+
+}  // namespace asyncfix::rules

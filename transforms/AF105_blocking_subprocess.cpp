@@ -1,0 +1,244 @@
+// AF105 blocking-subprocess: subprocess / os.system / os.wait* inside `async def`.
+#include <map>
+
+#include "engine/rewrite/imports.h"
+#include "engine/rewrite/precedence.h"
+#include "engine/run/context.h"
+#include "engine/syntax/node.h"
+#include "transforms/blocking_rule.h"
+#include "transforms/rules.h"
+#include "transforms/support.h"
+
+namespace asyncfix::rules {
+
+namespace {
+
+using syntax::field;
+using syntax::is;
+using syntax::text;
+
+RuleInfo make_info() {
+  RuleInfo i;
+  i.id = "AF105";
+  i.name = "blocking-subprocess";
+  i.severity = Severity::P1;
+  i.message = "subprocess call blocks the event loop inside `async def`";
+  i.fix_title = "Use `asyncio.create_subprocess_exec`";
+  i.applicability = Applicability::Safe;
+  i.fixable = true;
+  i.triggers = {"subprocess", "system", "popen", "spawn", "wait"};
+  i.origin = "built-in";
+  i.docs.what_it_does =
+      "Checks for processes started or waited for synchronously inside `async def`: "
+      "`subprocess.run/call/check_call/check_output/getoutput/getstatusoutput/Popen`, `os.system`, "
+      "`os.popen`, `os.posix_spawn*`, `os.spawn*`, `os.wait/wait3/wait4/waitid/waitpid`.";
+  i.docs.why_bad =
+      "These calls wait for the child process on the event loop's thread: a `tar` that runs for "
+      "ten seconds stops the whole service for ten seconds.";
+  i.docs.example =
+      "```python\nasync def archive():\n    result = subprocess.run([\"tar\", \"czf\", \"out.tgz\", DIR], capture_output=True)\n"
+      "    return result.stdout\n```";
+  i.docs.use_instead =
+      "```python\nasync def archive():\n    proc = await asyncio.create_subprocess_exec(\"tar\", \"czf\", \"out.tgz\", DIR,\n"
+      "        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)\n"
+      "    stdout, stderr = await proc.communicate()\n"
+      "    result = subprocess.CompletedProcess([\"tar\", \"czf\", \"out.tgz\", DIR], proc.returncode, stdout, stderr)\n"
+      "    return result.stdout\n```";
+  i.docs.fix_safety =
+      "Statements whose options map exactly become `asyncio.create_subprocess_exec` (or `_shell` for "
+      "`shell=True` and `os.system`), with the output read by `communicate()`: "
+      "`subprocess.run/call/check_call(args)` as a statement, `x = subprocess.run(args, "
+      "capture_output=True[, check=True])`, `x = subprocess.check_output(args)`. The result keeps its "
+      "type (`subprocess.CompletedProcess`, bytes) and `check=True` still raises "
+      "`CalledProcessError`, so these fixes are safe. With `text=True` the output is decoded with "
+      "`.decode()` (UTF-8, no newline translation) where `subprocess` used the locale's encoding "
+      "with universal newlines: those fixes are unsafe. Anything else (a `timeout`, `input`, other "
+      "options, a call inside an expression) becomes `await asyncio.to_thread(subprocess.run, ...)`, "
+      "which runs the very same call in a thread (safe). `subprocess.Popen` and `os.popen` return "
+      "objects that are read later; they are reported without a fix.";
+  return i;
+}
+
+struct Args {
+  TSNode program;  // the first positional argument
+  std::map<std::string, TSNode> kw;
+  bool simple = true;  // no *args/**kwargs, at most one positional
+};
+
+Args read_args(TSNode call, std::string_view src) {
+  Args a;
+  int positional = 0;
+  for (TSNode c : syntax::code_children(field(call, "arguments"))) {
+    if (is(c, "keyword_argument")) {
+      a.kw[std::string(text(field(c, "name"), src))] = field(c, "value");
+    } else if (is(c, "list_splat") || is(c, "dictionary_splat") || is(c, "parenthesized_list_splat")) {
+      a.simple = false;
+    } else {
+      if (positional++ == 0) a.program = c;
+      else a.simple = false;
+    }
+  }
+  if (syntax::is_null(a.program)) {
+    auto it = a.kw.find("args");
+    if (it != a.kw.end()) {
+      a.program = it->second;
+      a.kw.erase(it);
+    } else {
+      a.simple = false;
+    }
+  }
+  return a;
+}
+
+bool is_true(TSNode v) { return is(v, "true"); }
+
+class BlockingSubprocess : public BlockingCallRule {
+ public:
+  BlockingSubprocess() : BlockingCallRule(make_info()) {}
+
+ protected:
+  void add_fix(TSNode call, const BlockingHit& hit, FileContext& ctx, Finding& f) const override {
+    if (inside_generator_expression(call)) return;
+    if (hit.api == "subprocess.Popen" || hit.api == "os.popen") {
+      f.note = "start it with `await asyncio.create_subprocess_exec(...)` and read its output with `await proc.communicate()`";
+      return;
+    }
+    if (auto fix = exec_fix(call, hit, ctx)) {
+      f.fix = std::move(fix);
+      return;
+    }
+    Fix fix = to_thread_fix(ctx, call, "Run it in a thread: `await asyncio.to_thread(...)`", Applicability::Safe);
+    f.fix = std::move(fix);
+  }
+
+ private:
+  // The statement-level rewrites to create_subprocess_exec/_shell, when the call's shape maps.
+  std::optional<Fix> exec_fix(TSNode call, const BlockingHit& hit, FileContext& ctx) const {
+    std::string_view src = ctx.text();
+    TSNode stmt = syntax::enclosing_statement(call);
+    if (!is(stmt, "expression_statement")) return std::nullopt;
+    // The statement must have its line to itself (not `if x: run(...)`, not `a; run(...)`).
+    std::string indent(line_indent(src, ts_node_start_byte(stmt)));
+    uint32_t line_start = ts_node_start_byte(stmt) - static_cast<uint32_t>(indent.size());
+    if (line_start > 0 && src[line_start - 1] != '\n') return std::nullopt;
+    size_t after = src.find_first_not_of(" \t", ts_node_end_byte(stmt));
+    if (after != std::string_view::npos && src[after] != '\n' && src[after] != '\r' && src[after] != '#') return std::nullopt;
+
+    auto kids = syntax::code_children(stmt);
+    if (kids.size() != 1) return std::nullopt;
+    TSNode expr = kids[0];
+    TSNode target{};
+    if (is(expr, "assignment")) {
+      if (!syntax::same(field(expr, "right"), call) || !syntax::is_null(field(expr, "type"))) return std::nullopt;
+      target = field(expr, "left");
+      if (!is(target, "identifier") && !is(target, "attribute")) return std::nullopt;
+    } else if (!syntax::same(expr, call)) {
+      return std::nullopt;
+    }
+
+    Args a = read_args(call, src);
+    if (!a.simple) return std::nullopt;
+    bool shell = a.kw.count("shell") && is_true(a.kw["shell"]);
+    if (a.kw.count("shell") && !shell && !is(a.kw["shell"], "false")) return std::nullopt;
+    a.kw.erase("shell");
+    bool text_mode = false;
+    for (const char* k : {"text", "universal_newlines"}) {
+      if (a.kw.count(k)) {
+        if (is_true(a.kw[k])) text_mode = true;
+        else if (!is(a.kw[k], "false")) return std::nullopt;
+        a.kw.erase(k);
+      }
+    }
+    bool capture = false, check = false;
+    if (a.kw.count("capture_output")) {
+      if (!is_true(a.kw["capture_output"])) return std::nullopt;
+      capture = true;
+      a.kw.erase("capture_output");
+    }
+    if (a.kw.count("check")) {
+      if (is_true(a.kw["check"])) check = true;
+      else if (!is(a.kw["check"], "false")) return std::nullopt;
+      a.kw.erase("check");
+    }
+    std::string passthrough;  // cwd= and env= map one to one
+    for (const char* k : {"cwd", "env"}) {
+      if (a.kw.count(k)) {
+        passthrough += std::string(", ") + k + "=" + std::string(text(a.kw[k], src));
+        a.kw.erase(k);
+      }
+    }
+    if (!a.kw.empty()) return std::nullopt;  // timeout=, input=, stdin=, ...: to_thread
+
+    std::string api = hit.api;
+    bool is_system = api == "os.system";
+    if (is_system) {
+      if (!syntax::is_null(target)) return std::nullopt;  // its value is an encoded wait status
+      shell = true;
+    }
+    bool is_run = api == "subprocess.run", is_call = api == "subprocess.call", is_check_call = api == "subprocess.check_call",
+         is_output = api == "subprocess.check_output";
+    if (!(is_run || is_call || is_check_call || is_output || is_system)) return std::nullopt;
+    if ((is_call || is_check_call) && !syntax::is_null(target)) return std::nullopt;  // their value: a return code
+    if (is_run && !syntax::is_null(target) != capture) return std::nullopt;  // keep to the two common shapes
+    if (is_output && syntax::is_null(target)) return std::nullopt;
+    if (text_mode && !(capture || is_output)) text_mode = false;  // nothing to decode
+
+    auto& planner = ctx.imports();
+    auto asyncio = planner.module("asyncio", call);
+    auto subprocess = planner.module("subprocess", call);
+    const auto& model = ctx.model();
+    std::string proc = fresh_name(model, "proc");
+    std::string prog(text(a.program, src));
+    std::string spawn;
+    if (shell) {
+      spawn = asyncio.text + ".create_subprocess_shell(" + prog;
+    } else if (is(a.program, "list") || is(a.program, "tuple")) {
+      std::string inner;
+      for (TSNode e : syntax::code_children(a.program)) inner += (inner.empty() ? "" : ", ") + std::string(text(e, src));
+      if (inner.empty()) return std::nullopt;
+      spawn = asyncio.text + ".create_subprocess_exec(" + inner;
+    } else {
+      if (is(a.program, "string")) return std::nullopt;  // a string without shell=True: one program name
+      spawn = asyncio.text + ".create_subprocess_exec(*" + prog;
+    }
+    std::string pipe = asyncio.text + ".subprocess.PIPE";
+    std::string nl = "\n" + indent;
+    std::string out;
+    std::string tgt = syntax::is_null(target) ? "" : std::string(text(target, src));
+    if (is_output) {
+      out = proc + " = await " + spawn + ", stdout=" + pipe + passthrough + ")" + nl;
+      out += tgt + ", _ = await " + proc + ".communicate()";
+      if (text_mode) out += nl + tgt + " = " + tgt + ".decode()";
+      out += nl + "if " + proc + ".returncode:" + nl + ctx.source().indent_unit() + "raise " + subprocess.text +
+             ".CalledProcessError(" + proc + ".returncode, " + prog + ", " + tgt + ")";
+    } else if (capture) {
+      std::string so = fresh_name(model, "stdout"), se = fresh_name(model, "stderr");
+      out = proc + " = await " + spawn + ", stdout=" + pipe + ", stderr=" + pipe + passthrough + ")" + nl;
+      out += so + ", " + se + " = await " + proc + ".communicate()" + nl;
+      std::string o = text_mode ? so + ".decode()" : so, e = text_mode ? se + ".decode()" : se;
+      out += tgt + " = " + subprocess.text + ".CompletedProcess(" + prog + ", " + proc + ".returncode, " + o + ", " + e + ")";
+      if (check) out += nl + tgt + ".check_returncode()";
+    } else {
+      out = proc + " = await " + spawn + passthrough + ")" + nl + "await " + proc + ".wait()";
+      if (check || is_check_call) {
+        out += nl + "if " + proc + ".returncode:" + nl + ctx.source().indent_unit() + "raise " + subprocess.text +
+               ".CalledProcessError(" + proc + ".returncode, " + prog + ")";
+      }
+    }
+    Fix fix;
+    fix.title = std::string("Use `asyncio.create_subprocess_") + (shell ? "shell" : "exec") + "`";
+    fix.applicability = text_mode ? Applicability::Unsafe : Applicability::Safe;
+    fix.edits.push_back(Edit{ts_node_start_byte(stmt), ts_node_end_byte(stmt), out});
+    fix.imports = asyncio.needs;
+    bool needs_subprocess = out.find(subprocess.text + ".") != std::string::npos;
+    if (needs_subprocess) fix.imports.insert(fix.imports.end(), subprocess.needs.begin(), subprocess.needs.end());
+    fix.remove_if_unused = {"subprocess", "os", api};
+    return fix;
+  }
+};
+
+}  // namespace
+
+RulePtr make_blocking_subprocess() { return std::make_shared<BlockingSubprocess>(); }
+
+}  // namespace asyncfix::rules

@@ -1,0 +1,113 @@
+// AF108 blocking-via-helper: an async def calls a sync function of the project that blocks,
+// directly or through further sync calls, in any module.
+#include "engine/semantic/project.h"
+#include "engine/run/context.h"
+#include "engine/syntax/node.h"
+#include "transforms/rules.h"
+#include "transforms/support.h"
+
+namespace asyncfix::rules {
+
+namespace {
+
+using syntax::field;
+
+std::string short_name(const std::string& q, const std::string& module) {
+  // app.crud.get_user -> crud.get_user (module's last part + name) for readable paths.
+  size_t dot = q.rfind('.');
+  if (dot == std::string::npos) return q;
+  size_t dot2 = q.rfind('.', dot - 1);
+  (void)module;
+  return dot2 == std::string::npos ? q : q.substr(dot2 + 1);
+}
+
+class BlockingViaHelper : public Rule {
+ public:
+  BlockingViaHelper() {
+    info_.id = "AF108";
+    info_.name = "blocking-via-helper";
+    info_.severity = Severity::P1;
+    info_.message = "a sync helper that blocks is called inside `async def`";
+    info_.fix_title = "Run the helper in a thread: `await asyncio.to_thread(helper, ...)`";
+    info_.applicability = Applicability::Unsafe;
+    info_.fixable = true;
+    info_.triggers = {"async"};
+    info_.origin = "built-in";
+    info_.docs.what_it_does =
+        "Checks for calls from `async def` to sync functions of the project that block: they call "
+        "a blocking API (`requests.get`, `time.sleep`, `open`, a sync database session, ... the "
+        "catalogue of AF101-AF107) directly or through further sync functions, in the same module "
+        "or any other module of the run. The finding shows the call path, e.g. "
+        "`read_user -> crud.get_user -> requests.get`.";
+    info_.docs.why_bad =
+        "In real services the blocking call is rarely written in the handler itself: it sits in a "
+        "sync helper, often in another module, that the handler calls. The event loop blocks just "
+        "the same, and a linter that looks at one function at a time never sees it.";
+    info_.docs.example =
+        "```python\n# app/crud.py\ndef get_user(user_id):\n    return requests.get(f\"{API}/users/{user_id}\").json()\n\n"
+        "# app/routers/users.py\n@router.get(\"/users/{user_id}\")\nasync def read_user(user_id: int):\n"
+        "    return crud.get_user(user_id)\n```";
+    info_.docs.use_instead =
+        "```python\n@router.get(\"/users/{user_id}\")\nasync def read_user(user_id: int):\n"
+        "    return await asyncio.to_thread(crud.get_user, user_id)\n```\n\n"
+        "or make the helper async (AF102 and friends fix the calls inside it).";
+    info_.docs.fix_safety =
+        "The fix is unsafe: the helper then runs in a worker thread, so whatever it touches must "
+        "tolerate that (a sync SQLAlchemy session used by one request at a time does; shared "
+        "mutable state may not), and `contextvars` are copied into the thread. Making the helper "
+        "itself async is often better; for sync SQLAlchemy helpers, `asyncfix migrate "
+        "async-sqlalchemy` does it across the project.";
+  }
+  const RuleInfo& info() const override { return info_; }
+  bool needs_project() const override { return true; }
+  std::vector<std::string> project_seeds() const override { return {"async "}; }
+  void register_matchers(MatcherRegistry& registry) const override { registry.add_query("((call) @call)"); }
+
+  void on_match(const Match& match, FileContext& ctx) const override {
+    const ProjectIndex* index = ctx.project();
+    if (!index) return;
+    TSNode call = match.capture("call");
+    if (!ctx.model().inside_async(call)) return;
+    std::string q = ProjectIndex::resolve_callee(call, ctx.model());
+    if (q.empty()) return;
+    const FunctionSummary* f = index->function(q);
+    if (!f || f->is_async) return;
+    auto path = index->blocking_path(f->qualname);
+    if (path.size() < 2) return;
+
+    TSNode fn = ctx.model().enclosing_function(call);
+    std::string caller = syntax::is(fn, "function_definition")
+                             ? std::string(syntax::text(field(fn, "name"), ctx.text()))
+                             : std::string("<coroutine>");
+    std::string chain = caller;
+    for (size_t i = 0; i + 1 < path.size(); ++i) chain += " -> " + short_name(path[i], f->module);
+    chain += " -> " + path.back();
+    Finding& finding = ctx.report(call, "`" + std::string(syntax::text(field(call, "function"), ctx.text())) +
+                                            "()` blocks the event loop: it calls `" + path.back() + "` (" + chain + ")");
+    for (size_t i = 0; i + 1 < path.size(); ++i) {
+      const FunctionSummary* step = index->function(path[i]);
+      if (step) {
+        finding.trace.push_back(step->path + ":" + std::to_string(step->pos.line) + ": " + step->qualname +
+                                (i + 2 == path.size() ? " calls " + path.back() : ""));
+      }
+    }
+    if (const BlockingRecord* leaf = index->blocking_leaf(f->qualname)) {
+      const FunctionSummary* last = index->function(path[path.size() - 2]);
+      if (last && !finding.trace.empty()) {
+        finding.trace.back() = last->path + ":" + std::to_string(leaf->pos.line) + ": " + last->qualname + " calls " +
+                               path.back() + " (" + leaf->rule_id + ")";
+      }
+    }
+    if (inside_generator_expression(call)) return;
+    finding.fix = to_thread_fix(ctx, call, info_.fix_title, Applicability::Unsafe);
+  }
+
+ private:
+  RuleInfo info_;
+};
+
+}  // namespace
+
+RulePtr make_blocking_via_helper(const RuleSettings&) { return std::make_shared<BlockingViaHelper>(); }
+
+}  // namespace asyncfix::rules

@@ -1,0 +1,168 @@
+// AF201 missing-await: a coroutine is created and dropped, so it never runs.
+#include <set>
+
+#include "engine/match/rule_tree.h"
+#include "engine/semantic/project.h"
+#include "engine/semantic/types.h"
+#include "engine/run/context.h"
+#include "engine/syntax/node.h"
+#include "transforms/rules.h"
+#include "transforms/support.h"
+
+namespace asyncfix::rules {
+
+namespace {
+
+using syntax::field;
+using syntax::is;
+using syntax::text;
+
+const std::set<std::string>& async_session_methods() {
+  static const std::set<std::string> s = {"commit", "rollback", "flush", "refresh", "execute", "scalars", "scalar",
+                                          "get", "get_one", "delete", "merge", "close", "run_sync", "stream",
+                                          "stream_scalars", "connection", "invalidate"};
+  return s;
+}
+const std::set<std::string>& async_client_methods() {
+  static const std::set<std::string> s = {"get", "post", "put", "patch", "delete", "head", "options", "request",
+                                          "send", "aclose"};
+  return s;
+}
+
+// Where the call's value goes nowhere useful for a coroutine: dropped, or tested for truth.
+bool value_is_lost(TSNode call) {
+  if (is_result_unused(call)) return true;
+  TSNode cur = call, p = syntax::parent(call);
+  while (is(p, "parenthesized_expression")) {
+    cur = p;
+    p = syntax::parent(p);
+  }
+  if ((is(p, "if_statement") || is(p, "while_statement") || is(p, "elif_clause")) &&
+      syntax::same(field(p, "condition"), cur))
+    return true;
+  if (is(p, "not_operator") || is(p, "boolean_operator") || is(p, "assert_statement")) return true;
+  return false;
+}
+
+// Is the async def a method `name` of the class around `fn`?
+bool class_method_is_async(TSNode fn, std::string_view name, std::string_view src) {
+  TSNode cls = syntax::ancestor(fn, "class_definition");
+  if (syntax::is_null(cls)) return false;
+  for (TSNode st : syntax::code_children(field(cls, "body"))) {
+    TSNode def = is(st, "decorated_definition") ? field(st, "definition") : st;
+    if (is(def, "function_definition") && text(field(def, "name"), src) == name) return syntax::is_async_def(def);
+  }
+  return false;
+}
+
+class MissingAwait : public Rule {
+ public:
+  MissingAwait() {
+    info_.id = "AF201";
+    info_.name = "missing-await";
+    info_.severity = Severity::P1;
+    info_.message = "coroutine is created but never awaited: it never runs";
+    info_.fix_title = "Add `await`";
+    info_.applicability = Applicability::Safe;
+    info_.fixable = true;
+    info_.triggers = {"async", "AsyncSession", "AsyncClient", "asyncio"};
+    info_.origin = "built-in";
+    info_.docs.what_it_does =
+        "Checks for coroutines that are created and dropped (a call statement whose value is "
+        "thrown away, or a call used as a truth value): calls to `async def` functions of the same "
+        "file or, through the project index, of other modules; `AsyncSession` methods "
+        "(`commit`, `execute`, `refresh`, ...) when the receiver is known to be an `AsyncSession`; "
+        "`httpx.AsyncClient` methods; `asyncio.sleep`, `asyncio.wait_for`, `asyncio.wait`.";
+    info_.docs.why_bad =
+        "Calling an `async def` function only creates a coroutine object; nothing runs until it is "
+        "awaited. `db.commit()` without `await` commits nothing, silently (Python warns "
+        "\"coroutine was never awaited\" only when the object is collected, if at all). A coroutine "
+        "used as a condition is always true.";
+    info_.docs.example =
+        "```python\nasync def create_user(data, db: AsyncSession):\n    user = User(**data.dict())\n"
+        "    db.add(user)\n    db.commit()\n    return user\n```";
+    info_.docs.use_instead =
+        "```python\nasync def create_user(data, db: AsyncSession):\n    user = User(**data.dict())\n"
+        "    db.add(user)\n    await db.commit()\n    return user\n```";
+    info_.docs.fix_safety =
+        "The fix adds `await` inside `async def`, which makes the call do what it says; it is safe. "
+        "In a plain `def` there is no fix (the function would have to become async: see AF202). "
+        "Coroutines stored in a variable, returned, or passed to `create_task`/`gather` are not "
+        "reported.";
+  }
+  const RuleInfo& info() const override { return info_; }
+  bool needs_project() const override { return true; }
+  std::vector<std::string> project_seeds() const override { return {"async "}; }
+  std::vector<std::string> project_triggers(const ProjectIndex& index) const override {
+    std::vector<std::string> names;  // a file that calls a project coroutine may not say `async`
+    for (const auto& [mname, m] : index.modules()) {
+      for (const auto& [fname, f] : m.functions) {
+        if (f.is_async) names.push_back(fname.substr(fname.rfind('.') == std::string::npos ? 0 : fname.rfind('.') + 1));
+      }
+    }
+    return names;
+  }
+  void register_matchers(MatcherRegistry& registry) const override { registry.add_query("((call) @call)"); }
+
+  void on_match(const Match& match, FileContext& ctx) const override {
+    TSNode call = match.capture("call");
+    if (is_awaited(call) || !value_is_lost(call)) return;
+    std::string what = coroutine_call(call, ctx);
+    if (what.empty()) return;
+    Finding& f = ctx.report(call, "coroutine `" + what + "()` is created but never awaited: it never runs");
+    if (ctx.model().inside_async(call)) {
+      f.fix = await_fix(ctx, call, info_.fix_title, Applicability::Safe);
+    } else {
+      f.note = "the enclosing function is not `async def`: make it async and await the call, or run it with "
+               "`asyncio.run()` / `asyncio.create_task()`";
+    }
+  }
+
+ private:
+  // The callee's name when the call makes a coroutine, else "".
+  static std::string coroutine_call(TSNode call, FileContext& ctx) {
+    std::string_view src = ctx.text();
+    TSNode callee = field(call, "function");
+    std::string shown(text(callee, src));
+    if (auto q = ctx.model().qualified_name(callee)) {
+      if (*q == "asyncio.sleep" || *q == "asyncio.wait_for" || *q == "asyncio.wait") return shown;
+    }
+    if (is(callee, "attribute")) {
+      std::string method(text(field(callee, "attribute"), src));
+      TSNode recv = field(callee, "object");
+      if (async_session_methods().count(method) || async_client_methods().count(method)) {
+        auto t = ctx.types().type_of(recv);
+        if (t && *t == semantic::types::kAsyncSession && async_session_methods().count(method)) return shown;
+        if (t && *t == semantic::types::kHttpxAsyncClient && async_client_methods().count(method)) return shown;
+      }
+      if (is(recv, "identifier") && (text(recv, src) == "self" || text(recv, src) == "cls")) {
+        TSNode fn = ctx.model().enclosing_function(call);
+        if (is(fn, "function_definition") && class_method_is_async(fn, method, src)) return shown;
+      }
+    }
+    if (is(callee, "identifier")) {
+      const semantic::Binding* b = ctx.model().resolve(text(callee, src), callee);
+      if (b && b->kind == semantic::BindingKind::FunctionDef) {
+        TSNode def = syntax::parent(b->name);
+        if (syntax::is_async_def(def)) return shown;
+        return {};
+      }
+    }
+    if (const ProjectIndex* index = ctx.project()) {
+      std::string q = ProjectIndex::resolve_callee(call, ctx.model());
+      if (!q.empty()) {
+        const FunctionSummary* s = index->function(q);
+        if (s && s->is_async) return shown;
+      }
+    }
+    return {};
+  }
+
+  RuleInfo info_;
+};
+
+}  // namespace
+
+RulePtr make_missing_await() { return std::make_shared<MissingAwait>(); }
+
+}  // namespace asyncfix::rules

@@ -1,0 +1,140 @@
+// AF202 await-outside-async: `await` in a plain `def` -> make it `async def`, and propagate:
+// its callers await it and become async in turn, across the project.
+#include "engine/match/rule_tree.h"
+#include "engine/semantic/project.h"
+#include "engine/run/context.h"
+#include "engine/syntax/node.h"
+#include "transforms/rules.h"
+#include "transforms/support.h"
+
+namespace asyncfix::rules {
+
+namespace {
+
+using syntax::field;
+using syntax::is;
+using syntax::text;
+
+class AwaitOutsideAsync : public Rule {
+ public:
+  AwaitOutsideAsync() {
+    info_.id = "AF202";
+    info_.name = "await-outside-async";
+    info_.severity = Severity::P1;
+    info_.message = "`await` inside a plain `def` is a SyntaxError";
+    info_.fix_title = "Make the function `async def` and await its calls";
+    info_.applicability = Applicability::Safe;
+    info_.fixable = true;
+    info_.triggers = {"await"};
+    info_.origin = "built-in";
+    info_.docs.what_it_does =
+        "Checks for `await` in a function that is not `async def` (and at module level, in a "
+        "lambda, or in a class body, where it cannot be fixed that way).";
+    info_.docs.why_bad =
+        "Python refuses the whole module: `SyntaxError: 'await' outside async function`. It usually "
+        "happens while converting code to async by hand, one function at a time, and hides until "
+        "the module is imported.";
+    info_.docs.example =
+        "```python\ndef load_user(db, user_id):\n    return await db.get(User, user_id)\n\n"
+        "async def handler(db, user_id):\n    return load_user(db, user_id)\n```";
+    info_.docs.use_instead =
+        "```python\nasync def load_user(db, user_id):\n    return await db.get(User, user_id)\n\n"
+        "async def handler(db, user_id):\n    return await load_user(db, user_id)\n```";
+    info_.docs.fix_safety =
+        "The function becomes `async def`; every call to it in the project (through the project "
+        "index, import aliases included) gets `await`, and a plain `def` that calls it becomes "
+        "`async def` in turn, up to code that is async already. This is safe: the original module "
+        "does not even import. When a caller cannot become async (module-level code, a function "
+        "passed as a callback), nothing in the chain is changed and the finding lists the callers "
+        "that stop it. Only the files of the run are part of the project.";
+  }
+  const RuleInfo& info() const override { return info_; }
+  bool needs_project() const override { return true; }
+  std::vector<std::string> project_seeds() const override { return {"await"}; }
+
+  void prepare_project(ProjectIndex& index, int jobs) const override {
+    std::vector<std::string> seeds;
+    for (const auto& [mname, m] : index.modules()) {
+      for (const auto& [fname, f] : m.functions) {
+        if (f.sync_with_await) seeds.push_back(f.qualname);
+      }
+    }
+    index.plan_async(seeds, jobs);
+  }
+
+  std::vector<std::string> project_triggers(const ProjectIndex& index) const override {
+    std::vector<std::string> names;
+    for (const auto& [q, why] : index.plan().make_async) names.push_back(q.substr(q.rfind('.') + 1));
+    return names;
+  }
+
+  void check_file(FileContext& ctx) const override {
+    const ProjectIndex* index = ctx.project();
+    std::string_view src = ctx.text();
+    const auto& model = ctx.model();
+    syntax::walk(ctx.root(), [&](TSNode n) {
+      if (is(n, "await")) {
+        auto where = model.context_at(n);
+        if (where == semantic::Context::AsyncFunction) return true;
+        TSNode fn = model.enclosing_function(n);
+        Finding& f = ctx.report(n);
+        if (!is(fn, "function_definition")) {
+          f.note = "only a function can be made async here";
+          return true;
+        }
+        std::string q = ProjectIndex::function_qualname(ctx.module_name(), fn, src);
+        if (index && index->plan().has(q)) {
+          f.fix = make_async_fix(fn, "Make `" + std::string(text(field(fn, "name"), src)) + "` async");
+        } else if (index && index->plan().blocked.count(q)) {
+          f.note = "it cannot become async: ";
+          for (const auto& r : index->plan().blocked.at(q)) f.trace.push_back(r);
+          f.note += "a caller cannot await it (see below)";
+        }
+        return true;
+      }
+      if (!index) return true;
+      if (is(n, "function_definition") && !syntax::is_async_def(n)) {
+        std::string q = ProjectIndex::function_qualname(ctx.module_name(), n, src);
+        auto it = index->plan().make_async.find(q);
+        const FunctionSummary* s = index->function(q);
+        if (it != index->plan().make_async.end() && s && !s->sync_with_await) {
+          Finding& f = ctx.report(field(n, "name"), "`" + std::string(text(field(n, "name"), src)) +
+                                                        "` must become async: it " + it->second);
+          f.fix = make_async_fix(n, "Make `" + std::string(text(field(n, "name"), src)) + "` async");
+        }
+        return true;
+      }
+      if (is(n, "call") && !is_awaited(n)) {
+        std::string q = ProjectIndex::resolve_callee(n, model);
+        if (q.empty()) return true;
+        const FunctionSummary* s = index->function(q);
+        if (!s || !index->plan().has(s->qualname)) return true;
+        TSNode fn = model.enclosing_function(n);
+        if (!is(fn, "function_definition")) return true;
+        std::string caller = ProjectIndex::function_qualname(ctx.module_name(), fn, src);
+        if (!syntax::is_async_def(fn) && !index->plan().has(caller)) return true;
+        if (model.context_at(n) == semantic::Context::Lambda) return true;
+        Finding& f = ctx.report(n, "`" + std::string(text(field(n, "function"), src)) +
+                                       "()` becomes a coroutine: the call must be awaited");
+        f.fix = await_fix(ctx, n, "Await the call", Applicability::Safe);
+      }
+      return true;
+    });
+  }
+
+ private:
+  Fix make_async_fix(TSNode fn, std::string title) const {
+    Fix fix;
+    fix.title = std::move(title);
+    fix.applicability = Applicability::Safe;
+    fix.edits.push_back(Edit{ts_node_start_byte(fn), ts_node_start_byte(fn), "async "});
+    return fix;
+  }
+  RuleInfo info_;
+};
+
+}  // namespace
+
+RulePtr make_await_outside_async() { return std::make_shared<AwaitOutsideAsync>(); }
+
+}  // namespace asyncfix::rules

@@ -1,0 +1,30 @@
+#include "transforms/blocking_rule.h"
+
+#include "engine/run/context.h"
+#include "engine/syntax/node.h"
+
+namespace asyncfix::rules {
+
+// Attribute calls are filtered by the method name in the query; plain names are not (an
+// import alias such as `from os.path import exists as path_exists` hides the name).
+void BlockingCallRule::register_matchers(MatcherRegistry& registry) const {
+  std::string names;
+  for (const auto& n : blocking_call_names(info_.id)) names += " \"" + n + "\"";
+  registry.add_query("((call function: [(identifier) (attribute attribute: (identifier) @name)]) @call"
+                     " (#any-of? @name" + names + "))");
+}
+
+std::string BlockingCallRule::message(const BlockingHit& hit) const {
+  return "`" + hit.api + "()` blocks the event loop inside `async def`";
+}
+
+void BlockingCallRule::on_match(const Match& match, FileContext& ctx) const {
+  TSNode call = match.capture("call");
+  if (!ctx.model().inside_async(call)) return;
+  auto hit = classify_blocking(call, ctx.model(), ctx.types(), &ctx.settings());
+  if (!hit || hit->rule != info_.id || exempt(call, *hit, ctx)) return;
+  Finding& f = ctx.report(call, message(*hit));
+  add_fix(call, *hit, ctx, f);
+}
+
+}  // namespace asyncfix::rules

@@ -1,0 +1,19 @@
+// Constructors of the C++ transforms, for the registry.
+#pragma once
+
+#include "engine/rule/rule.h"
+#include "engine/run/settings.h"
+
+namespace asyncfix::rules {
+
+RulePtr make_blocking_http();
+RulePtr make_blocking_open();
+RulePtr make_blocking_fs();
+RulePtr make_blocking_subprocess();
+RulePtr make_sync_db_driver();
+RulePtr make_blocking_input(const RuleSettings& settings);
+RulePtr make_blocking_via_helper(const RuleSettings& settings);
+RulePtr make_missing_await();
+RulePtr make_await_outside_async();
+
+}  // namespace asyncfix::rules

@@ -1,0 +1,71 @@
+#include "transforms/support.h"
+
+#include "engine/rewrite/precedence.h"
+#include "engine/run/context.h"
+#include "engine/syntax/node.h"
+
+namespace asyncfix::rules {
+
+using syntax::field;
+using syntax::is;
+using syntax::text;
+
+bool package_available(FileContext& ctx, std::string_view package) {
+  if (ctx.settings().project_packages.count(std::string(package))) return true;
+  for (const auto& st : ctx.model().imports()) {
+    for (const auto& b : st.bindings) {
+      std::string_view q = b.qualname;
+      if (q.substr(0, q.find('.')) == package) return true;
+    }
+  }
+  return false;
+}
+
+std::string call_arguments(FileContext& ctx, TSNode call) {
+  TSNode args = field(call, "arguments");
+  if (is(args, "generator_expression")) return std::string(text(args, ctx.text()));
+  std::string_view t = text(args, ctx.text());
+  if (t.size() < 2) return {};
+  std::string inner(t.substr(1, t.size() - 2));
+  // Trim the outer whitespace; keep what is inside (comments, line breaks) as written.
+  size_t b = inner.find_first_not_of(" \t\r\n");
+  size_t e = inner.find_last_not_of(" \t\r\n");
+  if (b == std::string::npos) return {};
+  inner = inner.substr(b, e - b + 1);
+  if (!inner.empty() && inner.back() == ',') inner.pop_back();
+  return inner;
+}
+
+bool inside_generator_expression(TSNode node) {
+  for (TSNode p = syntax::parent(node); !syntax::is_null(p); p = syntax::parent(p)) {
+    if (is(p, "generator_expression")) return true;
+    if (is(p, "function_definition") || is(p, "lambda")) return false;
+  }
+  return false;
+}
+
+Fix to_thread_fix(FileContext& ctx, TSNode call, std::string title, Applicability applicability) {
+  auto asyncio = ctx.imports().module("asyncio", call);
+  std::string func(text(field(call, "function"), ctx.text()));
+  std::string args = call_arguments(ctx, call);
+  std::string replacement = "await " + asyncio.text + ".to_thread(" + func + (args.empty() ? "" : ", " + args) + ")";
+  if (needs_parens(call, ctx.text(), "await")) replacement = "(" + replacement + ")";
+  Fix fix;
+  fix.title = std::move(title);
+  fix.applicability = applicability;
+  fix.edits.push_back(Edit{ts_node_start_byte(call), ts_node_end_byte(call), replacement});
+  fix.imports = asyncio.needs;
+  return fix;
+}
+
+Fix await_fix(FileContext& ctx, TSNode call, std::string title, Applicability applicability) {
+  bool parens = needs_parens(call, ctx.text(), "await");
+  Fix fix;
+  fix.title = std::move(title);
+  fix.applicability = applicability;
+  fix.edits.push_back(Edit{ts_node_start_byte(call), ts_node_start_byte(call), parens ? "(await " : "await "});
+  if (parens) fix.edits.push_back(Edit{ts_node_end_byte(call), ts_node_end_byte(call), ")"});
+  return fix;
+}
+
+}  // namespace asyncfix::rules
