@@ -1,0 +1,43 @@
+import glob
+import os
+import os.path
+import shutil
+from os.path import exists as path_exists
+from pathlib import Path
+
+ROOT = "/var/lib/demo"
+
+
+async def load(name: str) -> bool:
+    path = os.path.join(ROOT, name)  # ok: path arithmetic does no I/O
+    if not os.path.exists(path):  # AF104
+        return False
+    size = os.path.getsize(path)  # AF104
+    return size > 0 and path_exists(path + ".lock")  # AF104
+
+
+async def cleanup(name: str) -> None:
+    os.makedirs(ROOT, exist_ok=True)  # AF104
+    os.remove(os.path.join(ROOT, name))  # AF104
+    shutil.rmtree(os.path.join(ROOT, "tmp"), ignore_errors=True)  # AF104
+
+
+async def listing() -> list:
+    names = glob.glob(ROOT + "/*.json")  # AF104
+    for dirpath, dirs, files in os.walk(ROOT):  # AF104
+        names.extend(files)
+    return names
+
+
+async def with_pathlib() -> bool:
+    p = Path(ROOT) / "state"
+    p.mkdir(exist_ok=True)  # AF104
+    return p.exists()  # AF104
+
+
+def sync_cleanup() -> None:
+    os.remove("/tmp/x")  # ok: a plain def
+
+
+async def dirname_only(path: str) -> str:
+    return os.path.dirname(os.path.abspath(path))  # ok: no file-system access to speak of

@@ -1,0 +1,6 @@
+import os
+import asyncio
+
+
+async def ready(path: str) -> bool:
+    return await asyncio.to_thread(os.path.isfile, path)  # AF104

@@ -1,0 +1,16 @@
+from . import clients
+from .clients import format_name
+
+
+def get_user(user_id: int) -> dict:
+    user = clients.fetch_user(user_id)
+    return {"id": user_id, "name": format_name(user)}
+
+
+def throttled(user_id: int) -> dict:
+    clients.slow_down()
+    return get_user(user_id)
+
+
+def pure(user_id: int) -> int:
+    return user_id * 2
