@@ -30,6 +30,7 @@ RuleInfo make_info() {
   i.applicability = Applicability::Unsafe;
   i.fixable = true;
   i.triggers = {"requests", "httpx", "urlopen", "urllib3"};
+  i.required_triggers = {"async"};  // only fires inside `async def`
   i.origin = "built-in";
   i.docs.what_it_does =
       "Checks for sync HTTP calls inside `async def`: `requests.get/post/put/patch/delete/head/options/request`, "

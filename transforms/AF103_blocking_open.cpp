@@ -28,6 +28,7 @@ RuleInfo make_info() {
   i.applicability = Applicability::Safe;
   i.fixable = true;
   i.triggers = {"open", "read_text", "read_bytes", "write_text", "write_bytes"};
+  i.required_triggers = {"async"};  // only fires inside `async def`
   i.origin = "built-in";
   i.docs.what_it_does =
       "Checks for `open()`, `io.open()`, `io.open_code()`, `codecs.open()`, `os.fdopen()` and "

@@ -27,6 +27,7 @@ RuleInfo make_info() {
   i.applicability = Applicability::Safe;
   i.fixable = true;
   i.triggers = {"os", "shutil", "glob", "Path", "pathlib"};
+  i.required_triggers = {"async"};  // only fires inside `async def`
   i.origin = "built-in";
   i.docs.what_it_does =
       "Checks for file-system calls inside `async def`: `os.path.exists/isfile/isdir/getsize/...`, "

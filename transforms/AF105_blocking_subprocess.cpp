@@ -27,6 +27,7 @@ RuleInfo make_info() {
   i.applicability = Applicability::Safe;
   i.fixable = true;
   i.triggers = {"subprocess", "system", "popen", "spawn", "wait"};
+  i.required_triggers = {"async"};  // only fires inside `async def`
   i.origin = "built-in";
   i.docs.what_it_does =
       "Checks for processes started or waited for synchronously inside `async def`: "

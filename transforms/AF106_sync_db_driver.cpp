@@ -16,6 +16,7 @@ RuleInfo make_info() {
   i.fixable = false;
   i.triggers = {"sqlite3", "psycopg", "pymysql", "MySQLdb", "mysql", "redis", "pymongo", "Session", "sessionmaker",
                 "Depends", "engine"};
+  i.required_triggers = {"async"};  // only fires inside `async def`
   i.origin = "built-in";
   i.docs.what_it_does =
       "Checks for sync database drivers used inside `async def` (`sqlite3.connect`, `psycopg2.connect`, "

@@ -32,6 +32,7 @@ class BlockingViaHelper : public Rule {
     info_.applicability = Applicability::Unsafe;
     info_.fixable = true;
     info_.triggers = {"async"};
+    info_.required_triggers = {"async"};  // only fires inside `async def`
     info_.origin = "built-in";
     info_.docs.what_it_does =
         "Checks for calls from `async def` to sync functions of the project that block: they call "

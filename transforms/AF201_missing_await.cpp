@@ -66,6 +66,7 @@ class MissingAwait : public Rule {
     info_.applicability = Applicability::Safe;
     info_.fixable = true;
     info_.triggers = {"async", "AsyncSession", "AsyncClient", "asyncio"};
+    info_.required_triggers = {"async"};  // only fires inside `async def`
     info_.origin = "built-in";
     info_.docs.what_it_does =
         "Checks for coroutines that are created and dropped (a call statement whose value is "
@@ -93,15 +94,6 @@ class MissingAwait : public Rule {
   const RuleInfo& info() const override { return info_; }
   bool needs_project() const override { return true; }
   std::vector<std::string> project_seeds() const override { return {"async "}; }
-  std::vector<std::string> project_triggers(const ProjectIndex& index) const override {
-    std::vector<std::string> names;  // a file that calls a project coroutine may not say `async`
-    for (const auto& [mname, m] : index.modules()) {
-      for (const auto& [fname, f] : m.functions) {
-        if (f.is_async) names.push_back(fname.substr(fname.rfind('.') == std::string::npos ? 0 : fname.rfind('.') + 1));
-      }
-    }
-    return names;
-  }
   void register_matchers(MatcherRegistry& registry) const override { registry.add_query("((call) @call)"); }
 
   void on_match(const Match& match, FileContext& ctx) const override {

@@ -246,6 +246,20 @@ std::optional<BlockingHit> classify_blocking(TSNode call, const semantic::Semant
     }
   }
   if (syntax::is(fn, "attribute")) {
+    // Type inference only for the method names some typed entry has (query, get, read_text...).
+    static const std::set<std::string, std::less<>> kMethods = [] {
+      std::set<std::string, std::less<>> m;
+      for (const Entry& e : kEntries) {
+        std::string_view api = e.api;
+        size_t dot = api.rfind('.');
+        if (dot == std::string_view::npos) continue;
+        std::string_view owner = api.substr(0, dot);
+        if (!owner.empty() && std::isupper(static_cast<unsigned char>(owner[owner.rfind('.') == std::string_view::npos ? 0 : owner.rfind('.') + 1])))
+          m.emplace(api.substr(dot + 1));
+      }
+      return m;
+    }();
+    if (!kMethods.count(syntax::text(syntax::field(fn, "attribute"), model.source()))) return std::nullopt;
     auto t = types.type_of(syntax::field(fn, "object"));
     if (t) {
       std::string key = *t + "." + std::string(syntax::text(syntax::field(fn, "attribute"), model.source()));

@@ -75,7 +75,11 @@ Expected<std::unique_ptr<MatcherSet>> MatcherSet::build(const std::vector<RulePt
 
   // Prefilter.
   set->always_active_.assign(rules.size(), false);
+  set->required_.resize(rules.size());
   for (uint32_t r = 0; r < rules.size(); ++r) {
+    for (const auto& lit : rules[r]->info().required_triggers) {
+      if (!lit.empty()) set->required_[r].push_back(lit);
+    }
     const auto& t = rules[r]->info().triggers;
     if (t.empty()) set->always_active_[r] = true;
     for (const auto& lit : t) {
@@ -90,17 +94,24 @@ Expected<std::unique_ptr<MatcherSet>> MatcherSet::build(const std::vector<RulePt
 Status MatcherSet::compile_triggers() {
   trigger_set_.reset();
   trigger_rules_.clear();
-  if (literals_.empty()) return Ok{};
+  trigger_literals_.clear();
+  bool any_required = std::any_of(required_.begin(), required_.end(), [](const auto& r) { return !r.empty(); });
+  if (literals_.empty() && !any_required) return Ok{};
   RE2::Options o;
   o.set_log_errors(false);
   o.set_max_mem(64 << 20);
   trigger_set_ = std::make_unique<TriggerSet>(o);
+  // Required literals are in the set too (with no rule to activate: they only gate).
+  for (const auto& req : required_) {
+    for (const auto& lit : req) literals_.try_emplace(lit);
+  }
   for (auto& [lit, rs] : literals_) {
     std::string err;
     if (trigger_set_->set.Add(RE2::QuoteMeta(lit), &err) < 0) {
       return make_error(Error::Kind::Internal, "trigger '" + lit + "': " + err);
     }
     trigger_rules_.push_back(rs);
+    trigger_literals_.push_back(lit);
   }
   if (!trigger_set_->set.Compile()) return make_error(Error::Kind::Internal, "cannot compile the trigger set");
   return Ok{};
@@ -118,18 +129,26 @@ Status MatcherSet::add_triggers(uint32_t rule, const std::vector<std::string>& l
 
 bool MatcherSet::active_rules(std::string_view text, std::vector<bool>* active) const {
   *active = always_active_;
-  bool any = std::find(active->begin(), active->end(), true) != active->end();
-  if (!trigger_set_) return any;
   std::vector<int> hits;
-  re2::RE2::Set::ErrorInfo info;
-  if (!trigger_set_->set.Match(text, &hits, &info) && info.kind != re2::RE2::Set::kNoError) {
-    // Out of memory in the DFA: be safe, run everything.
-    active->assign(rules_.size(), true);
-    return true;
+  if (trigger_set_) {
+    re2::RE2::Set::ErrorInfo info;
+    if (!trigger_set_->set.Match(text, &hits, &info) && info.kind != re2::RE2::Set::kNoError) {
+      // Out of memory in the DFA: be safe, run everything.
+      active->assign(rules_.size(), true);
+      return true;
+    }
   }
+  std::vector<std::string_view> found;
   for (int h : hits) {
     for (uint32_t r : trigger_rules_[static_cast<size_t>(h)]) (*active)[r] = true;
-    any = true;
+    found.push_back(trigger_literals_[static_cast<size_t>(h)]);
+  }
+  bool any = false;
+  for (size_t r = 0; r < rules_.size(); ++r) {
+    for (const auto& lit : required_[r]) {
+      if (std::find(found.begin(), found.end(), lit) == found.end()) (*active)[r] = false;
+    }
+    any |= (*active)[r];
   }
   return any;
 }

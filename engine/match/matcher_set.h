@@ -58,8 +58,10 @@ class MatcherSet {
   // Prefilter: one RE2::Set over every distinct trigger literal.
   std::unique_ptr<TriggerSet> trigger_set_;
   std::vector<std::vector<uint32_t>> trigger_rules_;  // trigger index -> rules it activates
+  std::vector<std::string> trigger_literals_;         // trigger index -> its literal
   std::vector<bool> always_active_;
   std::map<std::string, std::vector<uint32_t>> literals_;  // every trigger literal -> rules
+  std::vector<std::vector<std::string>> required_;           // per rule: literals it needs all of
   Status compile_triggers();
 };
 

@@ -50,6 +50,9 @@ struct RuleInfo {
   // Literals a file must contain for the rule to possibly fire (any one of them). Empty:
   // the rule runs on every file.
   std::vector<std::string> triggers;
+  // Literals a file must contain all of (e.g. "async" for rules that only fire inside
+  // `async def`), on top of `triggers`.
+  std::vector<std::string> required_triggers;
   std::string origin;      // "built-in", or the rule file's path
 };
 

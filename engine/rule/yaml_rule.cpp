@@ -526,6 +526,8 @@ Expected<std::shared_ptr<const YamlRule>> load_rule_text(const std::string& path
     } else {
       info.triggers = impl->rule.triggers();
     }
+    // A rule that only fires inside `async def` needs the word in the file.
+    if (impl->rule.inside_async.value_or(false)) info.required_triggers = {"async"};
 
     if (doc["docs"]) {
       const YAML::Node& d = doc["docs"];

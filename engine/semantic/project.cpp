@@ -288,30 +288,51 @@ void ProjectIndex::load_wave(std::vector<const DiscoveredFile*> wave, int jobs) 
 }
 
 void ProjectIndex::close_over_calls(int jobs) {
-  // Load every project module a loaded function calls (or imports a name from), until none
-  // is missing. Summaries made before the modules they read types from were loaded are made
-  // again at the end.
-  for (;;) {
-    std::vector<const DiscoveredFile*> wave;
-    std::set<std::string> want;
-    auto consider = [&](const std::string& q) {
-      std::string prefix = q;
-      while (!prefix.empty()) {
-        if (by_module_.count(prefix)) {
-          if (!attempted_.count(prefix)) want.insert(prefix);
-          return;
-        }
-        prefix = split_last(prefix).first;
-      }
-    };
-    for (const auto& [name, m] : modules_) {
-      for (const auto& [fname, f] : m.functions) {
-        for (const auto& c : f.calls) consider(c.callee);
-      }
-      for (const auto& [local, q] : m.imports) consider(q);
+  // Follow calls function by function, not module by module: from every async function to
+  // what it calls (is it sync? does it block?), and on through the sync functions reached
+  // that way (for AF108's call paths). Modules are loaded only when a followed call leads
+  // into them, plus the project modules such modules import names from (for the types of
+  // session factories and clients defined elsewhere).
+  std::set<std::string> expanded, reached_raw, imports_followed;
+  auto module_of = [&](const std::string& q) -> std::string {
+    std::string prefix = q;
+    while (!prefix.empty()) {
+      if (by_module_.count(prefix)) return prefix;
+      prefix = split_last(prefix).first;
     }
+    return {};
+  };
+  for (;;) {
+    std::set<std::string> reached;
+    for (const auto& r : reached_raw) {
+      if (const FunctionSummary* f = function(r)) reached.insert(f->qualname);
+    }
+    std::set<std::string> want;
+    bool progress = false;
+    for (const auto& [mname, m] : modules_) {
+      bool relevant_module = false;
+      for (const auto& [fname, f] : m.functions) {
+        if (!f.is_async && !reached.count(f.qualname)) continue;
+        relevant_module = true;
+        if (!expanded.insert(f.qualname).second) continue;
+        progress = true;
+        for (const auto& c : f.calls) {
+          reached_raw.insert(c.callee);
+          std::string mod = module_of(c.callee);
+          if (!mod.empty() && !attempted_.count(mod)) want.insert(mod);
+        }
+      }
+      if (relevant_module && imports_followed.insert(mname).second) {
+        for (const auto& [local, q] : m.imports) {
+          std::string mod = module_of(q);
+          if (!mod.empty() && !attempted_.count(mod)) want.insert(mod);
+        }
+      }
+    }
+    if (want.empty() && !progress) break;
+    if (want.empty()) continue;
+    std::vector<const DiscoveredFile*> wave;
     for (const auto& w : want) wave.push_back(by_module_.at(w));
-    if (wave.empty()) break;
     load_wave(std::move(wave), jobs);
   }
 }
@@ -333,11 +354,25 @@ void ProjectIndex::load_containing(const std::vector<std::string>& literals, int
   load_wave(std::move(wave), jobs);
   close_over_calls(jobs);
   // Types flow across modules (a session factory made in database.py, used in crud.py):
-  // summarize again now that every module's globals are known.
+  // summarize again the modules that import a typed global of another module, now that
+  // every loaded module's globals are known.
+  std::set<std::string> typed;
+  for (const auto& [name, m] : modules_) {
+    for (const auto& [g, t] : m.globals) typed.insert(name + "." + g);
+  }
   std::vector<const DiscoveredFile*> again;
-  for (const auto& [name, m] : modules_) again.push_back(by_module_.at(name));
-  for (const auto* f : again) attempted_.erase(f->module);
-  load_wave(std::move(again), jobs);
+  for (const auto& [name, m] : modules_) {
+    bool uses = std::any_of(m.imports.begin(), m.imports.end(), [&](const auto& imp) {
+      if (typed.count(imp.second)) return true;
+      auto lo = typed.lower_bound(imp.second + ".");  // `from . import database` then database.SessionLocal
+      return lo != typed.end() && lo->rfind(imp.second + ".", 0) == 0;
+    });
+    if (uses) again.push_back(by_module_.at(name));
+  }
+  if (!again.empty()) {
+    for (const auto* f : again) attempted_.erase(f->module);
+    load_wave(std::move(again), jobs);
+  }
   compute_blocking_paths();
 }
 

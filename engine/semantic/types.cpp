@@ -286,30 +286,33 @@ std::optional<std::string> TypeOracle::self_attribute_type(TSNode attr, int dept
   if (!is(fn, "function_definition")) return std::nullopt;
   TSNode cls = syntax::ancestor(fn, "class_definition");
   if (syntax::is_null(cls)) return std::nullopt;
-  std::optional<std::string> found;
-  syntax::walk(field(cls, "body"), [&](TSNode n) {
-    if (found) return false;
-    if (!is(n, "assignment")) return true;
-    TSNode left = field(n, "left");
-    if (!is(left, "attribute") || text(field(left, "attribute"), src) != name) return true;
-    TSNode obj = field(left, "object");
-    if (!is(obj, "identifier") || text(obj, src) != "self") return true;
-    TSNode ann = field(n, "type");
-    if (!syntax::is_null(ann)) found = annotation_type(ann);
-    if (!found) found = type_of(field(n, "right"), depth + 1);
-    return false;
-  });
-  // Class-level annotations: `db: Session`
-  if (!found) {
-    for (TSNode st : syntax::code_children(field(cls, "body"))) {
-      if (!is(st, "expression_statement")) continue;
-      TSNode a = ts_node_named_child(st, 0);
-      if (is(a, "assignment") && is(field(a, "left"), "identifier") && text(field(a, "left"), src) == name &&
-          !syntax::is_null(field(a, "type")))
-        found = annotation_type(field(a, "type"));
-    }
+  // All `self.x = ...` (and class-level `x: T`) of the class, once per class: the first
+  // assignment of each attribute whose type can be told.
+  auto [it, fresh] = class_attrs_.try_emplace(cls.id);
+  auto& attrs = it->second;
+  if (fresh) {
+    syntax::walk(field(cls, "body"), [&](TSNode n) {
+      if (!is(n, "assignment")) return true;
+      TSNode left = field(n, "left");
+      if (is(left, "attribute")) {
+        TSNode obj = field(left, "object");
+        if (!is(obj, "identifier") || text(obj, src) != "self") return true;
+        std::string key(text(field(left, "attribute"), src));
+        auto& slot = attrs[key];
+        if (slot) return true;
+        TSNode ann = field(n, "type");
+        if (!syntax::is_null(ann)) slot = annotation_type(ann);
+        if (!slot) slot = type_of(field(n, "right"), depth + 1);
+      } else if (is(left, "identifier") && !syntax::is_null(field(n, "type")) &&
+                 syntax::same(syntax::parent(syntax::parent(n)), field(cls, "body"))) {
+        auto& slot = attrs[std::string(text(left, src))];
+        if (!slot) slot = annotation_type(field(n, "type"));
+      }
+      return true;
+    });
   }
-  return found;
+  auto found = attrs.find(name);
+  return found == attrs.end() ? std::nullopt : found->second;
 }
 
 std::optional<std::string> TypeOracle::function_result_type(TSNode fn) const {

@@ -8,6 +8,7 @@
 
 #include <tree_sitter/api.h>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -70,6 +71,8 @@ class TypeOracle {
 
   const SemanticModel& model_;
   const ProjectTypes* project_;
+  // self.<attr> types per class (class node id -> attr -> type or nothing), computed once.
+  mutable std::map<const void*, std::map<std::string, std::optional<std::string>, std::less<>>> class_attrs_;
 };
 
 // Canonical name of a class qualname ("sqlalchemy.orm.session.Session" -> kSession).
