@@ -4,6 +4,7 @@ from fastapi import FastAPI
 from . import models
 from .config import POSTGRES_DSN
 from .database import engine
+from . import auth
 from .routers import jobs, pool, users
 
 models.Base.metadata.create_all(bind=engine)
@@ -12,6 +13,7 @@ app = FastAPI(title="demo")
 app.include_router(users.router)
 app.include_router(jobs.router)
 app.include_router(pool.router)
+app.include_router(auth.router)
 
 
 @app.on_event("startup")
