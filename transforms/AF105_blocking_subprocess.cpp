@@ -61,7 +61,7 @@ RuleInfo make_info() {
 }
 
 struct Args {
-  TSNode program;  // the first positional argument
+  TSNode program{};  // the first positional argument
   std::map<std::string, TSNode> kw;
   bool simple = true;  // no *args/**kwargs, at most one positional
 };

@@ -20,6 +20,7 @@ std::vector<RulePtr> builtin_transforms(const RuleSettings& settings) {
       make_blocking_via_helper(settings),
       make_missing_await(),
       make_await_outside_async(),
+      make_query_to_select(),
   };
 }
 

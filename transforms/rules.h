@@ -15,5 +15,6 @@ RulePtr make_blocking_input(const RuleSettings& settings);
 RulePtr make_blocking_via_helper(const RuleSettings& settings);
 RulePtr make_missing_await();
 RulePtr make_await_outside_async();
+RulePtr make_query_to_select();
 
 }  // namespace asyncfix::rules

@@ -107,7 +107,7 @@ bool ignorable(TSNode n) {
 
 // The children that matching compares, with their field names.
 struct Child {
-  TSNode node;
+  TSNode node{};
   std::string_view field;
 };
 std::vector<Child> significant_children(TSNode n) {

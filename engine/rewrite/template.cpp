@@ -269,17 +269,6 @@ FixTemplate::Rendered FixTemplate::render(const MetaEnv& env, TSNode replaced, c
     result += piece;
   }
 
-  // Comments inside the replaced code that no capture carries over are lost.
-  syntax::walk(replaced, [&](TSNode n) {
-    if (syntax::kind(n) != "comment") return true;
-    uint32_t b = ts_node_start_byte(n);
-    bool kept = std::any_of(env.begin(), env.end(), [&](const auto& kv) {
-      return kv.second.begin <= b && b < kv.second.end;
-    });
-    if (!kept) out.dropped_comment = true;
-    return false;
-  });
-
   if (!root_kind_.empty() && needs_parens(replaced, text, root_kind_, root_op_)) result = "(" + result + ")";
   out.text = std::move(result);
   return out;

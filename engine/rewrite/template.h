@@ -42,7 +42,6 @@ class FixTemplate {
 
   struct Rendered {
     std::string text;
-    bool dropped_comment = false;   // the replaced code held a comment no capture keeps
     std::vector<ImportNeed> needs;  // imports the text relies on
   };
   // Renders for a match whose fix replaces `replaced` (parentheses around the whole result

@@ -105,10 +105,6 @@ void YamlRule::on_match(const Match& match, FileContext& ctx) const {
   fix.edits.push_back(Edit{ts_node_start_byte(node), ts_node_end_byte(node), std::move(rendered.text)});
   fix.imports = std::move(rendered.needs);
   fix.remove_if_unused = r.remove_if_unused;
-  if (rendered.dropped_comment && fix.applicability == Applicability::Safe) {
-    fix.applicability = Applicability::Unsafe;
-    f.note += std::string(f.note.empty() ? "" : " ") + "The fix would drop a comment, so it is marked unsafe.";
-  }
   f.fix = std::move(fix);
 }
 

@@ -22,7 +22,8 @@ struct RuleSettings {
   double client_timeout = 10.0;  // seconds, for AF304 and new clients
   // Extra qualified names that block (AF107), e.g. "mylib.crunch".
   std::vector<std::string> extra_blocking_calls;
-  // Extra names known to be SQLAlchemy sessions (AF601), e.g. "session", "self.db".
+  // Extra names known to be SQLAlchemy sessions (AF601) when nothing types them, e.g.
+  // "session", "self.db".
   std::vector<std::string> session_names;
   // AF502: awaited calls considered slow side effects (qualified name suffixes).
   std::vector<std::string> slow_side_effects;
@@ -30,6 +31,9 @@ struct RuleSettings {
   // needs one the project lacks is marked unsafe and says so.
   std::set<std::string> project_packages;
   bool explicit_python = false, explicit_fastapi = false, explicit_sqlalchemy = false;
+  // `asyncfix migrate async-sqlalchemy`: sync sessions are to become AsyncSession, so the
+  // session rules write the async forms and the migration rules are active.
+  bool migrate_async_sqlalchemy = false;
 };
 
 }  // namespace asyncfix

@@ -36,15 +36,15 @@ enum class BindingKind : uint8_t {
 
 struct Binding {
   BindingKind kind = BindingKind::Other;
-  TSNode name;                // the identifier that binds (for imports: the bound name)
-  TSNode statement;           // the statement (or parameter) that creates it
+  TSNode name{};                // the identifier that binds (for imports: the bound name)
+  TSNode statement{};           // the statement (or parameter) that creates it
   std::string qualname;       // imports only: "time", "time.sleep", "os.path"
   bool is_import() const { return kind == BindingKind::Import || kind == BindingKind::FromImport; }
 };
 
 struct Scope {
   ScopeKind kind = ScopeKind::Module;
-  TSNode node;                // module, function_definition, lambda, class_definition, comprehension
+  TSNode node{};                // module, function_definition, lambda, class_definition, comprehension
   uint32_t begin = 0, end = 0;  // the bytes whose names resolve in this scope
   bool is_async = false;      // async def (Function only)
   int parent = -1;
@@ -58,7 +58,7 @@ enum class Context : uint8_t { Module, AsyncFunction, SyncFunction, Lambda, Clas
 
 // One import statement anywhere in the file.
 struct ImportStatement {
-  TSNode node;                // import_statement / import_from_statement / future_import_statement
+  TSNode node{};                // import_statement / import_from_statement / future_import_statement
   bool module_level = false;  // a direct child of the module
   bool is_from = false;
   bool is_future = false;

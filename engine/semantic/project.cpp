@@ -250,6 +250,54 @@ std::optional<ModuleSummary> ProjectIndex::summarize(const DiscoveredFile& df) c
     }
     return true;
   });
+  // Mapped classes' relationships, attribute reads, pydantic fields (for the migration's
+  // lazy-loading decisions and string-named joins).
+  syntax::walk(tree->root(), [&](TSNode n) {
+    if (is(n, "attribute")) {
+      TSNode p = syntax::parent(n);
+      bool target = is(p, "assignment") && syntax::same(field(p, "left"), n);
+      if (!target) m.attribute_reads.emplace(text(field(n, "attribute"), t));
+      return true;
+    }
+    if (!is(n, "class_definition")) return true;
+    std::string cls(text(field(n, "name"), t));
+    bool pydantic = false;
+    for (TSNode b : syntax::code_children(field(n, "superclasses"))) {
+      auto q = model.qualified_name(b);
+      std::string_view bt = q ? std::string_view(*q) : text(b, t);
+      if (bt.find("BaseModel") != std::string_view::npos || bt.rfind("pydantic", 0) == 0) pydantic = true;
+      // Subclasses of a pydantic model of this module.
+      if (is(b, "identifier") && m.schema_fields.count("__class__:" + std::string(text(b, t)))) pydantic = true;
+    }
+    if (pydantic) m.schema_fields.insert("__class__:" + cls);
+    for (TSNode st : syntax::code_children(field(n, "body"))) {
+      if (!is(st, "expression_statement")) continue;
+      TSNode a = ts_node_named_child(st, 0);
+      if (!is(a, "assignment") || !is(field(a, "left"), "identifier")) continue;
+      std::string attr(text(field(a, "left"), t));
+      if (pydantic && !syntax::is_null(field(a, "type"))) m.schema_fields.insert(attr);
+      TSNode right = field(a, "right");
+      if (!is(right, "call")) continue;
+      auto q = model.qualified_name(field(right, "function"));
+      if (!q || (*q != "sqlalchemy.orm.relationship" && *q != "sqlalchemy.orm.relation")) continue;
+      RelationshipInfo r;
+      r.pos = src->position(ts_node_start_byte(right));
+      for (TSNode arg : syntax::code_children(field(right, "arguments"))) {
+        if (is(arg, "keyword_argument")) {
+          if (text(field(arg, "name"), t) == "lazy") r.lazy = std::string(text(field(arg, "value"), t));
+          continue;
+        }
+        if (r.target.empty()) {
+          std::string_view v = text(arg, t);
+          if (is(arg, "string") && v.size() >= 2) v = v.substr(1, v.size() - 2);
+          r.target = std::string(v.substr(v.rfind('.') == std::string_view::npos ? 0 : v.rfind('.') + 1));
+        }
+      }
+      m.relationships[cls][attr] = std::move(r);
+    }
+    return true;
+  });
+
   // Names of functions used as values (passed as callbacks): `executor.submit(load)`.
   for (TSNode r : model.references()) {
     TSNode p = syntax::parent(r);
@@ -425,6 +473,35 @@ const BlockingRecord* ProjectIndex::blocking_leaf(std::string_view qualname) con
   if (path.size() < 2) return nullptr;
   const FunctionSummary* f = function(path[path.size() - 2]);
   return f && !f->blocking.empty() ? &f->blocking.front() : nullptr;
+}
+
+const RelationshipInfo* ProjectIndex::relationship(std::string_view cls, std::string_view attr) const {
+  std::string c(cls.substr(cls.rfind('.') == std::string_view::npos ? 0 : cls.rfind('.') + 1));
+  for (const auto& [mname, m] : modules_) {
+    auto it = m.relationships.find(c);
+    if (it == m.relationships.end()) continue;
+    auto r = it->second.find(std::string(attr));
+    if (r != it->second.end()) return &r->second;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> ProjectIndex::classes_with_relationship(std::string_view attr) const {
+  std::vector<std::string> out;
+  for (const auto& [mname, m] : modules_) {
+    for (const auto& [cls, rels] : m.relationships) {
+      if (rels.count(std::string(attr))) out.push_back(cls);
+    }
+  }
+  return out;
+}
+
+bool ProjectIndex::attribute_used(std::string_view name) const {
+  std::string n(name);
+  for (const auto& [mname, m] : modules_) {
+    if (m.attribute_reads.count(n) || m.schema_fields.count(n)) return true;
+  }
+  return false;
 }
 
 std::vector<const CallRecord*> ProjectIndex::callers_of(std::string_view qualname) const {

@@ -57,6 +57,13 @@ struct FunctionSummary {
   std::optional<std::string> result_type;
 };
 
+// `posts = relationship("Post", back_populates="author", lazy=...)` in a mapped class.
+struct RelationshipInfo {
+  std::string target;  // "Post"
+  std::string lazy;    // the lazy= value as written ("" when absent), e.g. "\"dynamic\""
+  Position pos;
+};
+
 struct ModuleSummary {
   std::string module;
   std::string path;
@@ -65,6 +72,10 @@ struct ModuleSummary {
   std::map<std::string, std::string> imports;        // module-level imported name -> qualname
   std::vector<CallRecord> module_calls;              // calls made at import time
   std::vector<CallRecord> value_uses;                // names used but not called (callbacks)
+  // class -> attribute -> relationship (SQLAlchemy mapped classes of this module)
+  std::map<std::string, std::map<std::string, RelationshipInfo>> relationships;
+  std::set<std::string> attribute_reads;  // `x.name` read anywhere in the module (names)
+  std::set<std::string> schema_fields;    // annotated fields of pydantic models (names)
 };
 
 // Functions the run makes `async def` (AF202 await-outside-async, AF602 migration), found by
@@ -103,6 +114,14 @@ class ProjectIndex : public semantic::ProjectTypes {
   std::vector<std::string> blocking_path(std::string_view qualname) const;
   // The blocking record at the end of blocking_path (where it is).
   const BlockingRecord* blocking_leaf(std::string_view qualname) const;
+
+  // The relationship `attr` of mapped class `cls` (its plain name), if some module maps it.
+  const RelationshipInfo* relationship(std::string_view cls, std::string_view attr) const;
+  // Mapped classes that have a relationship named `attr`.
+  std::vector<std::string> classes_with_relationship(std::string_view attr) const;
+  // Is `name` read as an attribute somewhere, or a field of a pydantic model (a response
+  // model reads the ORM attribute of that name)?
+  bool attribute_used(std::string_view name) const;
 
   // Every recorded call to `qualname` in the loaded modules (re-exports resolved).
   std::vector<const CallRecord*> callers_of(std::string_view qualname) const;

@@ -97,7 +97,7 @@ RuleSettings settings_for(const fs::path& input) {
 // (line, rule id) pairs marked in comments.
 std::set<std::pair<uint32_t, std::string>> markers(const SourceFile& src, TSNode root) {
   std::set<std::pair<uint32_t, std::string>> out;
-  static const RE2 kMarker(R"(^#\s*((?:AF\d{3}[\s,]*)+)(?::.*)?$)");
+  static const RE2 kMarker(R"(^#\s*((?:AF\d{3}[\s,]*)+)(?::.*|\s+#.*)?$)");
   static const RE2 kId(R"((AF\d{3}))");
   syntax::walk(root, [&](TSNode n) {
     if (syntax::kind(n) == "comment") {

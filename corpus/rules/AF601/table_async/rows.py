@@ -1,0 +1,234 @@
+"""One function per row of shared/data/sqlalchemy_query_to_select.tsv (the legacy column),
+with an AsyncSession (the legacy column cannot even run on one: AsyncSession has no
+query()). tests/runtime runs each before and after the fix and compares results."""
+from sqlalchemy import exists, func, text
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import contains_eager, joinedload, selectinload, with_parent
+
+from .models import Account, AccountAddress, Address, Item, Keyword, Node, Obj, Order, User
+
+
+async def row01(session: AsyncSession):
+    return session.query(User).get(42)  # AF601
+
+
+async def row02(session: AsyncSession):
+    return session.query(Obj).get((1, 2))  # AF601
+
+
+async def row03(session: AsyncSession):
+    return session.query(User).options(selectinload(User.addresses)).get(5)  # AF601
+
+
+async def row04(session: AsyncSession):
+    user = session.query(User).get(5)  # AF601: caller raises if None
+    if user is None:
+        raise LookupError(5)
+    return user
+
+
+async def row05(session: AsyncSession):
+    return session.query(User).all()  # AF601
+
+
+async def row06(session: AsyncSession):
+    names = []
+    for user in session.query(User):  # AF601
+        names.append(user.name)
+    return names
+
+
+async def row07(session: AsyncSession):
+    return session.query(User).filter_by(name="some user").one()  # AF601
+
+
+async def row08(session: AsyncSession):
+    return session.query(User).filter_by(name="some user").first()  # AF601
+
+
+async def row09(session: AsyncSession):
+    return session.query(User).filter(User.id == 5).one_or_none()  # AF601
+
+
+async def row10(session: AsyncSession):
+    return session.query(User).filter(User.name == "x").all()  # AF601
+
+
+async def row11(session: AsyncSession):
+    return session.query(User).options(joinedload(User.addresses)).all()  # AF601
+
+
+async def row12(session: AsyncSession):
+    return session.query(User).options(joinedload(User.addresses)).order_by(User.id).all()  # AF601
+
+
+async def row13(session: AsyncSession):
+    return session.query(User).options(selectinload(User.addresses)).all()  # AF601
+
+
+async def row14(session: AsyncSession):
+    return session.query(User).join(Address).filter(Address.email == "e@sa.us").all()  # AF601
+
+
+async def row15(session: AsyncSession):
+    q = session.query(User).join("addresses")  # AF601
+    return q.all()  # AF601
+
+
+async def row16(session: AsyncSession):
+    q = session.query(User).join("orders", "items", "keywords")  # AF601
+    return q.all()  # AF601
+
+
+async def row17(session: AsyncSession):
+    q = session.query(User).options(joinedload("addresses"))  # AF601
+    return q.all()  # AF601
+
+
+async def row18(session: AsyncSession):
+    u1 = session.query(User).get(1)  # AF601
+    q = session.query(Address).filter(with_parent(u1, "addresses"))  # AF601
+    return q.all()  # AF601
+
+
+async def row19(session: AsyncSession):
+    q = session.query(Node).join("children", aliased=True).filter(Node.name == "x")  # AF601
+    return q.all()  # AF601
+
+
+async def row20(session: AsyncSession):
+    return session.query(User).from_statement(text("select * from users")).all()  # AF601
+
+
+async def row21(session: AsyncSession):
+    return (
+        session.query(User)  # AF601
+        .join(User.addresses)
+        .options(contains_eager(User.addresses))
+        .populate_existing()
+        .all()
+    )
+
+
+async def row22(session: AsyncSession):
+    return session.query(User).filter(User.name == "foo").update({"fullname": "Foo Bar"}, synchronize_session="evaluate")  # AF601
+
+
+async def row23(session: AsyncSession):
+    return session.query(User).filter(User.age == 25).delete(synchronize_session=False)  # AF601
+
+
+async def row24(session: AsyncSession):
+    return session.query(User).count()  # AF601
+
+
+async def row25(session: AsyncSession):
+    return session.query(User).filter(User.name == "x").count()  # AF601
+
+
+async def row26(session: AsyncSession):
+    return session.query(func.count(User.id)).group_by(User.name).all()  # AF601
+
+
+async def row27(session: AsyncSession):
+    return session.query(func.max(User.id)).scalar()  # AF601
+
+
+async def row28(session: AsyncSession):
+    return session.query(User.name).filter(User.id == 5).scalar()  # AF601
+
+
+async def row29(session: AsyncSession):
+    q = session.query(User).filter(User.name == "fred")  # AF601
+    return session.query(q.exists()).scalar()  # AF601
+
+
+async def row30(session: AsyncSession):
+    return session.query(exists().where(User.name == "fred")).scalar()  # AF601
+
+
+async def row31(session: AsyncSession):
+    return session.query(User.id, User.name).all()  # AF601
+
+
+async def row32(session: AsyncSession):
+    return session.query(User.id).all()  # AF601
+
+
+async def row33(session: AsyncSession):
+    return session.query(User).with_entities(User.id, User.name).all()  # AF601
+
+
+async def row34(session: AsyncSession):
+    return session.query(User, Address).join(User.addresses).all()  # AF601
+
+
+async def row35(session: AsyncSession):
+    return session.query(User).order_by(User.id).offset(10).limit(5).all()  # AF601
+
+
+async def row36(session: AsyncSession):
+    return session.query(User).order_by(User.id)[10:20]  # AF601
+
+
+async def row37(session: AsyncSession):
+    return session.query(User.name).distinct().all()  # AF601
+
+
+async def row38(session: AsyncSession):
+    return session.query(User).join(User.addresses).distinct().order_by(Address.email_address).all()  # AF601
+
+
+async def row39(session: AsyncSession):
+    return (
+        session.query(User.name, func.count(Address.id))  # AF601
+        .join(User.addresses)
+        .group_by(User.name)
+        .having(func.count(Address.id) > 2)
+        .all()
+    )
+
+
+async def row40(session: AsyncSession):
+    return session.query(User).outerjoin(User.addresses).filter(Address.id == None).all()  # AF601  # noqa: E711
+
+
+async def row41(session: AsyncSession):
+    return session.query(User).filter(User.id == 5).with_for_update().one()  # AF601
+
+
+async def row42(session: AsyncSession):
+    names = []
+    for u in session.query(User).yield_per(100):  # AF601
+        names.append(u.name)
+    return names
+
+
+async def row43(session: AsyncSession):
+    q = session.query(User, Address.email_address).join(User.addresses).from_self(User).order_by(Address.email_address)  # AF601
+    return q.all()  # AF601
+
+
+async def row44(session: AsyncSession):
+    return session.query(User).select_entity_from(session.query(User).filter(User.id == 5).subquery()).first()  # AF601
+
+
+async def row45(session: AsyncSession):
+    sq = session.query(User).filter(User.id == 5).subquery()  # AF601
+    return session.query(sq.c.id, sq.c.name).all()  # AF601
+
+
+async def row46(session: AsyncSession):
+    user = await session.get(User, 1)
+    await session.refresh(user, ["addresses"])  # ok: loads the relationship before it is read
+    return [a.email for a in user.addresses]
+
+
+async def row47(session: AsyncSession):
+    user = await session.get(User, 1)
+    return session.query(Address).with_parent(user, User.addresses).all()  # AF601
+
+
+async def row48(session: AsyncSession):
+    account = await session.get(Account, 1)
+    return account.addresses.filter(AccountAddress.email.startswith("p")).all()  # AF601

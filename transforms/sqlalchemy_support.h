@@ -1,0 +1,28 @@
+// What the SQLAlchemy rules (AF601, AF602, AF303) share: knowing a session when they see one,
+// and which session methods must be awaited on an AsyncSession.
+#pragma once
+
+#include <tree_sitter/api.h>
+
+#include <string_view>
+
+namespace asyncfix {
+class FileContext;
+
+namespace rules {
+
+enum class SessionKind { None, Sync, Async };
+
+// Is `expr` a SQLAlchemy session (sync or async)? From its inferred type, or from the names
+// configured as sessions ([tool.asyncfix] session-names) when nothing types it.
+SessionKind session_kind(FileContext& ctx, TSNode expr);
+
+// Will calls on this session be awaited after the run (an AsyncSession, or a sync session
+// that `migrate async-sqlalchemy` turns into one)?
+bool session_is_async_target(FileContext& ctx, SessionKind kind);
+
+// Session methods that are coroutines on an AsyncSession.
+bool is_awaited_session_method(std::string_view method);
+
+}  // namespace rules
+}  // namespace asyncfix
