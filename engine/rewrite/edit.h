@@ -67,6 +67,9 @@ struct Fix {
   Applicability applicability = Applicability::Safe;
   std::vector<Edit> edits;
   std::vector<ImportNeed> imports;
+  // Imports added even when the edits do not write their name (a rule file's `imports: add:`
+  // says so explicitly); `imports` keeps only those the edits use.
+  std::vector<ImportNeed> explicit_imports;
   // Qualified names ("time", "time.sleep") whose import is removed when the fix leaves it
   // unused.
   std::vector<std::string> remove_if_unused;

@@ -1,6 +1,8 @@
 #include "engine/rewrite/imports.h"
 
+#include <cctype>
 #include <algorithm>
+#include <map>
 
 #include "engine/syntax/node.h"
 
@@ -10,6 +12,27 @@ using syntax::field;
 using syntax::is;
 using syntax::kind;
 using syntax::text;
+
+std::vector<ImportNeed> referenced_imports(const std::vector<ImportNeed>& needs, const std::vector<Edit>& edits,
+                                           const std::vector<HelperNeed>& helpers) {
+  auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  auto writes = [&](std::string_view text, std::string_view word) {
+    for (size_t at = text.find(word); at != std::string_view::npos; at = text.find(word, at + 1)) {
+      bool left = at == 0 || (!is_word(text[at - 1]) && text[at - 1] != '.');
+      bool right = at + word.size() >= text.size() || !is_word(text[at + word.size()]);
+      if (left && right) return true;
+    }
+    return false;
+  };
+  std::vector<ImportNeed> out;
+  for (const ImportNeed& n : needs) {
+    std::string local = !n.alias.empty() ? n.alias : !n.name.empty() ? n.name : n.module.substr(0, n.module.find('.'));
+    bool used = std::any_of(edits.begin(), edits.end(), [&](const Edit& e) { return writes(e.text, local); }) ||
+                std::any_of(helpers.begin(), helpers.end(), [&](const HelperNeed& h) { return writes(h.code, local); });
+    if (used) out.push_back(n);
+  }
+  return out;
+}
 
 std::string fresh_name(const semantic::SemanticModel& model, std::string_view base) {
   std::string name(base);
@@ -159,7 +182,7 @@ std::vector<Edit> ImportPlanner::insertion_edits(std::vector<ImportNeed> needs,
     if (!dup && !model_.scope(0).bindings.count(h.key)) uhelpers.push_back(std::move(h));
   }
 
-  std::string block;
+  std::vector<const ImportNeed*> fresh;
   for (const ImportNeed& n : uniq) {
     // Already present at module level (a previous fix in this pass may have been rolled back
     // and retried: never add the same import twice).
@@ -199,25 +222,157 @@ std::vector<Edit> ImportPlanner::insertion_edits(std::vector<ImportNeed> needs,
       }
       if (joined) continue;
     }
-    block += n.statement() + "\n";
+    fresh.push_back(&n);
   }
-  if (block.empty() && uhelpers.empty()) return edits;
+  if (fresh.empty() && uhelpers.empty()) return edits;
 
   bool after_statement = false, before_code = false;
   uint32_t at = insertion_offset(&after_statement, &before_code);
   std::string_view t = src_.text();
+
+  // Each new import goes to its isort section: beside the imports of its package, else in
+  // sorted place among its section's imports, else before the first import of a later
+  // section (stdlib < third-party < first-party), else after the last import.
+  std::vector<Existing> existing = header_imports(at);
+  std::map<uint32_t, std::string> placed;  // offset -> text, in offset order
+  std::string tail;                        // goes at `at`
+  std::map<uint32_t, std::string> new_sections;  // a section the file lacks, before a later one
+  int last_section = existing.empty() ? -1 : existing.back().section;
+  // `from m import a` and `from m import b` become one statement.
+  std::vector<std::pair<const ImportNeed*, std::string>> statements;
+  for (size_t i = 0; i < fresh.size(); ++i) {
+    const ImportNeed& n = *fresh[i];
+    if (!n.name.empty() && i > 0 && !statements.empty() && !statements.back().first->name.empty() &&
+        statements.back().first->module == n.module) {
+      statements.back().second += ", " + n.name + (n.alias.empty() ? "" : " as " + n.alias);
+      continue;
+    }
+    statements.emplace_back(&n, n.statement());
+  }
+  for (auto& [need, stmt] : statements) {
+    int section = section_of(need->module);
+    std::string top = need->module.substr(0, need->module.find('.'));
+    bool is_from = !need->name.empty();
+    const Existing* after = nullptr;
+    const Existing* before = nullptr;
+    for (const Existing& e : existing) {  // beside its package, in sorted place
+      if (e.section != section || e.top != top) continue;
+      if (!before && e.is_from == is_from && e.module > need->module) before = &e;
+      after = &e;
+    }
+    if (before) after = nullptr;
+    if (!after && !before) {
+      const Existing* last_same_kind = nullptr;
+      const Existing* first_from = nullptr;
+      const Existing* last_in_section = nullptr;
+      for (const Existing& e : existing) {
+        if (e.section != section) continue;
+        last_in_section = &e;
+        if (e.is_from && !first_from) first_from = &e;
+        if (e.is_from != is_from) continue;
+        if (!before && e.module > need->module) before = &e;
+        last_same_kind = &e;
+      }
+      if (!before) {
+        if (last_same_kind) after = last_same_kind;
+        else if (!is_from && first_from) before = first_from;  // `import x` lines come first
+        else after = last_in_section;
+      }
+    }
+    if (!after && !before) {
+      for (const Existing& e : existing) {
+        if (e.section > section) {
+          before = &e;
+          break;
+        }
+      }
+      if (before) {
+        new_sections[before->line_begin] += stmt + "\n";
+        continue;
+      }
+      if (last_section >= 0 && last_section < section && tail.empty()) tail += "\n";
+      tail += stmt + "\n";
+      continue;
+    }
+    if (after) placed[after->line_end] += stmt + "\n";
+    else placed[before->line_begin] += stmt + "\n";
+  }
+
+  // The helpers: top-level functions after the imports, two blank lines around them.
+  std::string helper_text;
+  for (const auto& h : uhelpers) {
+    helper_text += h.code;
+    if (helper_text.back() != '\n') helper_text += "\n";
+    helper_text += "\n\n";
+  }
+  if (!helper_text.empty()) {
+    helper_text.resize(helper_text.size() - 2);
+    bool has_before = at > 0;
+    if (has_before) {
+      // Two blank lines before the first helper (the insertion point follows a line end).
+      helper_text = "\n\n" + helper_text;
+    }
+    // ...and two after it when code follows.
+    size_t blank_after = 0;
+    for (uint32_t i = at; i < t.size();) {
+      size_t nl = t.find('\n', i);
+      std::string_view line = t.substr(i, (nl == std::string_view::npos ? t.size() : nl) - i);
+      if (line.find_first_not_of(" \t\r") != std::string_view::npos || nl == std::string_view::npos) break;
+      ++blank_after;
+      i = static_cast<uint32_t>(nl + 1);
+    }
+    if (at < t.size()) helper_text += std::string(blank_after >= 2 ? 0 : 2 - blank_after, '\n');
+    before_code = false;
+  }
+
+  for (auto& [offset, txt] : new_sections) placed[offset] += txt + "\n";
+  for (auto& [offset, txt] : placed) {
+    if (offset == at) {
+      tail = txt + tail;
+      continue;
+    }
+    edits.push_back(Edit{offset, offset, txt});
+  }
+  if (tail.empty() && helper_text.empty()) return edits;
   std::string out;
   bool at_eof_without_newline = at == t.size() && !t.empty() && t.back() != '\n';
   if (at_eof_without_newline) out += "\n";
-  out += block;
-  for (const auto& h : uhelpers) {
-    out += "\n";
-    out += h.code;
-    if (out.back() != '\n') out += "\n";
-  }
-  if (before_code) out += "\n";
-  edits.push_back(Edit{at, at, out});
+  out += tail;
+  out += helper_text;
+  if (before_code && !tail.empty()) out += "\n";
+  if (!out.empty()) edits.push_back(Edit{at, at, out});
   return edits;
+}
+
+int ImportPlanner::section_of(std::string_view module) const {
+  if (module.empty() || module[0] == '.') return 3;
+  if (module == "__future__") return 0;
+  if (is_stdlib_module(module)) return 1;
+  std::string_view own = model_.module_name();
+  std::string_view own_top = own.substr(0, own.find('.'));
+  if (!own_top.empty() && module.substr(0, module.find('.')) == own_top) return 3;
+  return 2;
+}
+
+std::vector<ImportPlanner::Existing> ImportPlanner::header_imports(uint32_t limit) const {
+  std::vector<Existing> out;
+  std::string_view t = src_.text();
+  for (TSNode st : syntax::code_children(root_)) {
+    if (syntax::start(st) >= limit) break;
+    if (!is_import(st)) continue;
+    Existing e;
+    e.begin = syntax::start(st);
+    e.line_begin = line_start_of(t, e.begin);
+    e.line_end = next_line_start(t, syntax::end(st));
+    e.is_from = is(st, "import_from_statement");
+    TSNode m = e.is_from ? field(st, "module_name") : field(st, "name");
+    if (is(m, "aliased_import")) m = field(m, "name");
+    e.module = std::string(text(m, t));
+    e.top = e.module.substr(0, e.module.find('.'));
+    e.section = section_of(e.module);
+    out.push_back(std::move(e));
+  }
+  return out;
 }
 
 namespace {
@@ -273,10 +428,16 @@ std::vector<Edit> ImportPlanner::removal_edits(const std::vector<std::string>& q
       bool blank_after = after_code == std::string_view::npos || after[after_code] == '#';
       if (blank_before && blank_after) {
         // At the top of the file, the blank lines that followed go too.
+        auto blank_line_at = [&](uint32_t p) {
+          return p < t.size() && (t[p] == '\n' || (t[p] == '\r' && p + 1 < t.size() && t[p + 1] == '\n'));
+        };
         if (ls == 0) {
-          while (le < t.size() && (t[le] == '\n' || (t[le] == '\r' && le + 1 < t.size() && t[le + 1] == '\n'))) {
-            le += t[le] == '\r' ? 2 : 1;
-          }
+          while (blank_line_at(le)) le += t[le] == '\r' ? 2 : 1;
+        } else if (blank_line_at(le)) {
+          // A line alone between blank lines (a section of its own): one of them goes too.
+          uint32_t prev = line_start_of(t, ls - 1);
+          std::string_view prev_line = t.substr(prev, ls - prev);
+          if (prev_line.find_first_not_of(" \t\r\n") == std::string_view::npos) le += t[le] == '\r' ? 2 : 1;
         }
         edits.push_back(Edit{ls, le, ""});
       } else {

@@ -50,6 +50,17 @@ class ImportPlanner {
 
  private:
   uint32_t insertion_offset(bool* after_statement, bool* before_code) const;
+  // The module's import statements before `limit` (its import block), with their isort
+  // section: 0 __future__, 1 stdlib, 2 third-party, 3 first-party (relative, or this
+  // module's own package).
+  struct Existing {
+    uint32_t begin = 0, line_begin = 0, line_end = 0;
+    bool is_from = false;
+    std::string module, top;
+    int section = 2;
+  };
+  std::vector<Existing> header_imports(uint32_t limit) const;
+  int section_of(std::string_view module) const;
   bool provided_at(const std::string& local, const std::string& qualname, TSNode at) const;
   std::string free_alias(const std::string& base, TSNode at) const;
 
@@ -60,5 +71,13 @@ class ImportPlanner {
 
 // A name based on `base` that nothing in the file binds or reads: base, base_1, base_2...
 std::string fresh_name(const semantic::SemanticModel& model, std::string_view base);
+
+// The needs whose local name (alias, name, or the module's first part) the edits or helpers
+// write as a word.
+std::vector<ImportNeed> referenced_imports(const std::vector<ImportNeed>& needs, const std::vector<Edit>& edits,
+                                           const std::vector<HelperNeed>& helpers);
+
+// Is `module` ("json", "os.path") in the Python standard library?
+bool is_stdlib_module(std::string_view module);
 
 }  // namespace asyncfix

@@ -103,7 +103,7 @@ void YamlRule::on_match(const Match& match, FileContext& ctx) const {
   fix.title = r.info.fix_title;
   fix.applicability = r.info.applicability;
   fix.edits.push_back(Edit{ts_node_start_byte(node), ts_node_end_byte(node), std::move(rendered.text)});
-  fix.imports = std::move(rendered.needs);
+  fix.explicit_imports = std::move(rendered.needs);  // the rule file asked for them
   fix.remove_if_unused = r.remove_if_unused;
   f.fix = std::move(fix);
 }

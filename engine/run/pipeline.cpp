@@ -210,6 +210,13 @@ FileResult Engine::process(const SourceFile& file, const FileOptions& options,
     if (pass > 1) matchers_->active_rules(cur.text(), &active);
     FileContext ctx(cur, root, settings_, options.module_name, options.is_package, project);
     std::vector<Finding> findings = find(ctx, active, options);
+    // A fix brings only the imports its text uses (a rule may ask for a name it then does
+    // not write).
+    for (Finding& f : findings) {
+      if (!f.fix) continue;
+      f.fix->imports = referenced_imports(f.fix->imports, f.fix->edits, f.fix->helpers);
+      f.fix->imports.insert(f.fix->imports.end(), f.fix->explicit_imports.begin(), f.fix->explicit_imports.end());
+    }
     if (pass == 1) r.findings = findings;
     if (options.fix_mode == FixMode::None || stop_reviewing || r.quit) {
       r.remaining = std::move(findings);

@@ -12,7 +12,7 @@
 namespace asyncfix::syntax {
 
 inline bool is_null(TSNode n) { return ts_node_is_null(n); }
-inline std::string_view kind(TSNode n) { return ts_node_type(n); }
+inline std::string_view kind(TSNode n) { return is_null(n) ? std::string_view() : ts_node_type(n); }
 // A named node of kind k (keywords like `lambda` or `await` are anonymous nodes with the
 // same type name as the construct: use kind() to test those).
 inline bool is(TSNode n, std::string_view k) {

@@ -20,12 +20,57 @@ std::string with_module(const std::string& code, const std::string& module, std:
 
 TEST(ImportService, InsertsAfterDocstringFutureAndExistingImports) {
   EXPECT_EQ(with_module("\"\"\"Doc.\"\"\"\nfrom __future__ import annotations\nimport os\n\nhere\n", "asyncio"),
-            "\"\"\"Doc.\"\"\"\nfrom __future__ import annotations\nimport os\nimport asyncio\n\nhere\n");
+            "\"\"\"Doc.\"\"\"\nfrom __future__ import annotations\nimport asyncio\nimport os\n\nhere\n");
   EXPECT_EQ(with_module("\"\"\"Doc.\"\"\"\n\nhere\n", "asyncio"), "\"\"\"Doc.\"\"\"\nimport asyncio\n\nhere\n");
   EXPECT_EQ(with_module("here\n", "asyncio"), "import asyncio\n\nhere\n");
   EXPECT_EQ(with_module("#!/usr/bin/env python\n# comment\nhere\n", "asyncio"),
             "#!/usr/bin/env python\n# comment\nimport asyncio\n\nhere\n");
-  EXPECT_EQ(with_module("import os", "asyncio"), "import os\nimport asyncio\n");  // no final newline
+  EXPECT_EQ(with_module("import os", "asyncio"), "import asyncio\nimport os");  // no final newline
+}
+
+// New imports go where isort would put them: beside their package, in sorted place in their
+// section (stdlib, third-party, first-party), or as a new section in section order.
+TEST(ImportService, PlacesNewImportsInTheirSection) {
+  auto add = [](const std::string& src, std::vector<ImportNeed> needs) {
+    auto p = parse(src, "app.crud");
+    ImportPlanner planner(p->source, p->root(), *p->model);
+    return apply_edits(p->source.text(), planner.insertion_edits(needs, {}));
+  };
+  std::string file =
+      "import os\nfrom typing import List\n\nfrom fastapi import Depends\nfrom sqlalchemy.orm import Session\n\n"
+      "from .. import models\n\n\nx = 1\n";
+  // Beside its package, sorted: sqlalchemy.ext.asyncio before sqlalchemy.orm.
+  EXPECT_EQ(add(file, {{"sqlalchemy.ext.asyncio", "AsyncSession", ""}}),
+            "import os\nfrom typing import List\n\nfrom fastapi import Depends\n"
+            "from sqlalchemy.ext.asyncio import AsyncSession\nfrom sqlalchemy.orm import Session\n\n"
+            "from .. import models\n\n\nx = 1\n");
+  // Stdlib: `import x` lines first, sorted.
+  EXPECT_EQ(add(file, {{"asyncio", "", ""}}),
+            "import asyncio\nimport os\nfrom typing import List\n\nfrom fastapi import Depends\n"
+            "from sqlalchemy.orm import Session\n\nfrom .. import models\n\n\nx = 1\n");
+  // Third-party, no package of its own yet: sorted among the section's from-imports. Names
+  // from one module make one statement.
+  EXPECT_EQ(add(file, {{"httpx", "AsyncClient", ""}, {"httpx", "Timeout", ""}}),
+            "import os\nfrom typing import List\n\nfrom fastapi import Depends\n"
+            "from httpx import AsyncClient, Timeout\nfrom sqlalchemy.orm import Session\n\n"
+            "from .. import models\n\n\nx = 1\n");
+  // A section the file lacks goes before the later sections.
+  EXPECT_EQ(add("from fastapi import Depends\n\nfrom . import models\n\nx = 1\n", {{"asyncio", "", ""}}),
+            "import asyncio\n\nfrom fastapi import Depends\n\nfrom . import models\n\nx = 1\n");
+  EXPECT_EQ(add("import os\n\nfrom . import models\n\nx = 1\n", {{"aiofiles", "", ""}}),
+            "import os\n\nimport aiofiles\n\nfrom . import models\n\nx = 1\n");
+  // ...or after the last one.
+  EXPECT_EQ(add("import os\n\nx = 1\n", {{"httpx", "", ""}}), "import os\n\nimport httpx\n\nx = 1\n");
+  // The project's own package is first-party.
+  EXPECT_EQ(add("import os\n\nimport httpx\n\nx = 1\n", {{"app.models", "User", ""}}),
+            "import os\n\nimport httpx\n\nfrom app.models import User\n\nx = 1\n");
+}
+
+TEST(ImportService, HelpersGetTwoBlankLinesAround) {
+  auto p = parse("import os\n\nx = 1\n");
+  ImportPlanner planner(p->source, p->root(), *p->model);
+  EXPECT_EQ(apply_edits(p->source.text(), planner.insertion_edits({}, {HelperNeed{"_h", "def _h():\n    pass\n"}})),
+            "import os\n\n\ndef _h():\n    pass\n\n\nx = 1\n");
 }
 
 TEST(ImportService, ReusesExistingImportsAndAliases) {
@@ -56,7 +101,7 @@ TEST(ImportService, NeverDuplicatesAcrossFixes) {
   auto p = parse("import os\nhere\n");
   ImportPlanner planner(p->source, p->root(), *p->model);
   std::vector<ImportNeed> needs = {{"asyncio", "", ""}, {"asyncio", "", ""}, {"os", "", ""}};
-  EXPECT_EQ(apply_edits(p->source.text(), planner.insertion_edits(needs, {})), "import os\nimport asyncio\nhere\n");
+  EXPECT_EQ(apply_edits(p->source.text(), planner.insertion_edits(needs, {})), "import asyncio\nimport os\nhere\n");
 }
 
 TEST(ImportService, RemovesOnlyUnusedImports) {

@@ -120,7 +120,7 @@ TEST(Pipeline, IdenticalImportsFromSeveralFixesAreMerged) {
   auto r = run({std::make_shared<Rename>("AF901", "a", "asyncio.x", false, "asyncio"),
                 std::make_shared<Rename>("AF902", "b", "asyncio.y", false, "asyncio")},
                "import os\n\nf(a, b)\n");
-  EXPECT_EQ(r.fixed, "import os\nimport asyncio\n\nf(asyncio.x, asyncio.y)\n");
+  EXPECT_EQ(r.fixed, "import asyncio\nimport os\n\nf(asyncio.x, asyncio.y)\n");
 }
 
 TEST(Pipeline, ErrorRegionsAreNeverRewritten) {

@@ -246,7 +246,7 @@ TEST(Fixes, DroppedCommentMakesTheFixUnsafe) {
 TEST(Fixes, ImportsAreEnsuredAndSpelledAsTheFileHasThem) {
   std::string rule = "rule:\n  pattern: pause($X)\nfix: await asyncio.sleep($X)\nimports:\n  add: [asyncio]\n";
   EXPECT_EQ(run(rule, "import os\nasync def f():\n    pause(1)\n").fixed,
-            "import os\nimport asyncio\nasync def f():\n    await asyncio.sleep(1)\n");
+            "import asyncio\nimport os\nasync def f():\n    await asyncio.sleep(1)\n");
   EXPECT_EQ(run(rule, "import asyncio as aio\nasync def f():\n    pause(1)\n").fixed,
             "import asyncio as aio\nasync def f():\n    await aio.sleep(1)\n");
   std::string from = "rule:\n  pattern: cm($X)\nfix: asynccontextmanager($X)\nimports:\n  add: [from contextlib import asynccontextmanager]\n";

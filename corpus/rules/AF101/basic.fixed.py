@@ -1,7 +1,7 @@
 """Polling worker: the blocking sleep is the bug."""
+import asyncio
 
 import httpx
-import asyncio
 
 
 async def poll(client: httpx.AsyncClient, url: str) -> dict:

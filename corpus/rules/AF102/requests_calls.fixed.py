@@ -1,7 +1,7 @@
 import logging
 
-import requests
 import httpx
+import requests
 
 log = logging.getLogger(__name__)
 API = "https://api.example.com"

@@ -1,8 +1,9 @@
+import asyncio
 import io
 import json
 from pathlib import Path
+
 import aiofiles
-import asyncio
 
 CONFIG = Path("/etc/demo/config.json")
 

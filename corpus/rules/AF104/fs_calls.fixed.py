@@ -1,10 +1,11 @@
+import asyncio
 import glob
 import os
 import os.path
 import shutil
 from pathlib import Path
+
 import aiofiles.os
-import asyncio
 
 ROOT = "/var/lib/demo"
 

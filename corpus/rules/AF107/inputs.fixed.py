@@ -1,8 +1,8 @@
+import asyncio
 import hashlib
 from getpass import getpass
 
 import bcrypt
-import asyncio
 
 
 async def login(password: bytes, stored: bytes) -> bool:
