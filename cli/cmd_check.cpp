@@ -38,8 +38,30 @@ void print_finding(const std::string& path, const Finding& f) {
 
 }  // namespace
 
-int run_check(const CheckOptions& o) {
-  auto all = load_all_rules(o.rules);
+int run_check(const CheckOptions& o_in) {
+  CheckOptions o = o_in;
+  if (o.migrate_async_sqlalchemy) {
+    // The migration's rules, every fix of them: its parts only make sense together.
+    o.rules.select = {"AF601", "AF602", "AF303"};
+    o.unsafe_fixes = true;
+  }
+  RuleSettings settings;
+  {
+    std::string root = project_root_for(o.paths.empty() ? "." : o.paths.front());
+    apply_dependencies(read_dependencies(root), settings);
+    for (auto [flag, target] : {std::pair{&o.target_sqlalchemy, &settings.target_sqlalchemy},
+                                std::pair{&o.target_fastapi, &settings.target_fastapi}}) {
+      if (flag->empty()) continue;
+      auto v = parse_version(*flag);
+      if (!v) {
+        fmt::print(stderr, "asyncfix: error: `{}` is not a version (expected X.Y, e.g. 2.0)\n", *flag);
+        return 2;
+      }
+      *target = *v;
+    }
+    settings.migrate_async_sqlalchemy = o.migrate_async_sqlalchemy;
+  }
+  auto all = load_all_rules(o.rules, settings);
   if (!all) {
     fmt::print(stderr, "asyncfix: error: {}\n", all.error().to_string());
     return 2;
@@ -48,11 +70,6 @@ int run_check(const CheckOptions& o) {
   if (!rules) {
     fmt::print(stderr, "asyncfix: error: {}\n", rules.error().to_string());
     return 2;
-  }
-  RuleSettings settings;
-  {
-    std::string root = project_root_for(o.paths.empty() ? "." : o.paths.front());
-    for (const auto& [name, version] : read_dependencies(root).packages) settings.project_packages.insert(name);
   }
   auto engine = Engine::create(std::move(rules).value(), settings);
   if (!engine) {
@@ -94,6 +111,8 @@ int run_check(const CheckOptions& o) {
       for (const auto& c : m.module_calls) fmt::print(stderr, "  module-level call: {} at {}\n", c.callee, c.pos.line);
     }
     for (const auto& [q, why] : project->plan().make_async) fmt::print(stderr, "plan: {} becomes async: {}\n", q, why);
+    for (const auto& st : project->plan().stuck)
+      fmt::print(stderr, "plan: {}:{}:{}: `{}` cannot be awaited there\n", st.path, st.pos.line, st.pos.col, st.callee);
     for (const auto& [q, why] : project->plan().blocked) {
       for (const auto& w : why) fmt::print(stderr, "plan: {} blocked: {}\n", q, w);
     }

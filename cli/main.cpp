@@ -54,6 +54,34 @@ int main(int argc, char** argv) {
     if (check.diff && check.fix) throw CLI::ValidationError("--diff and --fix", "use one or the other");
   });
 
+  CheckOptions migrate;
+  migrate.migrate_async_sqlalchemy = true;
+  auto* m = app.add_subcommand("migrate", "Whole-project migrations, shown as one diff (--fix applies it)");
+  auto* ms = m->add_subcommand("async-sqlalchemy",
+                               "Move a sync SQLAlchemy (+ FastAPI) app to AsyncSession: engine, session factory, "
+                               "dependency, queries, awaits and their callers");
+  m->require_subcommand(1);
+  ms->add_option("paths", migrate.paths, "The app's files or directories (default: .)")->type_name("PATH");
+  ms->add_flag("--diff", migrate.diff, "Print the unified diff of the migration (the default)");
+  ms->add_flag("--fix", migrate.fix, "Apply it in place (atomic writes)");
+  ms->add_option("--target-sqlalchemy", migrate.target_sqlalchemy,
+                 "SQLAlchemy version to write for (1.4, 2.0; default: the project's pin, else 2.0)")
+      ->type_name("X.Y");
+  ms->add_option("--target-fastapi", migrate.target_fastapi,
+                 "FastAPI version to write for (lifespan from 0.93; default: the project's pin, else newest)")
+      ->type_name("X.Y");
+  ms->add_option("--exclude", migrate.exclude, "Skip paths matching these globs")
+      ->delimiter(',')
+      ->type_name("GLOB")
+      ->allow_extra_args(false);
+  ms->add_flag("-v,--verbose", migrate.verbose, "Also say which fixes waited a pass for an overlapping fix");
+  ms->add_flag("--debug-index", migrate.debug_index, "Print the project index and the async plan")->group("");
+  ms->add_option("-j,--jobs", migrate.jobs, "Worker threads (default: all cores)")->type_name("N");
+  ms->callback([&] {
+    if (migrate.diff && migrate.fix) throw CLI::ValidationError("--diff and --fix", "use one or the other");
+    if (!migrate.fix) migrate.diff = true;
+  });
+
   RuleOptions list;
   auto* r = app.add_subcommand("rules", "List the rules");
   add_rule_options(r, list);
@@ -88,6 +116,7 @@ int main(int argc, char** argv) {
 
   try {
     if (c->parsed()) return run_check(check);
+    if (ms->parsed()) return run_check(migrate);
     if (r->parsed()) return run_rules(list);
     if (e->parsed()) return run_explain(explain);
     if (t->parsed()) return run_test_rules(test_rules);

@@ -26,6 +26,11 @@ struct CheckOptions {
   bool no_color = false;
   bool verbose = false;  // also notes about fixes that waited a pass for a conflict
   bool debug_index = false;  // print the project index (hidden)
+  // `asyncfix migrate async-sqlalchemy`: the migration rules only, their fixes all applied
+  // together; the diff unless --fix.
+  bool migrate_async_sqlalchemy = false;
+  std::string target_sqlalchemy;  // "1.4", "2.0"; empty: from the project's dependencies
+  std::string target_fastapi;
 };
 
 struct ExplainOptions {

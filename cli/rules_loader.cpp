@@ -8,8 +8,8 @@
 
 namespace asyncfix::cli {
 
-Expected<std::vector<RulePtr>> load_all_rules(const RuleOptions& options) {
-  auto builtin = rules::builtin_rules();
+Expected<std::vector<RulePtr>> load_all_rules(const RuleOptions& options, const RuleSettings& settings) {
+  auto builtin = rules::builtin_rules(settings);
   if (!builtin) return builtin.error();
   std::vector<RulePtr> all = std::move(builtin).value();
   for (const auto& dir : options.rules_dirs) {

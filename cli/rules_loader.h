@@ -6,12 +6,13 @@
 #include "cli/options.h"
 #include "engine/common/expected.h"
 #include "engine/rule/rule.h"
+#include "engine/run/settings.h"
 
 namespace asyncfix::cli {
 
 // All rules known (built-in C++ transforms, built-in patterns, the user's rule files), in id
 // order. A broken rule file is an error naming file:line:col.
-Expected<std::vector<RulePtr>> load_all_rules(const RuleOptions& options);
+Expected<std::vector<RulePtr>> load_all_rules(const RuleOptions& options, const RuleSettings& settings = {});
 
 // The rules to run: all, narrowed by --select, minus --ignore (ids, id prefixes like AF1, or
 // names). An unknown selector is an error.

@@ -69,7 +69,7 @@ class BlockingViaHelper : public Rule {
     if (!index) return;
     TSNode call = match.capture("call");
     if (!ctx.model().inside_async(call)) return;
-    std::string q = ProjectIndex::resolve_callee(call, ctx.model());
+    std::string q = ProjectIndex::resolve_callee(call, ctx.model(), &ctx.types());
     if (q.empty()) return;
     const FunctionSummary* f = index->function(q);
     if (!f || f->is_async) return;

@@ -141,7 +141,7 @@ class MissingAwait : public Rule {
       }
     }
     if (const ProjectIndex* index = ctx.project()) {
-      std::string q = ProjectIndex::resolve_callee(call, ctx.model());
+      std::string q = ProjectIndex::resolve_callee(call, ctx.model(), &ctx.types());
       if (!q.empty()) {
         const FunctionSummary* s = index->function(q);
         if (s && s->is_async) return shown;

@@ -105,7 +105,7 @@ class AwaitOutsideAsync : public Rule {
         return true;
       }
       if (is(n, "call") && !is_awaited(n)) {
-        std::string q = ProjectIndex::resolve_callee(n, model);
+        std::string q = ProjectIndex::resolve_callee(n, model, &ctx.types());
         if (q.empty()) return true;
         const FunctionSummary* s = index->function(q);
         if (!s || !index->plan().has(s->qualname)) return true;

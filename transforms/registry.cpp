@@ -21,6 +21,8 @@ std::vector<RulePtr> builtin_transforms(const RuleSettings& settings) {
       make_missing_await(),
       make_await_outside_async(),
       make_query_to_select(),
+      make_sync_session_dependency(settings),
+      make_async_session_migration(settings),
   };
 }
 

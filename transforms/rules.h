@@ -16,5 +16,7 @@ RulePtr make_blocking_via_helper(const RuleSettings& settings);
 RulePtr make_missing_await();
 RulePtr make_await_outside_async();
 RulePtr make_query_to_select();
+RulePtr make_sync_session_dependency(const RuleSettings& settings);
+RulePtr make_async_session_migration(const RuleSettings& settings);
 
 }  // namespace asyncfix::rules

@@ -45,3 +45,85 @@ bool is_awaited_session_method(std::string_view method) {
 }
 
 }  // namespace asyncfix::rules
+
+namespace asyncfix::rules {
+
+namespace {
+bool yields_name(TSNode stmt, std::string_view var, std::string_view src) {
+  if (!syntax::is(stmt, "expression_statement")) return false;
+  TSNode y = ts_node_named_child(stmt, 0);
+  if (!syntax::is(y, "yield")) return false;
+  TSNode v = ts_node_named_child(y, 0);
+  return syntax::is(v, "identifier") && syntax::text(v, src) == var;
+}
+}  // namespace
+
+std::optional<SessionDependency> session_dependency(FileContext& ctx, TSNode fn) {
+  using syntax::field;
+  using syntax::is;
+  std::string_view src = ctx.text();
+  if (!is(fn, "function_definition") || syntax::is_async_def(fn)) return std::nullopt;
+  TSNode body = field(fn, "body");
+  auto stmts = syntax::code_children(body);
+  // Skip a docstring.
+  if (!stmts.empty() && is(stmts[0], "expression_statement") && is(ts_node_named_child(stmts[0], 0), "string"))
+    stmts.erase(stmts.begin());
+  SessionDependency d;
+  d.fn = fn;
+  auto is_session_call = [&](TSNode call) {
+    if (!is(call, "call")) return false;
+    auto t = ctx.types().type_of(call);
+    return t && (*t == semantic::types::kSession || *t == semantic::types::kAsyncSession);
+  };
+  // with F() as v: yield v
+  if (stmts.size() == 1 && is(stmts[0], "with_statement")) {
+    TSNode clause = syntax::child_of_kind(stmts[0], "with_clause");
+    auto items = syntax::code_children(clause);
+    if (items.size() == 1) {
+      TSNode as = ts_node_named_child(items[0], 0);
+      if (is(as, "as_pattern")) {
+        TSNode call = ts_node_named_child(as, 0);
+        TSNode target = ts_node_named_child(field(as, "alias"), 0);
+        if (is_session_call(call) && is(target, "identifier")) {
+          d.factory = call;
+          d.var = std::string(syntax::text(target, src));
+          auto inner = syntax::code_children(field(stmts[0], "body"));
+          d.canonical = inner.size() == 1 && yields_name(inner[0], d.var, src);
+          return d;
+        }
+      }
+    }
+  }
+  // v = F() ... yield v
+  for (TSNode st : stmts) {
+    TSNode a = is(st, "expression_statement") ? ts_node_named_child(st, 0) : TSNode{};
+    if (is(a, "assignment") && is(field(a, "left"), "identifier") && is_session_call(field(a, "right"))) {
+      d.factory = field(a, "right");
+      d.var = std::string(syntax::text(field(a, "left"), src));
+      break;
+    }
+  }
+  if (d.var.empty()) return std::nullopt;
+  bool yields = false;
+  syntax::walk(body, [&](TSNode n) {
+    if (is(n, "function_definition") || is(n, "lambda")) return false;
+    if (is(n, "yield")) yields = true;
+    return !yields;
+  });
+  if (!yields) return std::nullopt;
+  // The canonical shape: v = F(); try: yield v; finally: v.close()
+  if (stmts.size() == 2 && is(stmts[1], "try_statement")) {
+    TSNode tr = stmts[1];
+    auto body_stmts = syntax::code_children(field(tr, "body"));
+    TSNode fin = syntax::child_of_kind(tr, "finally_clause");
+    bool only_finally = syntax::is_null(syntax::child_of_kind(tr, "except_clause")) && !syntax::is_null(fin) &&
+                        syntax::is_null(syntax::child_of_kind(tr, "else_clause"));
+    if (only_finally && body_stmts.size() == 1 && yields_name(body_stmts[0], d.var, src)) {
+      auto fin_stmts = syntax::code_children(syntax::child_of_kind(fin, "block"));
+      d.canonical = fin_stmts.size() == 1 && syntax::text(fin_stmts[0], src) == d.var + ".close()";
+    }
+  }
+  return d;
+}
+
+}  // namespace asyncfix::rules

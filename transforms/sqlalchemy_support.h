@@ -4,6 +4,8 @@
 
 #include <tree_sitter/api.h>
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace asyncfix {
@@ -26,3 +28,19 @@ bool is_awaited_session_method(std::string_view method);
 
 }  // namespace rules
 }  // namespace asyncfix
+
+namespace asyncfix::rules {
+
+// A FastAPI session dependency: a plain generator function that makes a session from a
+// factory and yields it.
+struct SessionDependency {
+  TSNode fn{};         // the function_definition
+  TSNode factory{};    // the factory call (`SessionLocal()`)
+  std::string var;     // the yielded name ("db")
+  // The usual shape, rewritten whole: `v = F(); try: yield v; finally: v.close()`, or
+  // `with F() as v: yield v`.
+  bool canonical = false;
+};
+std::optional<SessionDependency> session_dependency(FileContext& ctx, TSNode fn);
+
+}  // namespace asyncfix::rules

@@ -68,4 +68,27 @@ Fix await_fix(FileContext& ctx, TSNode call, std::string title, Applicability ap
   return fix;
 }
 
+bool passed_to_coroutine_runner(FileContext& ctx, TSNode call) {
+  TSNode p = syntax::parent(call);
+  while (syntax::is(p, "parenthesized_expression")) p = syntax::parent(p);
+  if (!syntax::is(p, "argument_list")) return false;
+  TSNode outer = syntax::parent(p);
+  if (!syntax::is(outer, "call")) return false;
+  TSNode fn = syntax::field(outer, "function");
+  if (auto q = ctx.model().qualified_name(fn)) {
+    static const char* const kRunners[] = {"asyncio.run", "asyncio.create_task", "asyncio.ensure_future",
+                                           "asyncio.gather", "asyncio.wait_for", "asyncio.shield",
+                                           "asyncio.wait", "asyncio.run_coroutine_threadsafe",
+                                           "asyncio.timeout", "anyio.from_thread.run"};
+    for (const char* r : kRunners) {
+      if (*q == r) return true;
+    }
+  }
+  if (syntax::is(fn, "attribute")) {
+    std::string_view m = syntax::text(syntax::field(fn, "attribute"), ctx.text());
+    return m == "run_until_complete" || m == "create_task" || m == "start_soon";
+  }
+  return false;
+}
+
 }  // namespace asyncfix::rules

@@ -30,5 +30,9 @@ std::string call_arguments(FileContext& ctx, TSNode call);
 // Is `call` in a generator expression (where `await` would make an async generator)?
 bool inside_generator_expression(TSNode node);
 
+// Is this call's coroutine handed to something that runs it: asyncio.run(c),
+// asyncio.create_task(c), asyncio.gather(c, ...), loop.run_until_complete(c), ...?
+bool passed_to_coroutine_runner(FileContext& ctx, TSNode call);
+
 }  // namespace rules
 }  // namespace asyncfix

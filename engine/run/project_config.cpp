@@ -96,6 +96,17 @@ void read_requirements(const fs::path& file, ProjectDependencies& deps) {
 
 }  // namespace
 
+void apply_dependencies(const ProjectDependencies& deps, RuleSettings& settings) {
+  for (const auto& [name, version] : deps.packages) settings.project_packages.insert(name);
+  auto pinned = [&](const char* name, Version& target) {
+    auto it = deps.packages.find(name);
+    if (it != deps.packages.end() && (it->second.major || it->second.minor)) target = it->second;
+  };
+  pinned("sqlalchemy", settings.target_sqlalchemy);
+  pinned("fastapi", settings.target_fastapi);
+  pinned("python", settings.target_python);
+}
+
 ProjectDependencies read_dependencies(const std::string& root_s) {
   ProjectDependencies deps;
   fs::path root(root_s);

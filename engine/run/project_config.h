@@ -36,4 +36,8 @@ std::optional<std::pair<std::string, Version>> parse_requirement(std::string_vie
 
 std::optional<Version> parse_version(std::string_view text);
 
+// What the project's dependencies say about the settings: the packages it has, and the
+// targets its pins (or lower bounds) give for Python, FastAPI and SQLAlchemy.
+void apply_dependencies(const ProjectDependencies& deps, RuleSettings& settings);
+
 }  // namespace asyncfix

@@ -68,7 +68,8 @@ bool read_text(const std::string& path, std::string* out) {
 
 }  // namespace
 
-std::string ProjectIndex::resolve_callee(TSNode call, const semantic::SemanticModel& model) {
+std::string ProjectIndex::resolve_callee(TSNode call, const semantic::SemanticModel& model,
+                                         const semantic::TypeOracle* types) {
   std::string_view t = model.source();
   TSNode callee = field(call, "function");
   if (auto q = model.qualified_name(callee)) {
@@ -92,6 +93,11 @@ std::string ProjectIndex::resolve_callee(TSNode call, const semantic::SemanticMo
           return prefix + std::string(text(field(cls, "name"), t)) + "." + std::string(text(field(callee, "attribute"), t));
         }
       }
+    }
+    // repo.get(...) with repo an instance of a project class: that class's method.
+    if (types) {
+      auto ty = types->type_of(obj);
+      if (ty && types->is_project_class(*ty)) return *ty + "." + std::string(text(field(callee, "attribute"), t));
     }
     return {};
   }
@@ -155,6 +161,13 @@ std::optional<std::string> ProjectIndex::global_type(std::string_view qualname) 
   return std::nullopt;
 }
 
+std::optional<std::string> ProjectIndex::class_type(std::string_view qualname) const {
+  std::string q = resolve_alias(qualname);
+  auto [mod, name] = split_last(q);
+  if (const ModuleSummary* m = module(mod); m && m->classes.count(name)) return q;
+  return std::nullopt;
+}
+
 std::optional<std::string> ProjectIndex::return_type(std::string_view qualname) const {
   if (const FunctionSummary* f = function(qualname)) return f->result_type;
   return std::nullopt;
@@ -182,6 +195,11 @@ std::optional<ModuleSummary> ProjectIndex::summarize(const DiscoveredFile& df) c
     } else if (b.kind == semantic::BindingKind::Assignment) {
       if (auto ty = types.type_of(b.name)) m.globals.emplace(std::string(name), *ty);
     }
+  }
+
+  for (TSNode st : syntax::code_children(tree->root())) {
+    TSNode def = is(st, "decorated_definition") ? field(st, "definition") : st;
+    if (is(def, "class_definition")) m.classes.emplace(text(field(def, "name"), t));
   }
 
   // Functions: module level and methods of module-level classes.
@@ -231,9 +249,22 @@ std::optional<ModuleSummary> ProjectIndex::summarize(const DiscoveredFile& df) c
     if (!is(n, "call")) return true;
     FunctionSummary* f = owner(n);
     bool at_module = syntax::is_null(model.enclosing_function(n));
-    std::string resolved = resolve_callee(n, model);
+    std::string resolved = resolve_callee(n, model, &types);
     std::optional<std::string> q;
     if (!resolved.empty()) q = resolved;
+    if (!f && !at_module) {
+      // In a lambda or a nested plain def: it cannot await what becomes async.
+      TSNode fn = model.enclosing_function(n);
+      bool lambda = is(fn, "lambda");
+      if ((lambda || !syntax::is_async_def(fn)) && !resolved.empty()) {
+        TSNode top = fn;
+        for (TSNode up = model.enclosing_function(syntax::parent(fn)); !syntax::is_null(up); up = model.enclosing_function(syntax::parent(up))) top = up;
+        auto it = by_node.find(reinterpret_cast<uintptr_t>(top.id));
+        CallRecord c{resolved, it == by_node.end() ? "" : it->second->qualname, src->position(ts_node_start_byte(n)),
+                     is_awaited(n), false};
+        (lambda ? m.lambda_calls : m.nested_calls).push_back(std::move(c));
+      }
+    }
     if (f || at_module) {
       CallRecord c;
       c.callee = q.value_or("");
@@ -407,6 +438,11 @@ void ProjectIndex::load_containing(const std::vector<std::string>& literals, int
   std::set<std::string> typed;
   for (const auto& [name, m] : modules_) {
     for (const auto& [g, t] : m.globals) typed.insert(name + "." + g);
+    // Classes with methods: their instances' method calls resolve once the class is known.
+    for (const auto& [fname, f] : m.functions) {
+      size_t dot = fname.find('.');
+      if (dot != std::string::npos && fname.compare(dot + 1, 2, "__") != 0) typed.insert(name + "." + fname.substr(0, dot));
+    }
   }
   std::vector<const DiscoveredFile*> again;
   for (const auto& [name, m] : modules_) {
@@ -523,7 +559,8 @@ std::vector<const CallRecord*> ProjectIndex::callers_of(std::string_view qualnam
   return out;
 }
 
-void ProjectIndex::plan_async(const std::vector<std::string>& seeds, int jobs) {
+void ProjectIndex::plan_async(const std::vector<std::string>& seeds, int jobs, bool stop_at_blockers,
+                              const std::string& seed_reason) {
   // Callers are found in the files that mention a function's name: load those first.
   auto load_mentions = [&](const std::vector<std::string>& names) {
     std::vector<std::string> lits;
@@ -532,8 +569,9 @@ void ProjectIndex::plan_async(const std::vector<std::string>& seeds, int jobs) {
   };
   for (const std::string& seed : seeds) {
     if (plan_.make_async.count(seed)) continue;
-    std::map<std::string, std::string> chain{{seed, "contains `await`"}};
+    std::map<std::string, std::string> chain{{seed, seed_reason}};
     std::vector<std::string> reasons;
+    std::vector<AsyncPlan::Stuck> stuck;
     std::vector<std::string> work{seed};
     while (!work.empty()) {
       std::vector<std::string> next;
@@ -549,6 +587,17 @@ void ProjectIndex::plan_async(const std::vector<std::string>& seeds, int jobs) {
           for (const auto& c : m.module_calls) {
             if (calls_it(c)) {
               reasons.push_back(m.path + ":" + std::to_string(c.pos.line) + ": called at import time by module code, which cannot await");
+              stuck.push_back(AsyncPlan::Stuck{m.path, c.pos, want, "", false});
+            }
+          }
+          for (const auto* list : {&m.lambda_calls, &m.nested_calls}) {
+            bool lambda = list == &m.lambda_calls;
+            for (const auto& c : *list) {
+              if (!calls_it(c)) continue;
+              reasons.push_back(m.path + ":" + std::to_string(c.pos.line) + ": called in " +
+                                (lambda ? "a lambda" : "a nested function") + ", which cannot await");
+              stuck.push_back(AsyncPlan::Stuck{m.path, c.pos, want, c.caller, false,
+                                               lambda ? AsyncPlan::Stuck::Where::Lambda : AsyncPlan::Stuck::Where::Nested});
             }
           }
           for (const auto& [fname, f] : m.functions) {
@@ -565,13 +614,22 @@ void ProjectIndex::plan_async(const std::vector<std::string>& seeds, int jobs) {
             if (!((s && s->qualname == want) || u.callee == want)) continue;
             reasons.push_back(m.path + ":" + std::to_string(u.pos.line) + ": `" + split_last(want).second +
                               "` is passed as a value (a callback that will not be awaited)");
+            stuck.push_back(AsyncPlan::Stuck{m.path, u.pos, want, u.caller, true, AsyncPlan::Stuck::Where::Value});
           }
         }
       }
       work = std::move(next);
     }
-    if (reasons.empty()) {
+    if (reasons.empty() || !stop_at_blockers) {
       for (auto& [q, why] : chain) plan_.make_async.emplace(q, why);
+      if (!stop_at_blockers) {
+        for (auto& st : stuck) {
+          bool dup = std::any_of(plan_.stuck.begin(), plan_.stuck.end(), [&](const AsyncPlan::Stuck& o) {
+            return o.path == st.path && o.pos.line == st.pos.line && o.pos.col == st.pos.col;
+          });
+          if (!dup) plan_.stuck.push_back(std::move(st));
+        }
+      }
     } else {
       plan_.blocked[seed] = std::move(reasons);
     }

@@ -72,10 +72,14 @@ struct ModuleSummary {
   std::map<std::string, std::string> imports;        // module-level imported name -> qualname
   std::vector<CallRecord> module_calls;              // calls made at import time
   std::vector<CallRecord> value_uses;                // names used but not called (callbacks)
+  // Calls in a lambda or in a plain def nested in a function: code that cannot await, and
+  // that the plan does not make async (caller: the enclosing top-level function, if any).
+  std::vector<CallRecord> lambda_calls, nested_calls;
   // class -> attribute -> relationship (SQLAlchemy mapped classes of this module)
   std::map<std::string, std::map<std::string, RelationshipInfo>> relationships;
   std::set<std::string> attribute_reads;  // `x.name` read anywhere in the module (names)
   std::set<std::string> schema_fields;    // annotated fields of pydantic models (names)
+  std::set<std::string> classes;          // module-level classes
 };
 
 // Functions the run makes `async def` (AF202 await-outside-async, AF602 migration), found by
@@ -83,6 +87,17 @@ struct ModuleSummary {
 struct AsyncPlan {
   std::map<std::string, std::string> make_async;          // function -> why ("contains `await`")
   std::map<std::string, std::vector<std::string>> blocked;  // seed -> why it cannot be done
+  // A caller that cannot await a function that becomes async (module-level code, a function
+  // passed as a callback), when the plan goes ahead anyway (a migration).
+  struct Stuck {
+    std::string path;
+    Position pos;
+    std::string callee;     // the function that becomes async
+    std::string caller;     // the function it sits in ("" at module level)
+    bool value_use = false; // passed as a value (a callback), not called
+    enum class Where { Module, Lambda, Nested, Value } where = Where::Module;
+  };
+  std::vector<Stuck> stuck;
   bool has(std::string_view q) const { return make_async.count(std::string(q)) > 0; }
 };
 
@@ -128,12 +143,15 @@ class ProjectIndex : public semantic::ProjectTypes {
 
   std::optional<std::string> global_type(std::string_view qualname) const override;
   std::optional<std::string> return_type(std::string_view qualname) const override;
+  std::optional<std::string> class_type(std::string_view qualname) const override;
 
   // Qualified name of a function definition node in a file of module `module`.
   static std::string function_qualname(const std::string& module, TSNode fn, std::string_view src);
   // The qualified name a call's callee resolves to: through imports, a module-level function of
   // the same module, or `self.method` in a method. Empty when it cannot be told.
-  static std::string resolve_callee(TSNode call, const semantic::SemanticModel& model);
+  // With `types`, also `obj.method(...)` where obj is an instance of a project class.
+  static std::string resolve_callee(TSNode call, const semantic::SemanticModel& model,
+                                    const semantic::TypeOracle* types = nullptr);
 
   // Await propagation, worked example. Seeds: functions that must become async (a plain def
   // holding `await`). For `load` (a seed) in app/util.py:
@@ -144,7 +162,10 @@ class ProjectIndex : public semantic::ProjectTypes {
   //   Depends(load)                         -> fine: FastAPI awaits async dependencies
   //   executor.submit(load)                 -> a sync callback: blocked
   // Loads the files that mention each name it needs (to find every caller) as it goes.
-  void plan_async(const std::vector<std::string>& seeds, int jobs);
+  // With stop_at_blockers false (a migration), every function of a chain becomes async and
+  // the callers that cannot follow are listed in plan().stuck instead.
+  void plan_async(const std::vector<std::string>& seeds, int jobs, bool stop_at_blockers = true,
+                  const std::string& seed_reason = "contains `await`");
   const AsyncPlan& plan() const { return plan_; }
 
  private:

@@ -83,6 +83,36 @@ TSNode parameter_node(TSNode name) {
 
 }  // namespace
 
+namespace {
+bool module_class(const SemanticModel& model, std::string_view name) {
+  auto it = model.scope(0).bindings.find(std::string(name));
+  return it != model.scope(0).bindings.end() && it->second.back().kind == BindingKind::ClassDef;
+}
+}  // namespace
+
+bool TypeOracle::is_project_class(std::string_view type) const {
+  if (!project_) return false;
+  const std::string& own = model_.module_name();
+  // A class of this very module (known before the project has this module's summary).
+  if (!own.empty() && type.size() > own.size() + 1 && type.substr(0, own.size()) == own && type[own.size()] == '.' &&
+      module_class(model_, type.substr(own.size() + 1)))
+    return true;
+  return project_->class_type(type).has_value();
+}
+
+std::optional<std::string> TypeOracle::project_class(TSNode ref) const {
+  if (!project_) return std::nullopt;
+  if (is(ref, "identifier")) {
+    const Binding* b = model_.resolve(text(ref, model_.source()), ref);
+    if (b && b->kind == BindingKind::ClassDef && model_.scope_of(b->name) == 0 && !model_.module_name().empty()) {
+      return model_.module_name() + "." + std::string(text(ref, model_.source()));
+    }
+  }
+  auto q = model_.qualified_name(ref);
+  if (!q) return std::nullopt;
+  return project_->class_type(*q);
+}
+
 std::optional<std::string> TypeOracle::annotation_type(TSNode type) const {
   std::string_view src = model_.source();
   if (is(type, "type")) {
@@ -91,6 +121,7 @@ std::optional<std::string> TypeOracle::annotation_type(TSNode type) const {
     type = kids[0];
   }
   if (is(type, "identifier") || is(type, "attribute")) {
+    if (auto c = project_class(type)) return c;
     auto q = model_.qualified_name(type);
     if (!q) return std::nullopt;
     return canonical_type(*q);
@@ -166,6 +197,7 @@ std::optional<std::string> TypeOracle::type_of(TSNode expr, int depth) const {
 
 std::optional<std::string> TypeOracle::call_type(TSNode call, int depth) const {
   TSNode fn = field(call, "function");
+  if (auto c = project_class(fn)) return c;  // an instance of a project class
   if (auto q = model_.qualified_name(fn)) {
     if (auto t = known_call_result(*q, call, model_.source(), model_)) return t;
     if (project_) {

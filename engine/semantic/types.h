@@ -41,6 +41,12 @@ class ProjectTypes {
   virtual std::optional<std::string> global_type(std::string_view qualname) const = 0;
   // What a project function returns (for a generator: what it yields).
   virtual std::optional<std::string> return_type(std::string_view qualname) const = 0;
+  // The class a name refers to, when it is a class of the project ("app.repo.Repo", also
+  // through re-exports): its defining qualified name.
+  virtual std::optional<std::string> class_type(std::string_view qualname) const {
+    (void)qualname;
+    return std::nullopt;
+  }
 };
 
 class TypeOracle {
@@ -56,6 +62,11 @@ class TypeOracle {
   std::optional<std::string> annotation_type(TSNode type) const;
   // What a function returns or yields, from its annotation or its return/yield statements.
   std::optional<std::string> function_result_type(TSNode function_definition) const;
+
+  // The project class a class reference (`Repo`, `repo.Repo`) names; instances of it have
+  // that type, and their method calls resolve to its methods.
+  std::optional<std::string> project_class(TSNode ref) const;
+  bool is_project_class(std::string_view type) const;
 
   bool has_type(TSNode expr, std::string_view type) const {
     auto t = type_of(expr);

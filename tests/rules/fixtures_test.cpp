@@ -1,4 +1,6 @@
-// The rule fixture suite: every corpus/rules/<ID>/<case>.py, run with rule <ID> alone.
+// The rule fixture suite: every corpus/rules/<ID>/<case>.py, run with rule <ID> alone (a case
+// named migrate_* runs with the migration's rules, AF601 + AF602 + AF303, in migration mode,
+// as `asyncfix migrate async-sqlalchemy`; its markers still name only <ID>'s findings).
 //
 // Expectations sit beside the code: a comment `# AF101` on a line that must fire (several
 // ids allowed: `# AF101 AF201`), `# ok` on lines that must not (any unmarked line must not
@@ -80,17 +82,22 @@ std::vector<RulePtr> all_rules() {
   return rules;
 }
 
-// The settings a case runs with: the packages its own project declares (a requirements.txt
-// in the case directory or the rule directory).
-RuleSettings settings_for(const fs::path& input) {
+// A case named migrate_* runs as `asyncfix migrate async-sqlalchemy` does: the migration's
+// rules together, in migration mode.
+bool is_migration_case(const FixtureCase& c) { return c.input.stem().string().rfind("migrate", 0) == 0; }
+
+// The settings a case runs with: what its own project declares (a requirements.txt in the
+// case directory or the rule directory: packages, target versions).
+RuleSettings settings_for(const FixtureCase& c) {
   RuleSettings s;
-  fs::path dir = fs::is_directory(input) ? input : input.parent_path();
+  fs::path dir = fs::is_directory(c.input) ? c.input : c.input.parent_path();
   for (fs::path d : {dir, dir.parent_path()}) {
     if (fs::exists(d / "requirements.txt")) {
-      for (const auto& [name, v] : read_dependencies(d.string()).packages) s.project_packages.insert(name);
+      apply_dependencies(read_dependencies(d.string()), s);
       break;
     }
   }
+  s.migrate_async_sqlalchemy = is_migration_case(c);
   return s;
 }
 
@@ -130,7 +137,9 @@ void check_file(const FixtureCase& c, const Engine& engine, const FileResult& r,
     if (m.second == c.rule_id) want.insert(m);
   }
   std::set<std::pair<uint32_t, std::string>> got;
-  for (const auto& f : r.findings) got.emplace(f.start_pos.line, f.rule_id);
+  for (const auto& f : r.findings) {
+    if (f.rule_id == c.rule_id) got.emplace(f.start_pos.line, f.rule_id);
+  }
   for (const auto& w : want) {
     EXPECT_TRUE(got.count(w)) << path << ":" << w.first << ": Missing: marked " << w.second << " but it did not fire";
   }
@@ -235,13 +244,19 @@ void check_file(const FixtureCase& c, const Engine& engine, const FileResult& r,
 
 TEST_P(RuleFixture, MatchesMarkersAndExpectedFix) {
   const FixtureCase& c = GetParam();
-  RulePtr rule;
-  for (const auto& r : all_rules()) {
-    if (r->info().id == c.rule_id) rule = r;
+  RuleSettings settings = settings_for(c);
+  std::vector<RulePtr> rules;
+  bool found = false;
+  auto builtin = rules::builtin_rules(settings);
+  ASSERT_TRUE(builtin.ok()) << builtin.error().to_string();
+  for (const auto& r : *builtin) {
+    found |= r->info().id == c.rule_id;
+    if (r->info().id == c.rule_id || (is_migration_case(c) && (r->info().id == "AF601" || r->info().id == "AF602" ||
+                                                                r->info().id == "AF303")))
+      rules.push_back(r);
   }
-  ASSERT_TRUE(rule) << "no rule " << c.rule_id << " for fixture directory corpus/rules/" << c.rule_id;
-  RuleSettings settings = settings_for(c.input);
-  auto engine = Engine::create({rule}, settings);
+  ASSERT_TRUE(found) << "no rule " << c.rule_id << " for fixture directory corpus/rules/" << c.rule_id;
+  auto engine = Engine::create(rules, settings);
   ASSERT_TRUE(engine.ok()) << engine.error().to_string();
 
   DiscoverOptions d;

@@ -1,0 +1,48 @@
+from fastapi import Depends, FastAPI, Request
+from sqlalchemy.orm import Session
+
+from . import models, services
+from .crud import teams
+from .database import SessionLocal, engine, get_db
+from .schemas import TeamOut
+
+models.Base.metadata.create_all(bind=engine)  # AF602
+
+app = FastAPI(title="teams")
+
+
+@app.middleware("http")
+async def session_per_request(request: Request, call_next):
+    request.state.db = SessionLocal()
+    try:
+        return await call_next(request)
+    finally:
+        request.state.db.close()  # AF602
+
+
+@app.get("/teams/{team_id}", response_model=TeamOut)
+async def read_team(team_id: int, db: Session = Depends(get_db)):  # AF602
+    return teams.get_team(db, team_id)  # AF602
+
+
+@app.put("/teams/{team_id}", response_model=TeamOut)
+def put_team(team_id: int, name: str, db: Session = Depends(get_db)):  # AF602
+    return services.rename_team(db, team_id, name)  # AF602
+
+
+def nightly() -> None:  # AF602
+    with SessionLocal() as db:  # AF602
+        teams.rename(db, teams.get_team(db, 1), "nightly")  # AF602
+
+
+def report():  # ok: no session
+    async def inner(db: Session):  # AF602
+        return teams.get_team(db, 1)  # AF602
+    return inner
+
+
+nightly()  # AF602: module-level code cannot await
+scheduler_jobs = [nightly]  # AF602: passed as a value
+
+if __name__ == "__main__":
+    nightly()  # AF602

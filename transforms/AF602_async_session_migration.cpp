@@ -1,0 +1,702 @@
+// AF602 async-session-migration: a sync SQLAlchemy + FastAPI app -> AsyncSession, across the
+// project (asyncfix migrate async-sqlalchemy).
+//
+// The plan is made once for the whole project (prepare_project): the functions that use a
+// session (a query, a commit, a close...) must become async; so must every function that
+// calls one of them, up to the route handlers (await propagation, see
+// ProjectIndex::plan_async). Then each file gets its part:
+//
+//   create_engine(URL, ...)         -> create_async_engine(<async driver URL>, ...)
+//   sessionmaker(...)               -> async_sessionmaker(..., expire_on_commit=False)   (2.0)
+//                                      sessionmaker(..., class_=AsyncSession, expire_on_commit=False) (1.4)
+//   db: Session                     -> db: AsyncSession
+//   db.commit() / db.get(...) / ... -> await db.commit() / await db.get(...)
+//   with SessionLocal() as db:      -> async with SessionLocal() as db:
+//   def f(...) (in the plan)        -> async def f(...), and every call f(...) -> await f(...)
+//   Base.metadata.create_all(...)   -> a startup handler (FastAPI < 0.93) or lifespan that runs
+//                                      it with `await conn.run_sync(...)`
+//   relationship(...) read later    -> relationship(..., lazy="selectin")
+// Callers that cannot become async (module-level code, callbacks) are reported where they are.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "engine/match/rule_tree.h"
+#include "engine/rewrite/imports.h"
+#include "engine/rewrite/precedence.h"
+#include "engine/run/context.h"
+#include "engine/semantic/project.h"
+#include "engine/syntax/node.h"
+#include "transforms/edit_list.h"
+#include "transforms/rules.h"
+#include "transforms/sqlalchemy_support.h"
+#include "transforms/support.h"
+
+namespace asyncfix::rules {
+
+namespace {
+
+using syntax::field;
+using syntax::is;
+using syntax::text;
+
+// The async driver for a sync database URL, as a literal rewrite.
+std::optional<std::string> async_url(std::string_view url) {
+  static const std::pair<const char*, const char*> kMap[] = {
+      {"sqlite+pysqlite://", "sqlite+aiosqlite://"},  {"sqlite://", "sqlite+aiosqlite://"},
+      {"postgresql+psycopg2://", "postgresql+asyncpg://"}, {"postgresql://", "postgresql+asyncpg://"},
+      {"postgres://", "postgresql+asyncpg://"},       {"mysql+pymysql://", "mysql+aiomysql://"},
+      {"mysql+mysqldb://", "mysql+aiomysql://"},      {"mysql://", "mysql+aiomysql://"},
+  };
+  for (const auto& [from, to] : kMap) {
+    if (url.rfind(from, 0) == 0) return std::string(to) + std::string(url.substr(std::string_view(from).size()));
+  }
+  return std::nullopt;
+}
+
+uint32_t line_start(std::string_view src, uint32_t offset) {
+  size_t nl = offset == 0 ? std::string_view::npos : src.rfind('\n', offset - 1);
+  return nl == std::string_view::npos ? 0 : static_cast<uint32_t>(nl + 1);
+}
+
+// Blank lines right before (dir -1) or after (+1) a line start. The start of the file counts
+// as enough blank lines.
+int count_blank_lines(std::string_view src, uint32_t at, int dir) {
+  int n = 0;
+  if (dir < 0) {
+    if (at == 0) return 2;
+    uint32_t end = at;  // the end of the line above, exclusive of its '\n'
+    while (end > 0) {
+      uint32_t start = line_start(src, end - 1);
+      std::string_view line = src.substr(start, end - 1 - start);
+      if (line.find_first_not_of(" \t\r") != std::string_view::npos) return n;
+      ++n;
+      if (start == 0) return 2;
+      end = start;
+    }
+    return n;
+  }
+  for (uint32_t i = at; i < src.size();) {
+    size_t nl = src.find('\n', i);
+    if (nl == std::string_view::npos) return n;
+    std::string_view line = src.substr(i, nl - i);
+    if (line.find_first_not_of(" \t\r") != std::string_view::npos) return n;
+    ++n;
+    i = static_cast<uint32_t>(nl + 1);
+  }
+  return n;
+}
+
+const char* kUrlHelper =
+    "def _async_database_url(url):\n"
+    "    \"\"\"The database URL with its async driver (added by asyncfix migrate async-sqlalchemy).\"\"\"\n"
+    "    url = str(url)\n"
+    "    for sync, async_ in (\n"
+    "        (\"sqlite+pysqlite://\", \"sqlite+aiosqlite://\"),\n"
+    "        (\"sqlite://\", \"sqlite+aiosqlite://\"),\n"
+    "        (\"postgresql+psycopg2://\", \"postgresql+asyncpg://\"),\n"
+    "        (\"postgresql://\", \"postgresql+asyncpg://\"),\n"
+    "        (\"postgres://\", \"postgresql+asyncpg://\"),\n"
+    "        (\"mysql+pymysql://\", \"mysql+aiomysql://\"),\n"
+    "        (\"mysql://\", \"mysql+aiomysql://\"),\n"
+    "    ):\n"
+    "        if url.startswith(sync):\n"
+    "            return async_ + url[len(sync):]\n"
+    "    return url\n";
+
+class AsyncSessionMigration : public Rule {
+ public:
+  explicit AsyncSessionMigration(const RuleSettings& settings) : settings_(settings) {
+    info_.id = "AF602";
+    info_.name = "async-session-migration";
+    info_.severity = Severity::P1;
+    info_.message = "sync SQLAlchemy sessions in an async app";
+    info_.fix_title = "Migrate to AsyncSession (asyncfix migrate async-sqlalchemy)";
+    info_.applicability = Applicability::Safe;
+    info_.fixable = true;
+    info_.triggers = {"sqlalchemy", "Session", "sessionmaker", "create_engine", "create_all", "relationship"};
+    info_.origin = "built-in";
+    info_.docs.what_it_does =
+        "Under `asyncfix migrate async-sqlalchemy`, moves a sync SQLAlchemy + FastAPI application to "
+        "`AsyncSession` as one reviewable change across all its modules: the engine "
+        "(`create_async_engine`, with the async driver in the URL: `sqlite+aiosqlite`, "
+        "`postgresql+asyncpg`, `mysql+aiomysql`), the session factory (`async_sessionmaker(..., "
+        "expire_on_commit=False)` for SQLAlchemy 2.0, `sessionmaker(..., class_=AsyncSession, "
+        "expire_on_commit=False)` for 1.4), the session dependency (AF303), `Session` annotations, "
+        "`await` on `commit`/`refresh`/`flush`/`delete`/`execute`/`scalars`/`scalar`/`get`/`close`/"
+        "`rollback`/`merge` (`add`/`add_all` stay sync), `with SessionLocal()` -> `async with`, the "
+        "queries (AF601), and await propagation: every function that now awaits becomes `async def`, "
+        "every call to it in the project is awaited, and its callers become async in turn, up to the "
+        "route handlers. `Base.metadata.create_all(bind=engine)` at import time moves into a startup "
+        "handler (FastAPI < 0.93) or the lifespan, run with `conn.run_sync`. Relationships that are "
+        "read after their query (by code or by a response model) get `lazy=\"selectin\"`. With "
+        "`asyncfix check`, it reports the session factory of such an app.";
+    info_.docs.why_bad =
+        "An async FastAPI app on a sync session blocks the event loop for every query: the app "
+        "serves one request at a time whenever it talks to the database. Migrating by hand means "
+        "touching every function between the database and the handlers, in many modules.";
+    info_.docs.example =
+        "```python\nengine = create_engine(\"sqlite:///./app.db\")\nSessionLocal = sessionmaker(bind=engine)\n\n"
+        "def get_user(db: Session, user_id: int):\n    return db.query(User).get(user_id)\n\n"
+        "@router.get(\"/users/{user_id}\")\nasync def read_user(user_id: int, db: Session = Depends(get_db)):\n"
+        "    return get_user(db, user_id)\n```";
+    info_.docs.use_instead =
+        "```python\nengine = create_async_engine(\"sqlite+aiosqlite:///./app.db\")\n"
+        "SessionLocal = async_sessionmaker(bind=engine, expire_on_commit=False)\n\n"
+        "async def get_user(db: AsyncSession, user_id: int):\n    return await db.get(User, user_id)\n\n"
+        "@router.get(\"/users/{user_id}\")\nasync def read_user(user_id: int, db: AsyncSession = Depends(get_db)):\n"
+        "    return await get_user(db, user_id)\n```";
+    info_.docs.fix_safety =
+        "The migration is one change: its parts only make sense together, so `migrate` applies all "
+        "of them (review the diff, or use `--interactive`). `expire_on_commit=False` keeps objects "
+        "readable after a commit, as sync code expects. Callers that cannot become async (code run "
+        "at import time, a function passed as a callback such as `atexit.register(f)`) are reported "
+        "where they are, with a suggestion; a call under `if __name__ == \"__main__\":` becomes "
+        "`asyncio.run(...)`. Relationships with `lazy=\"dynamic\"` do not work with `AsyncSession` and "
+        "are reported. Targets come from `--target-sqlalchemy` / `--target-fastapi`, else from the "
+        "project's `requirements*.txt` / `pyproject.toml`, else the newest.";
+  }
+  const RuleInfo& info() const override { return info_; }
+  bool needs_project() const override { return true; }
+  std::vector<std::string> project_seeds() const override {
+    // A migration is a whole-program change: index every module.
+    if (settings_.migrate_async_sqlalchemy) return {""};
+    return {"sessionmaker"};
+  }
+
+  void prepare_project(ProjectIndex& index, int jobs) const override {
+    if (!settings_.migrate_async_sqlalchemy) return;
+    std::vector<std::string> seeds;
+    for (const auto& [mname, m] : index.modules()) {
+      for (const auto& [fname, f] : m.functions) {
+        bool uses = std::any_of(f.blocking.begin(), f.blocking.end(), [](const BlockingRecord& b) {
+          if (b.api.rfind("sqlalchemy.orm.Session.", 0) != 0) return false;
+          std::string method = b.api.substr(b.api.rfind('.') + 1);
+          return method == "query" || is_awaited_session_method(method);
+        });
+        if (uses && !f.is_async) seeds.push_back(f.qualname);
+      }
+    }
+    index.plan_async(seeds, jobs, /*stop_at_blockers=*/false, "uses the session, whose calls are now awaited");
+  }
+
+  std::vector<std::string> project_triggers(const ProjectIndex& index) const override {
+    std::vector<std::string> names;
+    for (const auto& [q, why] : index.plan().make_async) names.push_back(q.substr(q.rfind('.') + 1));
+    return names;
+  }
+
+  void check_file(FileContext& ctx) const override {
+    if (!settings_.migrate_async_sqlalchemy) {
+      report_factory(ctx);
+      return;
+    }
+    const ProjectIndex* index = ctx.project();
+    const auto& model = ctx.model();
+    std::string_view src = ctx.text();
+    syntax::walk(ctx.root(), [&](TSNode n) {
+      if (is(n, "call")) {
+        auto q = model.qualified_name(field(n, "function"));
+        if (q && (*q == "sqlalchemy.create_engine" || *q == "sqlalchemy.engine.create_engine")) engine_fix(ctx, n);
+        else if (q && *q == "sqlalchemy.orm.sessionmaker") factory_fix(ctx, n);
+        else if (q && (*q == "sqlalchemy.orm.relationship" || *q == "sqlalchemy.orm.relation")) relationship_fix(ctx, n);
+        else if (!is_awaited(n)) {
+          session_call_fix(ctx, n);
+          if (index) plan_call_fix(ctx, *index, n);
+        }
+        return true;
+      }
+      if (is(n, "function_definition")) {
+        // The usual session dependency is AF303's, rewritten whole.
+        if (auto dep = session_dependency(ctx, n); dep && dep->canonical) return false;
+      }
+      if (is(n, "function_definition") && index) {
+        std::string q = ProjectIndex::function_qualname(ctx.module_name(), n, src);
+        auto it = index->plan().make_async.find(q);
+        if (it != index->plan().make_async.end() && !syntax::is_async_def(n)) {
+          Finding& f = ctx.report(field(n, "name"), "`" + std::string(text(field(n, "name"), src)) + "` becomes async: it " + it->second);
+          Fix fix;
+          fix.title = "Make it `async def`";
+          fix.edits.push_back(Edit{ts_node_start_byte(n), ts_node_start_byte(n), "async "});
+          f.fix = std::move(fix);
+          generator_annotation_fix(ctx, n);
+        }
+        return true;
+      }
+      if (is(n, "type")) {
+        annotation_fix(ctx, n);
+        return false;
+      }
+      if ((is(n, "identifier") || is(n, "attribute")) && index) value_use(ctx, *index, n);
+      if (is(n, "with_statement")) {
+        with_fix(ctx, n);
+        return true;
+      }
+      if (is(n, "expression_statement")) {
+        create_all_fix(ctx, n);
+        return true;
+      }
+      return true;
+    });
+  }
+
+ private:
+  // check (not migrate): one finding at the session factory of a project with async code.
+  void report_factory(FileContext& ctx) const {
+    syntax::walk(ctx.root(), [&](TSNode n) {
+      if (!is(n, "call")) return true;
+      auto q = ctx.model().qualified_name(field(n, "function"));
+      if (!q || *q != "sqlalchemy.orm.sessionmaker") return true;
+      for (TSNode a : syntax::code_children(field(n, "arguments"))) {
+        if (is(a, "keyword_argument") && text(field(a, "name"), ctx.text()) == "class_") return true;  // async already
+      }
+      const ProjectIndex* index = ctx.project();
+      bool async_code = false;
+      if (index) {
+        for (const auto& [mname, m] : index->modules()) {
+          for (const auto& [fname, f] : m.functions) async_code |= f.is_async && f.is_route_handler;
+        }
+      }
+      if (!async_code) return true;
+      Finding& f = ctx.report(n, "sync SQLAlchemy session factory in an app with async route handlers");
+      f.note = "run `asyncfix migrate async-sqlalchemy` to move the whole app to AsyncSession as one diff";
+      return true;
+    });
+  }
+
+  Version target_sqlalchemy() const { return settings_.target_sqlalchemy; }
+
+  void engine_fix(FileContext& ctx, TSNode call) const {
+    std::string_view src = ctx.text();
+    auto args = syntax::code_children(field(call, "arguments"));
+    if (args.empty() || is(args[0], "keyword_argument")) return;
+    Finding& f = ctx.report(call, "sync engine: use `create_async_engine` with an async driver");
+    auto fn = ctx.imports().name("sqlalchemy.ext.asyncio", "create_async_engine", call);
+    Fix fix;
+    fix.title = "Use `create_async_engine`";
+    fix.edits.push_back(Edit{ts_node_start_byte(field(call, "function")), ts_node_end_byte(field(call, "function")), fn.text});
+    fix.imports = fn.needs;
+    TSNode url = args[0];
+    std::string_view ut = text(url, src);
+    if (is(url, "string") && ut.size() >= 2 && ut.find('{') == std::string_view::npos) {
+      char q = ut[0] == 'r' || ut[0] == 'b' ? ut[1] : ut[0];
+      size_t open = ut.find(q);
+      std::string_view body = ut.substr(open + 1, ut.size() - open - 2);
+      if (auto mapped = async_url(body)) {
+        fix.edits.push_back(Edit{ts_node_start_byte(url), ts_node_end_byte(url), std::string(ut.substr(0, open + 1)) + *mapped + q});
+      } else {
+        f.note = "its driver is not one asyncfix maps to an async one: change the URL and the call by hand";
+        return;
+      }
+    } else {
+      // A URL from configuration: map it when the program runs.
+      fix.edits.push_back(Edit{ts_node_start_byte(url), ts_node_start_byte(url), "_async_database_url("});
+      fix.edits.push_back(Edit{ts_node_end_byte(url), ts_node_end_byte(url), ")"});
+      fix.helpers.push_back(HelperNeed{"_async_database_url", kUrlHelper});
+    }
+    fix.remove_if_unused = {"sqlalchemy.create_engine", "sqlalchemy.engine.create_engine"};
+    add_root_import(ctx, field(call, "function"), fix.remove_if_unused);
+    f.fix = std::move(fix);
+  }
+
+  void factory_fix(FileContext& ctx, TSNode call) const {
+    std::string_view src = ctx.text();
+    TSNode args = field(call, "arguments");
+    bool has_class = false, has_expire = false;
+    TSNode autocommit{};
+    for (TSNode a : syntax::code_children(args)) {
+      if (!is(a, "keyword_argument")) continue;
+      std::string_view k = text(field(a, "name"), src);
+      has_class |= k == "class_";
+      has_expire |= k == "expire_on_commit";
+      if (k == "autocommit") autocommit = a;
+    }
+    if (has_class) return;  // already an async (or custom) session class
+    Finding& f = ctx.report(call, "sync session factory: make it produce AsyncSession");
+    Fix fix;
+    fix.title = "Produce AsyncSession";
+    EditList edits;
+    std::vector<ImportNeed> needs;
+    std::string extra;
+    if (target_sqlalchemy() >= Version{2, 0}) {
+      auto fn = ctx.imports().name("sqlalchemy.ext.asyncio", "async_sessionmaker", call);
+      needs = fn.needs;
+      edits.replace(ts_node_start_byte(field(call, "function")), ts_node_end_byte(field(call, "function")), fn.text);
+      if (!syntax::is_null(autocommit)) remove_argument(autocommit, src, edits);  // no autocommit in 2.0
+    } else {
+      auto cls = ctx.imports().name("sqlalchemy.ext.asyncio", "AsyncSession", call);
+      needs = cls.needs;
+      extra += "class_=" + cls.text;
+    }
+    if (!has_expire) extra += std::string(extra.empty() ? "" : ", ") + "expire_on_commit=False";
+    if (!extra.empty()) {
+      auto kids = syntax::code_children(args);
+      if (kids.empty()) edits.insert(ts_node_end_byte(args) - 1, extra);
+      else edits.insert(ts_node_end_byte(kids.back()), ", " + extra);
+    }
+    fix.edits = edits.take();
+    fix.imports = needs;
+    fix.remove_if_unused = {"sqlalchemy.orm.sessionmaker"};
+    if (target_sqlalchemy() >= Version{2, 0}) add_root_import(ctx, field(call, "function"), fix.remove_if_unused);
+    f.fix = std::move(fix);
+  }
+
+  // `sa.create_engine` replaced: `import sqlalchemy as sa` may be left unused.
+  static void add_root_import(FileContext& ctx, TSNode callee, std::vector<std::string>& out) {
+    if (!is(callee, "attribute")) return;
+    TSNode root = callee;
+    while (is(root, "attribute")) root = field(root, "object");
+    if (!is(root, "identifier")) return;
+    const semantic::Binding* b = ctx.model().resolve(text(root, ctx.text()), root);
+    if (b && b->is_import()) out.push_back(b->qualname);
+  }
+
+  static void remove_argument(TSNode arg, std::string_view src, EditList& edits) {
+    uint32_t b = ts_node_start_byte(arg), e = ts_node_end_byte(arg);
+    size_t next = src.find_first_not_of(" \t\r\n", e);
+    if (next != std::string_view::npos && src[next] == ',') {
+      size_t after = src.find_first_not_of(" \t", next + 1);
+      edits.replace(b, static_cast<uint32_t>(after == std::string_view::npos ? next + 1 : after), "");
+      return;
+    }
+    size_t prev = src.find_last_not_of(" \t\r\n", b == 0 ? 0 : b - 1);
+    if (prev != std::string_view::npos && src[prev] == ',') edits.replace(static_cast<uint32_t>(prev), e, "");
+    else edits.replace(b, e, "");
+  }
+
+  // db.commit() -> await db.commit()   (not .query: AF601 rewrites those)
+  void session_call_fix(FileContext& ctx, TSNode call) const {
+    TSNode callee = field(call, "function");
+    if (!is(callee, "attribute")) return;
+    std::string method(text(field(callee, "attribute"), ctx.text()));
+    if (!is_awaited_session_method(method)) return;
+    SessionKind kind = session_kind(ctx, field(callee, "object"));
+    if (kind == SessionKind::None) return;
+    if (ctx.model().context_at(call) == semantic::Context::Lambda) return;
+    Finding& f = ctx.report(call, "`" + method + "()` is a coroutine on an AsyncSession: await it");
+    f.fix = await_fix(ctx, call, "Await it", Applicability::Safe);
+  }
+
+  // A def inside another function (the plan covers module-level functions and methods).
+  static bool is_nested(TSNode fn) {
+    TSNode p = syntax::parent(fn);
+    if (is(p, "decorated_definition")) p = syntax::parent(p);
+    if (is(p, "module")) return false;
+    return !(is(p, "block") && is(syntax::parent(p), "class_definition") && is(syntax::parent(syntax::parent(syntax::parent(p))), "module"));
+  }
+
+  // f(...) where f becomes async -> await f(...)
+  void plan_call_fix(FileContext& ctx, const ProjectIndex& index, TSNode call) const {
+    std::string q = ProjectIndex::resolve_callee(call, ctx.model(), &ctx.types());
+    if (q.empty()) return;
+    const FunctionSummary* s = index.function(q);
+    if (!s || !index.plan().has(s->qualname)) return;
+    TSNode fn = ctx.model().enclosing_function(call);
+    bool can_await = is(fn, "function_definition") &&
+                     (syntax::is_async_def(fn) || index.plan().has(ProjectIndex::function_qualname(ctx.module_name(), fn, ctx.text())));
+    if (!can_await) {
+      // Every top-level function and method that calls it is in the plan; what is left is
+      // module code, a lambda or a nested def.
+      if ((!is(fn, "function_definition") || is_nested(fn)) && !passed_to_coroutine_runner(ctx, call))
+        stuck_call(ctx, call, s->qualname);
+      return;
+    }
+    Finding& f = ctx.report(call, "`" + std::string(text(field(call, "function"), ctx.text())) +
+                                      "()` becomes a coroutine: await it");
+    f.fix = await_fix(ctx, call, "Await it", Applicability::Safe);
+  }
+
+  // db: Session -> db: AsyncSession (anywhere in an annotation)
+  void annotation_fix(FileContext& ctx, TSNode type) const {
+    syntax::walk(type, [&](TSNode n) {
+      if (!is(n, "identifier") && !is(n, "attribute")) return true;
+      auto q = ctx.model().qualified_name(n);
+      if (!q || semantic::canonical_type(*q) != semantic::types::kSession) return !is(n, "attribute");
+      Finding& f = ctx.report(n, "the session is an AsyncSession now");
+      auto cls = ctx.imports().name("sqlalchemy.ext.asyncio", "AsyncSession", n);
+      Fix fix;
+      fix.title = "Annotate it `AsyncSession`";
+      fix.edits.push_back(Edit{ts_node_start_byte(n), ts_node_end_byte(n), cls.text});
+      fix.imports = cls.needs;
+      fix.remove_if_unused = {*q};
+      f.fix = std::move(fix);
+      return false;
+    });
+  }
+
+  // A generator that becomes async: Generator[X, None, None] -> AsyncGenerator[X, None].
+  void generator_annotation_fix(FileContext& ctx, TSNode fn) const {
+    TSNode ret = field(fn, "return_type");
+    if (syntax::is_null(ret)) return;
+    TSNode g = ts_node_named_child(ret, 0);
+    if (!is(g, "generic_type") && !is(g, "subscript")) return;
+    TSNode head = is(g, "subscript") ? field(g, "value") : ts_node_named_child(g, 0);
+    auto q = ctx.model().qualified_name(head);
+    if (!q) return;
+    std::string last = q->substr(q->rfind('.') + 1);
+    if (last != "Generator" && last != "Iterator" && last != "Iterable") return;
+    auto dep = session_dependency(ctx, fn);
+    if (dep && dep->canonical) return;  // AF303 writes the whole signature
+    auto params = is(g, "subscript") ? std::vector<TSNode>{field(g, "subscript")} : syntax::code_children(syntax::child_of_kind(g, "type_parameter"));
+    if (params.empty()) return;
+    std::string yielded(text(params[0], ctx.text()));
+    std::string async_name = last == "Generator" ? "AsyncGenerator" : last == "Iterator" ? "AsyncIterator" : "AsyncIterable";
+    auto ref = ctx.imports().name("typing", async_name, fn);
+    Finding& f = ctx.report(ret, "an async generator is annotated `" + async_name + "`");
+    Fix fix;
+    fix.title = "Annotate it `" + async_name + "`";
+    fix.edits.push_back(Edit{ts_node_start_byte(g), ts_node_end_byte(g),
+                             ref.text + "[" + yielded + (last == "Generator" ? ", None]" : "]")});
+    fix.imports = ref.needs;
+    fix.remove_if_unused = {*q};
+    f.fix = std::move(fix);
+  }
+
+  // with SessionLocal() as db: -> async with ...
+  void with_fix(FileContext& ctx, TSNode w) const {
+    if (syntax::kind(ts_node_child(w, 0)) == "async") return;
+    if (ctx.model().context_at(w) == semantic::Context::Lambda) return;
+    auto items = syntax::code_children(syntax::child_of_kind(w, "with_clause"));
+    bool any_session = false, all_session = true;
+    for (TSNode item : items) {
+      TSNode v = ts_node_named_child(item, 0);
+      if (is(v, "as_pattern")) v = ts_node_named_child(v, 0);
+      auto t = ctx.types().type_of(v);
+      // `with SessionLocal.begin() as db`: a session in a transaction.
+      if (!t && is(v, "call") && is(field(v, "function"), "attribute") &&
+          text(field(field(v, "function"), "attribute"), ctx.text()) == "begin") {
+        auto ft = ctx.types().type_of(field(field(v, "function"), "object"));
+        if (ft && ft->rfind(semantic::types::kFactoryPrefix, 0) == 0) t = ft->substr(semantic::types::kFactoryPrefix.size());
+      }
+      bool s = t && (*t == semantic::types::kSession || *t == semantic::types::kAsyncSession);
+      any_session |= s;
+      all_session &= s;
+    }
+    if (!any_session) return;
+    Finding& f = ctx.report(w, "an AsyncSession is entered with `async with`");
+    if (!all_session) {
+      f.note = "the `with` also enters something that is not async: split it";
+      return;
+    }
+    Fix fix;
+    fix.title = "Use `async with`";
+    fix.edits.push_back(Edit{ts_node_start_byte(w), ts_node_start_byte(w), "async "});
+    f.fix = std::move(fix);
+  }
+
+  // relationship(...) whose attribute is read after its query -> lazy="selectin"
+  void relationship_fix(FileContext& ctx, TSNode call) const {
+    const ProjectIndex* index = ctx.project();
+    TSNode asg = syntax::parent(call);
+    if (!is(asg, "assignment") || !is(field(asg, "left"), "identifier") || !index) return;
+    std::string attr(text(field(asg, "left"), ctx.text()));
+    std::string_view src = ctx.text();
+    TSNode lazy{};
+    for (TSNode a : syntax::code_children(field(call, "arguments"))) {
+      if (is(a, "keyword_argument") && text(field(a, "name"), src) == "lazy") lazy = field(a, "value");
+    }
+    std::string lz = syntax::is_null(lazy) ? "" : std::string(text(lazy, src));
+    if (lz.find("dynamic") != std::string::npos) {
+      Finding& f = ctx.report(call, "`lazy=\"dynamic\"` relationships do not work with AsyncSession");
+      f.note = "query it with `select(...).where(with_parent(obj, Cls." + attr + "))` instead";
+      return;
+    }
+    if (!index->attribute_used(attr)) return;
+    if (!lz.empty() && lz.find("select") == std::string::npos) return;  // joined, subquery, raise...: leave them
+    if (lz.find("selectin") != std::string::npos) return;
+    Finding& f = ctx.report(call, "`" + attr + "` is read after its query: load it eagerly (async code cannot lazy-load)");
+    Fix fix;
+    fix.title = "Load it with `lazy=\"selectin\"`";
+    if (!syntax::is_null(lazy)) {
+      fix.edits.push_back(Edit{ts_node_start_byte(lazy), ts_node_end_byte(lazy), "\"selectin\""});
+    } else {
+      TSNode args = field(call, "arguments");
+      auto kids = syntax::code_children(args);
+      if (kids.empty()) fix.edits.push_back(Edit{ts_node_end_byte(args) - 1, ts_node_end_byte(args) - 1, "lazy=\"selectin\""});
+      else fix.edits.push_back(Edit{ts_node_end_byte(kids.back()), ts_node_end_byte(kids.back()), ", lazy=\"selectin\""});
+    }
+    f.fix = std::move(fix);
+  }
+
+  // Base.metadata.create_all(bind=engine) at import time -> run it at startup.
+  void create_all_fix(FileContext& ctx, TSNode stmt) const {
+    std::string_view src = ctx.text();
+    if (!is(syntax::parent(stmt), "module")) return;
+    TSNode call = ts_node_named_child(stmt, 0);
+    if (!is(call, "call")) return;
+    TSNode callee = field(call, "function");
+    if (!is(callee, "attribute") || text(field(callee, "attribute"), src) != "create_all") return;
+    TSNode metadata = field(callee, "object");
+    TSNode bind{};
+    for (TSNode a : syntax::code_children(field(call, "arguments"))) {
+      if (is(a, "keyword_argument") && text(field(a, "name"), src) == "bind") bind = field(a, "value");
+      else if (!is(a, "keyword_argument") && syntax::is_null(bind)) bind = a;
+    }
+    if (syntax::is_null(bind)) return;
+    Finding& f = ctx.report(call, "`create_all()` on an async engine runs at startup, through `run_sync`");
+    // The FastAPI app of this module.
+    TSNode app_stmt{};
+    std::string app;
+    bool has_on_event = false;
+    for (TSNode st : syntax::code_children(ctx.root())) {
+      TSNode a = is(st, "expression_statement") ? ts_node_named_child(st, 0) : TSNode{};
+      if (is(a, "assignment") && is(field(a, "right"), "call") && is(field(a, "left"), "identifier")) {
+        auto q = ctx.model().qualified_name(field(field(a, "right"), "function"));
+        if (q && (*q == "fastapi.FastAPI" || *q == "starlette.applications.Starlette")) {
+          app_stmt = st;
+          app = std::string(text(field(a, "left"), src));
+        }
+      }
+      if (is(st, "decorated_definition") && text(st, src).find(".on_event(") != std::string_view::npos) has_on_event = true;
+    }
+    if (syntax::is_null(app_stmt)) {
+      f.note = "this module has no FastAPI app: run `create_all` from the app's startup (async with engine.begin() as conn: await conn.run_sync(Base.metadata.create_all))";
+      return;
+    }
+    const std::string& unit = ctx.source().indent_unit();
+    std::string name = fresh_name(ctx.model(), "create_tables");
+    std::string run = "async with " + std::string(text(bind, src)) + ".begin() as conn:\n" + unit + unit +
+                      "await conn.run_sync(" + std::string(text(metadata, src)) + ".create_all)\n";
+    Fix fix;
+    fix.title = "Create the tables at startup";
+    // The statement goes, with its line.
+    uint32_t b = ts_node_start_byte(stmt), e = ts_node_end_byte(stmt);
+    size_t nl = src.find('\n', e);
+    uint32_t le = nl == std::string_view::npos ? e : static_cast<uint32_t>(nl + 1);
+    // and the blank lines after it
+    while (le < src.size() && (src[le] == '\n' || (src[le] == '\r' && le + 1 < src.size() && src[le + 1] == '\n')))
+      le += src[le] == '\r' ? 2 : 1;
+    fix.edits.push_back(Edit{b, le, ""});
+    bool lifespan = settings_.target_fastapi >= Version{0, 93} && !has_on_event;
+    // Blank lines around the new top-level function, as PEP 8 has them (two), counted in the
+    // text as it will be: the `create_all` line and its blank lines are gone.
+    auto blank_before = [&](uint32_t at) {
+      if (at == le) at = line_start(src, b);
+      return count_blank_lines(src, at, -1);
+    };
+    auto blank_after = [&](uint32_t at) {
+      if (at == line_start(src, b)) at = le;
+      return count_blank_lines(src, at, +1);
+    };
+    auto pad = [](int have) { return std::string(have >= 2 ? 0 : static_cast<size_t>(2 - have), '\n'); };
+    if (lifespan) {
+      TSNode ctor = field(ts_node_named_child(app_stmt, 0), "right");
+      TSNode args = field(ctor, "arguments");
+      for (TSNode a : syntax::code_children(args)) {
+        if (is(a, "keyword_argument") && text(field(a, "name"), src) == "lifespan") {
+          f.note = "the app has a lifespan already: add `await conn.run_sync(" + std::string(text(metadata, src)) + ".create_all)` to it";
+          return;
+        }
+      }
+      auto acm = ctx.imports().name("contextlib", "asynccontextmanager", call);
+      fix.imports = acm.needs;
+      std::string ls = fresh_name(ctx.model(), "lifespan");
+      uint32_t at = line_start(src, ts_node_start_byte(app_stmt));
+      std::string def = pad(blank_before(at)) + "@" + acm.text + "\nasync def " + ls + "(app):\n" + unit + run + unit +
+                        "yield\n\n\n";
+      fix.edits.push_back(Edit{at, at, def});
+      auto kids = syntax::code_children(args);
+      if (kids.empty()) fix.edits.push_back(Edit{ts_node_end_byte(args) - 1, ts_node_end_byte(args) - 1, "lifespan=" + ls});
+      else fix.edits.push_back(Edit{ts_node_end_byte(kids.back()), ts_node_end_byte(kids.back()), ", lifespan=" + ls});
+    } else {
+      // After the app's paragraph: `app = FastAPI()` and the simple statements right below it
+      // (`app.include_router(...)`, `app.add_middleware(...)`).
+      TSNode last = app_stmt;
+      for (TSNode next = ts_node_next_named_sibling(app_stmt); !syntax::is_null(next); next = ts_node_next_named_sibling(next)) {
+        if (!is(next, "expression_statement") || syntax::same(next, stmt)) break;
+        if (ts_node_start_point(next).row != ts_node_end_point(last).row + 1) break;
+        last = next;
+      }
+      size_t anl = src.find('\n', ts_node_end_byte(last));
+      uint32_t at = anl == std::string_view::npos ? static_cast<uint32_t>(src.size()) : static_cast<uint32_t>(anl + 1);
+      std::string def = pad(blank_before(at)) + "@" + app + ".on_event(\"startup\")\nasync def " + name + "():\n" + unit + run;
+      if (at < src.size()) def += pad(blank_after(at));
+      fix.edits.push_back(Edit{at, at, def});
+    }
+    f.fix = std::move(fix);
+  }
+
+  // A call to a function that becomes async, where nothing can await it: code run at import
+  // time, a lambda, a plain function nested in another. Under `if __name__ == "__main__":`
+  // it is run with asyncio.run(); elsewhere it is reported.
+  void stuck_call(FileContext& ctx, TSNode call, const std::string& callee_q) const {
+    std::string_view src = ctx.text();
+    std::string callee = callee_q.substr(callee_q.rfind('.') + 1);
+    TSNode fn = ctx.model().enclosing_function(call);
+    // In `if __name__ == "__main__":` (module level: no event loop runs there).
+    TSNode iff = syntax::ancestor(call, "if_statement");
+    while (!syntax::is_null(iff) && !is(syntax::parent(iff), "module")) iff = syntax::ancestor(iff, "if_statement");
+    bool main_guard = syntax::is_null(fn) && !syntax::is_null(iff) &&
+                      text(field(iff, "condition"), src).find("__main__") != std::string_view::npos &&
+                      syntax::contains(field(iff, "consequence"), call);
+    if (main_guard) {
+      Finding& f = ctx.report(call, "`" + callee + "()` becomes a coroutine: run it with `asyncio.run()`");
+      auto asyncio = ctx.imports().module("asyncio", call);
+      Fix fix;
+      fix.title = "Run it with `asyncio.run()`";
+      fix.edits.push_back(Edit{ts_node_start_byte(call), ts_node_start_byte(call), asyncio.text + ".run("});
+      fix.edits.push_back(Edit{ts_node_end_byte(call), ts_node_end_byte(call), ")"});
+      fix.imports = asyncio.needs;
+      f.fix = std::move(fix);
+      return;
+    }
+    std::string where = syntax::is_null(fn)   ? "at import time, where nothing can await"
+                        : is(fn, "lambda")     ? "in a lambda, which cannot await"
+                                               : "in a nested plain function, which cannot await";
+    Finding& f = ctx.report(call, "`" + callee + "()` becomes a coroutine but is called " + where);
+    f.note = syntax::is_null(fn)
+                 ? "call it from async code (the app's lifespan or startup), or under `asyncio.run(...)` where no event loop is running"
+                 : "make the enclosing function `async def` and await it, or call it from async code";
+  }
+
+  // A function that becomes async, passed as a value: a sync callback (atexit.register(f),
+  // Thread(target=f), a list of jobs) will call it and drop the coroutine.
+  void value_use(FileContext& ctx, const ProjectIndex& index, TSNode ref) const {
+    std::string_view src = ctx.text();
+    const auto& model = ctx.model();
+    TSNode p = syntax::parent(ref);
+    if (is(p, "call") && syntax::same(field(p, "function"), ref)) return;                 // a call
+    if (is(p, "attribute") && syntax::same(field(p, "object"), ref)) return;              // part of a.b
+    if (is(ref, "identifier") && is(p, "attribute")) return;                               // the .b of a.b
+    if (is(p, "function_definition") || is(p, "class_definition") || is(p, "parameters") ||
+        is(p, "typed_parameter") || (is(p, "default_parameter") && syntax::same(field(p, "name"), ref)) ||
+        (is(p, "keyword_argument") && syntax::same(field(p, "name"), ref)))
+      return;
+    if (!syntax::is_null(syntax::ancestor(ref, "import_from_statement")) || !syntax::is_null(syntax::ancestor(ref, "import_statement")))
+      return;
+    if (is(p, "assignment") && syntax::same(field(p, "left"), ref)) return;
+    // Depends(f) / Security(f): FastAPI awaits async dependencies.
+    if (is(p, "argument_list") && is(syntax::parent(p), "call")) {
+      auto dq = model.qualified_name(field(syntax::parent(p), "function"));
+      if (dq && (*dq == "fastapi.Depends" || *dq == "fastapi.params.Depends" || *dq == "fastapi.Security")) return;
+    }
+    std::optional<std::string> q;
+    if (is(ref, "identifier")) {
+      const semantic::Binding* b = model.resolve(text(ref, src), ref);
+      if (!b) return;
+      if (b->is_import()) q = b->qualname;
+      else if (b->kind == semantic::BindingKind::FunctionDef && model.scope_of(b->name) == 0)
+        q = ctx.module_name() + "." + std::string(text(ref, src));
+    } else {
+      q = model.qualified_name(ref);
+    }
+    if (!q) return;
+    const FunctionSummary* s = index.function(*q);
+    if (!s || !index.plan().has(s->qualname)) return;
+    std::string name = s->qualname.substr(s->qualname.rfind('.') + 1);
+    Finding& f = ctx.report(ref, "`" + name + "` becomes async but is passed as a value here: a sync callback will not await it");
+    f.note = "give the sync caller a wrapper (`lambda *args: asyncio.run(" + name +
+             "(*args))`, where no event loop runs), or keep a sync session for this code path";
+  }
+
+  RuleSettings settings_;
+  RuleInfo info_;
+};
+
+}  // namespace
+
+RulePtr make_async_session_migration(const RuleSettings& settings) {
+  return std::make_shared<AsyncSessionMigration>(settings);
+}
+
+}  // namespace asyncfix::rules
