@@ -54,39 +54,6 @@ std::optional<std::string> async_url(std::string_view url) {
   return std::nullopt;
 }
 
-uint32_t line_start(std::string_view src, uint32_t offset) {
-  size_t nl = offset == 0 ? std::string_view::npos : src.rfind('\n', offset - 1);
-  return nl == std::string_view::npos ? 0 : static_cast<uint32_t>(nl + 1);
-}
-
-// Blank lines right before (dir -1) or after (+1) a line start. The start of the file counts
-// as enough blank lines.
-int count_blank_lines(std::string_view src, uint32_t at, int dir) {
-  int n = 0;
-  if (dir < 0) {
-    if (at == 0) return 2;
-    uint32_t end = at;  // the end of the line above, exclusive of its '\n'
-    while (end > 0) {
-      uint32_t start = line_start(src, end - 1);
-      std::string_view line = src.substr(start, end - 1 - start);
-      if (line.find_first_not_of(" \t\r") != std::string_view::npos) return n;
-      ++n;
-      if (start == 0) return 2;
-      end = start;
-    }
-    return n;
-  }
-  for (uint32_t i = at; i < src.size();) {
-    size_t nl = src.find('\n', i);
-    if (nl == std::string_view::npos) return n;
-    std::string_view line = src.substr(i, nl - i);
-    if (line.find_first_not_of(" \t\r") != std::string_view::npos) return n;
-    ++n;
-    i = static_cast<uint32_t>(nl + 1);
-  }
-  return n;
-}
-
 const char* kUrlHelper =
     "def _async_database_url(url):\n"
     "    \"\"\"The database URL with its async driver (added by asyncfix migrate async-sqlalchemy).\"\"\"\n"
@@ -578,7 +545,7 @@ class AsyncSessionMigration : public Rule {
       if (at == line_start(src, b)) at = le;
       return count_blank_lines(src, at, +1);
     };
-    auto pad = [](int have) { return std::string(have >= 2 ? 0 : static_cast<size_t>(2 - have), '\n'); };
+    auto pad = [](int have) { return blank_lines_to_two(have); };
     if (lifespan) {
       TSNode ctor = field(ts_node_named_child(app_stmt, 0), "right");
       TSNode args = field(ctor, "arguments");

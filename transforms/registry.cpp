@@ -23,6 +23,14 @@ std::vector<RulePtr> builtin_transforms(const RuleSettings& settings) {
       make_query_to_select(),
       make_sync_session_dependency(settings),
       make_async_session_migration(settings),
+      make_pool_acquire_leak(),
+      make_client_without_timeout(settings),
+      make_dangling_task(),
+      make_unbounded_gather(settings),
+      make_sequential_awaits(),
+      make_swallowed_cancellation(),
+      make_on_event_lifespan(settings),
+      make_long_work_in_handler(settings),
   };
 }
 

@@ -18,5 +18,13 @@ RulePtr make_await_outside_async();
 RulePtr make_query_to_select();
 RulePtr make_sync_session_dependency(const RuleSettings& settings);
 RulePtr make_async_session_migration(const RuleSettings& settings);
+RulePtr make_pool_acquire_leak();
+RulePtr make_client_without_timeout(const RuleSettings& settings);
+RulePtr make_dangling_task();
+RulePtr make_unbounded_gather(const RuleSettings& settings);
+RulePtr make_sequential_awaits();
+RulePtr make_swallowed_cancellation();
+RulePtr make_on_event_lifespan(const RuleSettings& settings);
+RulePtr make_long_work_in_handler(const RuleSettings& settings);
 
 }  // namespace asyncfix::rules

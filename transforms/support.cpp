@@ -1,5 +1,6 @@
 #include "transforms/support.h"
 
+#include "engine/rewrite/imports.h"
 #include "engine/rewrite/precedence.h"
 #include "engine/run/context.h"
 #include "engine/syntax/node.h"
@@ -89,6 +90,50 @@ bool passed_to_coroutine_runner(FileContext& ctx, TSNode call) {
     return m == "run_until_complete" || m == "create_task" || m == "start_soon";
   }
   return false;
+}
+
+std::string helper_name(FileContext& ctx, const std::string& base, std::string_view needle) {
+  std::string_view src = ctx.text();
+  for (TSNode st : syntax::code_children(ctx.root())) {
+    if (!syntax::is(st, "function_definition")) continue;
+    std::string_view name = syntax::text(syntax::field(st, "name"), src);
+    if (name.substr(0, base.size()) != base) continue;
+    std::string_view body = syntax::text(syntax::field(st, "body"), src);
+    if (body.find(kHelperMarker) != std::string_view::npos && body.find(needle) != std::string_view::npos)
+      return std::string(name);
+  }
+  return fresh_name(ctx.model(), base);
+}
+
+uint32_t line_start(std::string_view src, uint32_t offset) {
+  size_t nl = offset == 0 ? std::string_view::npos : src.rfind('\n', offset - 1);
+  return nl == std::string_view::npos ? 0 : static_cast<uint32_t>(nl + 1);
+}
+
+int count_blank_lines(std::string_view src, uint32_t at, int dir) {
+  int n = 0;
+  if (dir < 0) {
+    if (at == 0) return 2;
+    uint32_t end = at;  // just after the '\n' of the line above
+    while (end > 0) {
+      uint32_t start = line_start(src, end - 1);
+      std::string_view line = src.substr(start, end - 1 - start);
+      if (line.find_first_not_of(" \t\r") != std::string_view::npos) return n;
+      ++n;
+      if (start == 0) return 2;
+      end = start;
+    }
+    return n;
+  }
+  for (uint32_t i = at; i < src.size();) {
+    size_t nl = src.find('\n', i);
+    if (nl == std::string_view::npos) return n;
+    std::string_view line = src.substr(i, nl - i);
+    if (line.find_first_not_of(" \t\r") != std::string_view::npos) return n;
+    ++n;
+    i = static_cast<uint32_t>(nl + 1);
+  }
+  return n;
 }
 
 }  // namespace asyncfix::rules

@@ -34,5 +34,23 @@ bool inside_generator_expression(TSNode node);
 // asyncio.create_task(c), asyncio.gather(c, ...), loop.run_until_complete(c), ...?
 bool passed_to_coroutine_runner(FileContext& ctx, TSNode call);
 
+// The start of the line that holds `offset`.
+uint32_t line_start(std::string_view src, uint32_t offset);
+
+// Blank lines right before (dir -1) or after (+1) a line start. The start of the file counts
+// as two (enough for a top-level definition).
+int count_blank_lines(std::string_view src, uint32_t at, int dir);
+
+// The newlines that bring `have` blank lines up to PEP 8's two around a top-level def.
+inline std::string blank_lines_to_two(int have) { return std::string(have >= 2 ? 0 : static_cast<size_t>(2 - have), '\n'); }
+
+// Module-level helpers that fixes add (HelperNeed) carry this in their docstring, so a later
+// run finds and reuses them instead of adding another.
+inline constexpr const char* kHelperMarker = "(added by asyncfix)";
+
+// The name for a module helper: the name of a top-level function asyncfix added before
+// (its name starts with `base`, its body holds kHelperMarker and `needle`), else a fresh name.
+std::string helper_name(FileContext& ctx, const std::string& base, std::string_view needle);
+
 }  // namespace rules
 }  // namespace asyncfix

@@ -1,0 +1,30 @@
+import aiohttp
+import httpx
+from httpx import AsyncClient
+
+
+async def fetch(url):
+    async with httpx.AsyncClient(timeout=10.0) as client:  # AF304
+        return await client.get(url)
+
+
+async def fetch_json(url, headers):
+    async with AsyncClient(headers=headers, follow_redirects=True, timeout=10.0) as client:  # AF304
+        return (await client.get(url)).json()
+
+
+async def crawl(url):
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10.0)) as session:  # AF304
+        async with session.get(url) as r:
+            return await r.text()
+
+
+async def fine(url, options):
+    async with httpx.AsyncClient(timeout=5.0) as c1:  # ok
+        pass
+    async with httpx.AsyncClient(**options) as c2:  # ok: the options may hold one
+        pass
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=3)) as s:  # ok
+        pass
+    with httpx.Client() as sync_client:  # ok: not async
+        pass

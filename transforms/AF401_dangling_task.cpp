@@ -1,0 +1,170 @@
+// AF401 dangling-task: a task whose only reference is dropped. The event loop keeps weak
+// references to tasks: a task nobody holds can be garbage-collected mid-flight, and its
+// exception is lost.
+//
+//   asyncio.create_task(work())          ->  _keep_task(asyncio.create_task(work()))
+//   t = asyncio.ensure_future(work())    ->  t = _keep_task(asyncio.ensure_future(work()))
+//   (t never read again)
+//
+// with, once per module (fresh names, reused by later fixes):
+//   _background_tasks = set()
+//   def _keep_task(task): add it to the set, discard it when done, report its exception
+#include <set>
+
+#include "engine/match/rule_tree.h"
+#include "engine/rewrite/imports.h"
+#include "engine/run/context.h"
+#include "engine/semantic/model.h"
+#include "engine/syntax/node.h"
+#include "transforms/rules.h"
+#include "transforms/support.h"
+
+namespace asyncfix::rules {
+
+namespace {
+
+using syntax::field;
+using syntax::is;
+using syntax::text;
+
+class DanglingTask : public Rule {
+ public:
+  DanglingTask() {
+    info_.id = "AF401";
+    info_.name = "dangling-task";
+    info_.severity = Severity::P2;
+    info_.message = "the task is not kept: it can be garbage-collected before it finishes, and its exception is lost";
+    info_.fix_title = "Keep a reference until it is done, and report its exception";
+    info_.applicability = Applicability::Safe;
+    info_.fixable = true;
+    info_.triggers = {"create_task", "ensure_future"};
+    info_.origin = "built-in";
+    info_.docs.what_it_does =
+        "Checks for `asyncio.create_task(...)`, `asyncio.ensure_future(...)` and "
+        "`loop.create_task(...)` whose result is dropped, or stored in a local variable that is "
+        "never read. `TaskGroup.create_task` is not reported: the group holds its tasks.";
+    info_.docs.why_bad =
+        "The event loop keeps only weak references to tasks. A task that nothing else references "
+        "may be garbage-collected before it finishes (the asyncio documentation warns about "
+        "exactly this), and an exception it raises is reported late or never.";
+    info_.docs.example =
+        "```python\nasync def signup(user):\n    await save(user)\n    asyncio.create_task(send_welcome(user))\n```";
+    info_.docs.use_instead =
+        "```python\nasync def signup(user):\n    await save(user)\n    _keep_task(asyncio.create_task(send_welcome(user)))\n```\n\n"
+        "with, once per module:\n\n```python\n_background_tasks = set()\n\n\ndef _keep_task(task):\n"
+        "    _background_tasks.add(task)\n    task.add_done_callback(_background_task_done)\n    return task\n\n\n"
+        "def _background_task_done(task):\n    _background_tasks.discard(task)\n"
+        "    if not task.cancelled() and task.exception() is not None:\n"
+        "        task.get_loop().call_exception_handler(\n"
+        "            {\"message\": \"background task failed\", \"exception\": task.exception(), \"task\": task}\n"
+        "        )\n```";
+    info_.docs.fix_safety =
+        "Safe: the task runs as before; it is now referenced until it is done, then forgotten. A "
+        "failure goes to the event loop's exception handler (by default, logged by asyncio) "
+        "instead of \"Task exception was never retrieved\" at some later garbage collection. The "
+        "helper names are fresh (nothing in the module is shadowed) and shared by every fix in "
+        "the module.";
+  }
+  const RuleInfo& info() const override { return info_; }
+  void register_matchers(MatcherRegistry& registry) const override {
+    // Any call: `from asyncio import create_task as spawn` is one too (the triggers keep
+    // files without these names out).
+    registry.add_query("((call) @call)");
+  }
+
+  void on_match(const Match& match, FileContext& ctx) const override {
+    TSNode call = match.capture("call");
+    const auto& model = ctx.model();
+    if (!is_task_spawn(ctx, call)) return;
+    if (model.context_at(call) == semantic::Context::Lambda) return;  // the lambda returns it
+    bool dropped = is_result_unused(call);
+    if (!dropped && !stored_in_unused_local(ctx, call)) return;
+    Finding& f = ctx.report(call);
+    // The helper's names: those of a helper asyncfix added before, else fresh ones.
+    std::string keep = helper_name(ctx, "_keep_task", "add_done_callback");
+    Fix fix;
+    fix.title = info_.fix_title;
+    fix.edits.push_back(Edit{ts_node_start_byte(call), ts_node_start_byte(call), keep + "("});
+    fix.edits.push_back(Edit{ts_node_end_byte(call), ts_node_end_byte(call), ")"});
+    if (!model.scope(0).bindings.count(keep)) {
+      std::string set_name = fresh_name(model, "_background_tasks");
+      std::string done = fresh_name(model, "_background_task_done");
+      std::string code = set_name + " = set()\n\n\n"
+                         "def " + keep + "(task):\n"
+                         "    \"\"\"Keeps a reference to a background task until it is done, and reports its\n"
+                         "    exception instead of losing it " + std::string(kHelperMarker) + ".\"\"\"\n"
+                         "    " + set_name + ".add(task)\n"
+                         "    task.add_done_callback(" + done + ")\n"
+                         "    return task\n\n\n"
+                         "def " + done + "(task):\n"
+                         "    " + set_name + ".discard(task)\n"
+                         "    if not task.cancelled() and task.exception() is not None:\n"
+                         "        task.get_loop().call_exception_handler(\n"
+                         "            {\"message\": \"background task failed\", \"exception\": task.exception(), \"task\": task}\n"
+                         "        )\n";
+      fix.helpers.push_back(HelperNeed{keep, code});
+    }
+    f.fix = std::move(fix);
+  }
+
+ private:
+  // asyncio.create_task / asyncio.ensure_future / <loop>.create_task
+  static bool is_task_spawn(FileContext& ctx, TSNode call) {
+    const auto& model = ctx.model();
+    std::string_view src = ctx.text();
+    TSNode fn = field(call, "function");
+    if (auto q = model.qualified_name(fn)) {
+      if (*q == "asyncio.create_task" || *q == "asyncio.ensure_future" || *q == "asyncio.tasks.create_task" ||
+          *q == "asyncio.tasks.ensure_future")
+        return true;
+    }
+    if (!is(fn, "attribute") || text(field(fn, "attribute"), src) != "create_task") return false;
+    TSNode recv = field(fn, "object");
+    // asyncio.get_running_loop().create_task(...)
+    if (is(recv, "call")) {
+      auto q = model.qualified_name(field(recv, "function"));
+      return q && (*q == "asyncio.get_running_loop" || *q == "asyncio.get_event_loop" || *q == "asyncio.new_event_loop");
+    }
+    // loop.create_task / self._loop.create_task: a name that says it is a loop. (A TaskGroup
+    // or a nursery holds its tasks.)
+    std::string_view last = is(recv, "attribute") ? text(field(recv, "attribute"), src) : is(recv, "identifier") ? text(recv, src) : "";
+    return last.find("loop") != std::string_view::npos;
+  }
+
+  // t = create_task(...) in a function, and t never read.
+  static bool stored_in_unused_local(FileContext& ctx, TSNode call) {
+    const auto& model = ctx.model();
+    TSNode p = syntax::parent(call);
+    if (!is(p, "assignment") || !syntax::same(field(p, "right"), call)) return false;
+    TSNode target = field(p, "left");
+    if (!is(target, "identifier")) return false;
+    std::string_view name = text(target, ctx.text());
+    if (name == "_") return true;
+    int s = model.scope_of(target);
+    const semantic::Scope& sc = model.scope(s);
+    if (sc.kind != semantic::ScopeKind::Function) return false;  // module globals are read from anywhere
+    if (sc.globals.count(name) || sc.nonlocals.count(name)) return false;
+    // Read anywhere in the function (under any of its bindings: `task = ...` in two branches,
+    // then `return task`), or by a closure: kept.
+    bool read = false;
+    syntax::walk(sc.node, [&](TSNode n) {
+      if (read) return false;
+      if (!is(n, "identifier") || text(n, ctx.text()) != name || syntax::same(n, target)) return true;
+      TSNode p = syntax::parent(n);
+      if (is(p, "attribute") && syntax::same(field(p, "attribute"), n)) return true;
+      if (is(p, "keyword_argument") && syntax::same(field(p, "name"), n)) return true;
+      if (is(p, "assignment") && syntax::same(field(p, "left"), n)) return true;
+      read = true;
+      return false;
+    });
+    return !read;
+  }
+
+  RuleInfo info_;
+};
+
+}  // namespace
+
+RulePtr make_dangling_task() { return std::make_shared<DanglingTask>(); }
+
+}  // namespace asyncfix::rules
