@@ -135,6 +135,7 @@ class QueryToSelect : public Rule {
         if (!is(n, "attribute")) return true;
         TSNode obj = field(n, "object");
         std::string attr(text(field(n, "attribute"), ctx.text()));
+        if (!index->is_dynamic_relationship(attr)) return true;
         if (!is(obj, "identifier") || std::isupper(static_cast<unsigned char>(text(obj, ctx.text())[0]))) return true;
         TSNode p = syntax::parent(n);
         if (!(is(p, "attribute") && syntax::same(field(p, "object"), n))) return true;

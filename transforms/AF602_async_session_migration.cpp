@@ -210,6 +210,7 @@ class AsyncSessionMigration : public Rule {
  private:
   // check (not migrate): one finding at the session factory of a project with async code.
   void report_factory(FileContext& ctx) const {
+    if (ctx.text().find("sessionmaker") == std::string_view::npos) return;
     syntax::walk(ctx.root(), [&](TSNode n) {
       if (!is(n, "call")) return true;
       auto q = ctx.model().qualified_name(field(n, "function"));

@@ -64,6 +64,7 @@ std::optional<SessionDependency> session_dependency(FileContext& ctx, TSNode fn)
   std::string_view src = ctx.text();
   if (!is(fn, "function_definition") || syntax::is_async_def(fn)) return std::nullopt;
   TSNode body = field(fn, "body");
+  if (syntax::text(body, src).find("yield") == std::string_view::npos) return std::nullopt;  // cheap first
   auto stmts = syntax::code_children(body);
   // Skip a docstring.
   if (!stmts.empty() && is(stmts[0], "expression_statement") && is(ts_node_named_child(stmts[0], 0), "string"))

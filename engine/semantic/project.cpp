@@ -373,6 +373,10 @@ void ProjectIndex::close_over_calls(int jobs) {
   // into them, plus the project modules such modules import names from (for the types of
   // session factories and clients defined elsewhere).
   std::set<std::string> expanded, reached_raw, imports_followed;
+  std::set<std::string> reached;     // project functions reached from async code
+  std::set<std::string> unresolved;  // callees not (yet) known as project functions
+  std::vector<std::string> fresh;    // callees seen since the last resolution
+  bool loaded = true;
   auto module_of = [&](const std::string& q) -> std::string {
     std::string prefix = q;
     while (!prefix.empty()) {
@@ -382,10 +386,23 @@ void ProjectIndex::close_over_calls(int jobs) {
     return {};
   };
   for (;;) {
-    std::set<std::string> reached;
-    for (const auto& r : reached_raw) {
+    // Resolve what is new; retry the unresolved only when modules were loaded since.
+    for (const auto& r : fresh) {
       if (const FunctionSummary* f = function(r)) reached.insert(f->qualname);
+      else unresolved.insert(r);
     }
+    fresh.clear();
+    if (loaded) {
+      for (auto it = unresolved.begin(); it != unresolved.end();) {
+        if (const FunctionSummary* f = function(*it)) {
+          reached.insert(f->qualname);
+          it = unresolved.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+    loaded = false;
     std::set<std::string> want;
     bool progress = false;
     for (const auto& [mname, m] : modules_) {
@@ -396,11 +413,12 @@ void ProjectIndex::close_over_calls(int jobs) {
         if (!expanded.insert(f.qualname).second) continue;
         progress = true;
         for (const auto& c : f.calls) {
-          reached_raw.insert(c.callee);
+          if (reached_raw.insert(c.callee).second) fresh.push_back(c.callee);
           std::string mod = module_of(c.callee);
           if (!mod.empty() && !attempted_.count(mod)) want.insert(mod);
         }
       }
+      if (relevant_module) relevant_.insert(mname);
       if (relevant_module && imports_followed.insert(mname).second) {
         for (const auto& [local, q] : m.imports) {
           std::string mod = module_of(q);
@@ -413,10 +431,12 @@ void ProjectIndex::close_over_calls(int jobs) {
     std::vector<const DiscoveredFile*> wave;
     for (const auto& w : want) wave.push_back(by_module_.at(w));
     load_wave(std::move(wave), jobs);
+    loaded = true;
   }
 }
 
 void ProjectIndex::build(const std::vector<std::string>& seed_literals, int jobs) {
+  whole_program_ = std::find(seed_literals.begin(), seed_literals.end(), "") != seed_literals.end();
   load_containing(seed_literals, jobs);
 }
 
@@ -444,8 +464,11 @@ void ProjectIndex::load_containing(const std::vector<std::string>& literals, int
       if (dot != std::string::npos && fname.compare(dot + 1, 2, "__") != 0) typed.insert(name + "." + fname.substr(0, dot));
     }
   }
+  // Only where it can change an answer: modules on the async call graph (or all of them,
+  // for a whole-program migration).
   std::vector<const DiscoveredFile*> again;
   for (const auto& [name, m] : modules_) {
+    if (!whole_program_ && !relevant_.count(name)) continue;
     bool uses = std::any_of(m.imports.begin(), m.imports.end(), [&](const auto& imp) {
       if (typed.count(imp.second)) return true;
       auto lo = typed.lower_bound(imp.second + ".");  // `from . import database` then database.SessionLocal
@@ -456,6 +479,14 @@ void ProjectIndex::load_containing(const std::vector<std::string>& literals, int
   if (!again.empty()) {
     for (const auto* f : again) attempted_.erase(f->module);
     load_wave(std::move(again), jobs);
+  }
+  dynamic_relationships_.clear();
+  for (const auto& [name, m] : modules_) {
+    for (const auto& [cls, rels] : m.relationships) {
+      for (const auto& [attr, r] : rels) {
+        if (r.lazy.find("dynamic") != std::string::npos) dynamic_relationships_.insert(attr);
+      }
+    }
   }
   compute_blocking_paths();
 }

@@ -134,6 +134,10 @@ class ProjectIndex : public semantic::ProjectTypes {
   const RelationshipInfo* relationship(std::string_view cls, std::string_view attr) const;
   // Mapped classes that have a relationship named `attr`.
   std::vector<std::string> classes_with_relationship(std::string_view attr) const;
+  // Some mapped class has a `lazy="dynamic"` relationship named `attr` (a set lookup).
+  bool is_dynamic_relationship(std::string_view attr) const {
+    return dynamic_relationships_.count(std::string(attr)) > 0;
+  }
   // Is `name` read as an attribute somewhere, or a field of a pydantic model (a response
   // model reads the ORM attribute of that name)?
   bool attribute_used(std::string_view name) const;
@@ -179,6 +183,9 @@ class ProjectIndex : public semantic::ProjectTypes {
   std::map<std::string, const DiscoveredFile*> by_module_;
   BlockingClassifier classifier_;
   std::map<std::string, ModuleSummary> modules_;
+  std::set<std::string> dynamic_relationships_;  // relationship names some class maps as dynamic
+  std::set<std::string> relevant_;  // modules with async functions or functions reached from them
+  bool whole_program_ = false;      // built with the empty seed: every module matters
   std::set<std::string> attempted_;  // modules loaded or failed
   std::map<std::string, std::vector<std::string>> blocking_paths_;
   AsyncPlan plan_;
