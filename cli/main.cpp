@@ -23,6 +23,29 @@ void add_rule_options(CLI::App* cmd, asyncfix::cli::RuleOptions& r) {
       ->allow_extra_args(false);
 }
 
+// Options of the commands that run rules over files (check, migrate).
+void add_run_options(CLI::App* cmd, asyncfix::cli::CheckOptions& o) {
+  cmd->add_option("--exclude", o.exclude, "Skip paths matching these globs")
+      ->delimiter(',')
+      ->type_name("GLOB")
+      ->allow_extra_args(false);
+  cmd->add_option("--files-from", o.files_from, "Read the files to check from FILE, one per line ('-': stdin)")
+      ->type_name("FILE");
+  cmd->add_flag("--no-ignore-files", o.no_ignore_files, "Do not honour .gitignore and .ignore files");
+  cmd->add_option("--config", o.config, "Use this configuration (a pyproject.toml or an asyncfix.toml) for every file")
+      ->type_name("FILE");
+  cmd->add_flag("-i,--interactive", o.interactive, "Review each fix before it is applied (with --fix)");
+  cmd->add_option("--baseline", o.baseline,
+                  "Known findings and declined fixes: report and propose only new ones (created when missing)")
+      ->type_name("FILE");
+  cmd->add_flag("--update-baseline", o.update_baseline, "Rewrite the baseline with what this run finds");
+  cmd->add_option("--color", o.color, "auto, always or never (default: auto; NO_COLOR is honoured)")->type_name("WHEN");
+  cmd->add_flag("--no-progress", o.no_progress, "No progress line on stderr");
+  cmd->add_flag("--debug-index", o.debug_index, "Print the project index and the async plan")->group("");
+  cmd->add_flag("-v,--verbose", o.verbose, "Also say which fixes waited a pass for an overlapping fix, and how long the project index took");
+  cmd->add_option("-j,--jobs", o.jobs, "Worker threads (default: all cores)")->type_name("N");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -42,14 +65,17 @@ int main(int argc, char** argv) {
   c->add_flag("--diff", check.diff, "Print the unified diff of the fixes; write nothing");
   c->add_flag("--fix", check.fix, "Apply the fixes in place (atomic writes)");
   c->add_flag("--unsafe-fixes", check.unsafe_fixes, "Also apply fixes marked unsafe");
-  c->add_option("--exclude", check.exclude, "Skip paths matching these globs")
-      ->delimiter(',')
-      ->type_name("GLOB")
-      ->allow_extra_args(false);
-  c->add_flag("--debug-index", check.debug_index, "Print the project index and the async plan")->group("");
-  c->add_flag("-v,--verbose", check.verbose, "Also say which fixes waited a pass for an overlapping fix");
-  c->add_option("-j,--jobs", check.jobs, "Worker threads (default: all cores)")->type_name("N");
+  add_run_options(c, check);
   add_rule_options(c, check.rules);
+  c->add_option("--output-format", check.output_format, "text, json, sarif, github or review (default: text)")
+      ->type_name("FORMAT");
+  c->add_flag("--report-unused-suppressions", check.report_unused_suppressions,
+              "Report suppression comments that suppress nothing (AF000)");
+  c->add_option("--shard", check.shard, "Check only the K-th of N deterministic parts of the files (CI matrices)")
+      ->type_name("K/N");
+  c->add_option("--export-fixes", check.export_fixes,
+                "Compute the fixes and write them to FILE.json instead of applying them (see `apply`)")
+      ->type_name("FILE");
   c->callback([&] {
     if (check.diff && check.fix) throw CLI::ValidationError("--diff and --fix", "use one or the other");
   });
@@ -70,17 +96,18 @@ int main(int argc, char** argv) {
   ms->add_option("--target-fastapi", migrate.target_fastapi,
                  "FastAPI version to write for (lifespan from 0.93; default: the project's pin, else newest)")
       ->type_name("X.Y");
-  ms->add_option("--exclude", migrate.exclude, "Skip paths matching these globs")
-      ->delimiter(',')
-      ->type_name("GLOB")
-      ->allow_extra_args(false);
-  ms->add_flag("-v,--verbose", migrate.verbose, "Also say which fixes waited a pass for an overlapping fix");
-  ms->add_flag("--debug-index", migrate.debug_index, "Print the project index and the async plan")->group("");
-  ms->add_option("-j,--jobs", migrate.jobs, "Worker threads (default: all cores)")->type_name("N");
+  add_run_options(ms, migrate);
+  ms->add_option("--export-fixes", migrate.export_fixes, "Write the migration to FILE.json instead of applying it")
+      ->type_name("FILE");
   ms->callback([&] {
     if (migrate.diff && migrate.fix) throw CLI::ValidationError("--diff and --fix", "use one or the other");
-    if (!migrate.fix) migrate.diff = true;
+    if (!migrate.fix && migrate.export_fixes.empty()) migrate.diff = true;
   });
+
+  ApplyOptions apply;
+  auto* ap = app.add_subcommand("apply", "Apply fixes exported with --export-fixes (from shards or other machines)");
+  ap->add_option("exports", apply.exports, "FILE.json written by --export-fixes")->required()->type_name("FILE");
+  ap->add_flag("--diff", apply.diff, "Print the diff instead of writing");
 
   RuleOptions list;
   auto* r = app.add_subcommand("rules", "List the rules");
@@ -117,6 +144,7 @@ int main(int argc, char** argv) {
   try {
     if (c->parsed()) return run_check(check);
     if (ms->parsed()) return run_check(migrate);
+    if (ap->parsed()) return run_apply(apply);
     if (r->parsed()) return run_rules(list);
     if (e->parsed()) return run_explain(explain);
     if (t->parsed()) return run_test_rules(test_rules);

@@ -24,13 +24,29 @@ struct CheckOptions {
   int jobs = 0;
   std::string output_format = "text";
   bool no_color = false;
-  bool verbose = false;  // also notes about fixes that waited a pass for a conflict
+  bool verbose = false;  // also notes about fixes that waited a pass for a conflict, index timing
   bool debug_index = false;  // print the project index (hidden)
+  std::string files_from;           // --files-from FILE ("-": stdin)
+  std::string config;               // --config FILE
+  bool no_ignore_files = false;     // --no-ignore-files: .gitignore / .ignore not honoured
+  bool interactive = false;
+  std::string baseline;             // --baseline FILE
+  bool update_baseline = false;
+  std::string shard;                // "K/N"
+  std::string export_fixes;         // --export-fixes FILE.json
+  bool report_unused_suppressions = false;
+  std::string color = "auto";       // auto | always | never
+  bool no_progress = false;
   // `asyncfix migrate async-sqlalchemy`: the migration rules only, their fixes all applied
   // together; the diff unless --fix.
   bool migrate_async_sqlalchemy = false;
   std::string target_sqlalchemy;  // "1.4", "2.0"; empty: from the project's dependencies
   std::string target_fastapi;
+};
+
+struct ApplyOptions {
+  std::vector<std::string> exports;  // FILE.json written by --export-fixes
+  bool diff = false;                 // print the diff instead of writing
 };
 
 struct ExplainOptions {
@@ -49,6 +65,7 @@ struct GenDocsOptions {
 };
 
 int run_check(const CheckOptions& options);
+int run_apply(const ApplyOptions& options);
 int run_test_rules(const TestRulesOptions& options);
 int run_gen_docs(const GenDocsOptions& options);
 int run_rules(const RuleOptions& options);

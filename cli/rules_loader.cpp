@@ -63,4 +63,13 @@ Expected<std::vector<RulePtr>> select_rules(std::vector<RulePtr> all, const Rule
   return out;
 }
 
+std::vector<std::string> expand_selectors(const std::vector<RulePtr>& rules, const std::vector<std::string>& selectors) {
+  std::vector<std::string> out;
+  for (const auto& r : rules) {
+    if (std::any_of(selectors.begin(), selectors.end(), [&](const auto& s) { return selects(s, r->info()); }))
+      out.push_back(r->info().id);
+  }
+  return out;
+}
+
 }  // namespace asyncfix::cli

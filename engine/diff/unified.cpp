@@ -41,13 +41,9 @@ std::string range(size_t start, size_t count) {
   return std::to_string(count == 0 ? start : start + 1) + "," + std::to_string(count);
 }
 
-}  // namespace
-
-std::string unified_diff(std::string_view old_text, std::string_view new_text,
-                         std::string_view old_label, std::string_view new_label, int context) {
-  if (old_text == new_text) return {};
-  std::vector<std::string_view> a = split_lines(old_text), b = split_lines(new_text);
-
+// The line-level edit script from a to b: common lines, deletions, additions; within a run
+// of changes, deletions before additions.
+std::vector<Step> diff_steps(const std::vector<std::string_view>& a, const std::vector<std::string_view>& b) {
   // Equal head and tail lines need no LCS (edits are usually a few lines of a large file).
   size_t head = 0;
   while (head < a.size() && head < b.size() && a[head] == b[head]) ++head;
@@ -100,6 +96,16 @@ std::string unified_diff(std::string_view old_text, std::string_view new_text,
                           [](const Step& s) { return s.op == Op::Delete; });
     i = j;
   }
+  return steps;
+}
+
+}  // namespace
+
+std::string unified_diff(std::string_view old_text, std::string_view new_text,
+                         std::string_view old_label, std::string_view new_label, int context) {
+  if (old_text == new_text) return {};
+  std::vector<std::string_view> a = split_lines(old_text), b = split_lines(new_text);
+  std::vector<Step> steps = diff_steps(a, b);
 
   // Keep every step within `context` steps of a change; runs of kept steps are hunks (so
   // changes separated by at most 2*context common lines share one hunk, as in diff -u).
@@ -146,6 +152,39 @@ std::string unified_diff(std::string_view old_text, std::string_view new_text,
     old_pos += old_count;
     new_pos += new_count;
     i = j;
+  }
+  return out;
+}
+
+std::vector<LineEdit> line_edits(std::string_view old_text, std::string_view new_text) {
+  std::vector<LineEdit> out;
+  if (old_text == new_text) return out;
+  std::vector<std::string_view> a = split_lines(old_text), b = split_lines(new_text);
+  std::vector<Step> steps = diff_steps(a, b);
+  // Byte offsets of old lines.
+  std::vector<uint32_t> start(a.size() + 1, 0);
+  for (size_t i = 0; i < a.size(); ++i) start[i + 1] = start[i] + static_cast<uint32_t>(a[i].size());
+  size_t old_pos = 0;
+  for (size_t i = 0; i < steps.size();) {
+    if (steps[i].op == Op::Common) {
+      old_pos = steps[i].old_line + 1;
+      ++i;
+      continue;
+    }
+    LineEdit e;
+    size_t first_old = old_pos, deleted = 0;
+    for (; i < steps.size() && steps[i].op != Op::Common; ++i) {
+      if (steps[i].op == Op::Delete) {
+        if (deleted == 0) first_old = steps[i].old_line;
+        ++deleted;
+      } else {
+        e.text.append(b[steps[i].new_line]);
+      }
+    }
+    e.begin = start[first_old];
+    e.end = start[first_old + deleted];
+    old_pos = first_old + deleted;
+    out.push_back(std::move(e));
   }
   return out;
 }

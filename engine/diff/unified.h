@@ -3,6 +3,8 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
+#include <cstdint>
 
 namespace asyncfix {
 
@@ -12,5 +14,20 @@ namespace asyncfix {
 // byte for byte. Empty when the texts are equal. `git apply` and `patch -p1` accept it.
 std::string unified_diff(std::string_view old_text, std::string_view new_text,
                          std::string_view old_label, std::string_view new_label, int context = 3);
+
+// "a/" + path with leading slashes dropped, so that an absolute path still makes a label
+// `patch -p1` and `git apply` strip to the path ("a/tmp/x.py", not "a//tmp/x.py").
+inline std::string diff_label(std::string_view prefix, std::string_view path) {
+  while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  return std::string(prefix) + std::string(path);
+}
+
+// The change from old_text to new_text as replacements of whole lines of old_text (byte
+// ranges, in order, not touching): what `--export-fixes` records.
+struct LineEdit {
+  uint32_t begin = 0, end = 0;
+  std::string text;
+};
+std::vector<LineEdit> line_edits(std::string_view old_text, std::string_view new_text);
 
 }  // namespace asyncfix

@@ -74,6 +74,9 @@ struct Fix {
   // unused.
   std::vector<std::string> remove_if_unused;
   std::vector<HelperNeed> helpers;
+  // The edits with the import and helper insertions they need, on the text they were found
+  // in (filled on request, for reports that show a fix whole: SARIF, review, JSON).
+  std::vector<Edit> resolved_edits;
 };
 
 // Applies non-conflicting edits (any order) to text. '\n' in edit texts becomes `newline`

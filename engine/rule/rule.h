@@ -66,6 +66,9 @@ struct Finding {
   std::string note;             // extra line shown under the message
   std::vector<std::string> trace;  // e.g. a call path: handler -> helper -> requests.get
   std::optional<Fix> fix;
+  // Identity that survives edits elsewhere in the file (for baselines): the rule, the text
+  // of the finding's first line, and which occurrence of that pair it is.
+  std::string fingerprint;
 };
 
 // One query pattern a rule registered, and the captures of one match of it.

@@ -1,9 +1,19 @@
 #include "engine/run/discover.h"
 
 #include <algorithm>
+#include <condition_variable>
 #include <filesystem>
+#include <fstream>
 #include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <sstream>
 #include <system_error>
+#include <thread>
+
+#include "engine/run/ignore.h"
 
 namespace fs = std::filesystem;
 
@@ -117,26 +127,182 @@ bool is_python_name(const std::string& name) {
 
 }  // namespace
 
+namespace {
+
+// One directory's listing, as the walkers found it.
+struct Listing {
+  std::vector<fs::path> files;    // Python files to take, sorted
+  std::vector<fs::path> subdirs;  // directories to walk, sorted
+  std::optional<std::string> error;
+};
+
+using RuleFiles = std::vector<std::shared_ptr<const std::vector<IgnoreRule>>>;
+
+// Walks a directory tree with `jobs` threads; the listings are put back in depth-first
+// order (files of a directory before its subdirectories, everything sorted by name), so the
+// result does not depend on the number of threads.
+class Walker {
+ public:
+  Walker(const DiscoverOptions& o, fs::path root, GitIgnores* git)
+      : o_(o), root_(std::move(root)), git_(git) {}
+
+  std::vector<std::pair<fs::path, Listing>> run(int jobs) {
+    queue_.push_back(Task{root_, "", {}});
+    pending_ = 1;
+    std::vector<std::thread> threads;
+    for (int i = 1; i < jobs; ++i) threads.emplace_back([this] { work(); });
+    work();
+    for (auto& t : threads) t.join();
+    // Depth-first, sorted.
+    std::vector<std::pair<fs::path, Listing>> out;
+    std::vector<fs::path> stack{root_};
+    while (!stack.empty()) {
+      fs::path d = stack.back();
+      stack.pop_back();
+      auto it = done_.find(d.string());
+      if (it == done_.end()) continue;
+      for (auto s = it->second.subdirs.rbegin(); s != it->second.subdirs.rend(); ++s) stack.push_back(*s);
+      out.emplace_back(d, std::move(it->second));
+    }
+    return out;
+  }
+
+ private:
+  struct Task {
+    fs::path dir;
+    std::string rel;  // relative to the root, '/'-separated ("" for the root)
+    RuleFiles rules;  // .ignore files of the ancestors, outermost first
+  };
+
+  void work() {
+    for (;;) {
+      Task t;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] { return !queue_.empty() || pending_ == 0; });
+        if (queue_.empty()) return;
+        t = std::move(queue_.back());
+        queue_.pop_back();
+      }
+      std::vector<Task> children;
+      Listing l = list(t, &children);
+      std::lock_guard<std::mutex> lock(mu_);
+      done_.emplace(t.dir.string(), std::move(l));
+      for (auto& c : children) queue_.push_back(std::move(c));
+      pending_ += children.size();
+      --pending_;
+      cv_.notify_all();
+    }
+  }
+
+  Listing list(const Task& t, std::vector<Task>* children) {
+    Listing out;
+    std::error_code ec;
+    std::vector<fs::directory_entry> entries;
+    for (fs::directory_iterator it(t.dir, fs::directory_options::skip_permission_denied, ec), end; !ec && it != end;
+         it.increment(ec)) {
+      entries.push_back(*it);
+    }
+    if (ec) {
+      out.error = "cannot list directory: " + ec.message();
+      return out;
+    }
+    std::sort(entries.begin(), entries.end(),
+              [](const auto& a, const auto& b) { return a.path().filename() < b.path().filename(); });
+    RuleFiles rules = t.rules;
+    if (o_.respect_ignore_files) {
+      std::string text;
+      fs::path ig = t.dir / ".ignore";
+      if (fs::is_regular_file(ig, ec) && read_small(ig, &text)) {
+        rules.push_back(std::make_shared<const std::vector<IgnoreRule>>(parse_ignore_file(text, t.rel)));
+      }
+    }
+    std::vector<const IgnoreRule*> flat;
+    for (const auto& f : rules) {
+      for (const auto& r : *f) flat.push_back(&r);
+    }
+    for (const auto& e : entries) {
+      std::string name = e.path().filename().string();
+      std::string shown = display(e.path());
+      std::string rel = t.rel.empty() ? name : t.rel + "/" + name;
+      // Symlinks are not followed: they could lead out of the given roots or loop.
+      if (e.is_symlink(ec)) continue;
+      bool dir = e.is_directory(ec);
+      if (dir) {
+        if (is_default_excluded_dir(name) || excluded(o_.exclude, shown, name)) continue;
+      } else if (!e.is_regular_file(ec) || !is_python_name(name) || excluded(o_.exclude, shown, name)) {
+        continue;
+      }
+      if (o_.respect_ignore_files) {
+        auto d = ignore_decision(flat, rel, dir);
+        if (d && *d) continue;
+        if (!d && git_ && git_->ignored(fs::absolute(e.path(), ec).lexically_normal().string(), dir)) continue;
+      }
+      if (dir) {
+        out.subdirs.push_back(e.path());
+        children->push_back(Task{e.path(), rel, rules});
+      } else {
+        out.files.push_back(e.path());
+      }
+    }
+    return out;
+  }
+
+  static bool read_small(const fs::path& p, std::string* out) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return false;
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    *out = ss.str();
+    return true;
+  }
+
+  const DiscoverOptions& o_;
+  fs::path root_;
+  GitIgnores* git_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<Task> queue_;
+  size_t pending_ = 0;
+  std::map<std::string, Listing> done_;
+};
+
+}  // namespace
+
 Expected<Discovery> discover(const DiscoverOptions& options) {
   Discovery out;
-  std::map<std::string, bool> seen;
-  auto add_file = [&](const fs::path& p, bool explicit_) {
+  std::set<std::string> seen;
+  auto add_file = [&](const fs::path& p) {
     std::string shown = display(p);
-    if (seen.count(shown)) return;
-    seen[shown] = true;
+    if (!seen.insert(shown).second) return;
     std::error_code ec;
     auto size = fs::file_size(p, ec);
     if (!ec && size > options.max_file_size) {
-      out.skipped.push_back({shown, "larger than " + std::to_string(options.max_file_size >> 20) + " MB"});
+      out.skipped.push_back({shown, "larger than the size limit (" + std::to_string(size) + " > " +
+                                        std::to_string(options.max_file_size) + " bytes)"});
       return;
     }
     DiscoveredFile f;
     f.path = shown;
     f.module = module_name_for(shown, &f.is_package);
-    (void)explicit_;
     out.files.push_back(std::move(f));
   };
 
+  // --files-from: a list of files (as `git ls-files` prints them): Python files only, and
+  // the excludes apply.
+  for (const std::string& listed : options.listed) {
+    fs::path p(listed);
+    std::string name = p.filename().string();
+    if (!is_python_name(name) || excluded(options.exclude, display(p), name)) continue;
+    std::error_code ec;
+    if (!fs::is_regular_file(p, ec)) {
+      out.skipped.push_back({display(p), fs::exists(p, ec) ? "not a regular file" : "no such file"});
+      continue;
+    }
+    add_file(p);
+  }
+
+  int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   for (const std::string& given : options.paths) {
     fs::path root(given);
     std::error_code ec;
@@ -145,49 +311,19 @@ Expected<Discovery> discover(const DiscoverOptions& options) {
       return make_error(Error::Kind::Usage, "no such file or directory", {given});
     }
     if (fs::is_regular_file(st)) {
-      add_file(root, true);
+      add_file(root);  // given by name: taken whatever its name or the ignore files say
       continue;
     }
     if (!fs::is_directory(st)) {
       out.skipped.push_back({display(root), "not a regular file"});
       continue;
     }
-    // Walk in sorted order, so the output is the same on every machine.
-    std::vector<fs::path> stack{root};
-    std::vector<fs::path> files;
-    while (!stack.empty()) {
-      fs::path dir = stack.back();
-      stack.pop_back();
-      std::vector<fs::directory_entry> entries;
-      for (fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
-           !ec && it != end; it.increment(ec)) {
-        entries.push_back(*it);
-      }
-      if (ec) {
-        out.skipped.push_back({display(dir), "cannot list directory: " + ec.message()});
-        ec.clear();
-        continue;
-      }
-      std::sort(entries.begin(), entries.end(),
-                [](const auto& a, const auto& b) { return a.path().filename() < b.path().filename(); });
-      std::vector<fs::path> subdirs;
-      for (const auto& e : entries) {
-        std::string name = e.path().filename().string();
-        std::string shown = display(e.path());
-        // Symlinks are not followed: they could lead out of the given roots or loop.
-        if (e.is_symlink(ec)) continue;
-        if (e.is_directory(ec)) {
-          if (is_default_excluded_dir(name) || excluded(options.exclude, shown, name)) continue;
-          subdirs.push_back(e.path());
-        } else if (e.is_regular_file(ec) && is_python_name(name)) {
-          if (excluded(options.exclude, shown, name)) continue;
-          files.push_back(e.path());
-        }
-      }
-      // Depth-first, files of a directory before its subdirectories, all sorted.
-      for (auto it = subdirs.rbegin(); it != subdirs.rend(); ++it) stack.push_back(*it);
-      for (const auto& f : files) add_file(f, false);
-      files.clear();
+    std::unique_ptr<GitIgnores> git;
+    if (options.respect_ignore_files) git = GitIgnores::open(root.string());
+    Walker w(options, root, git.get());
+    for (auto& [dir, listing] : w.run(jobs)) {
+      if (listing.error) out.skipped.push_back({display(dir), *listing.error});
+      for (const auto& f : listing.files) add_file(f);
     }
   }
   return out;

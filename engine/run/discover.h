@@ -10,9 +10,11 @@
 namespace asyncfix {
 
 struct DiscoverOptions {
-  std::vector<std::string> paths;
+  std::vector<std::string> paths;       // files (taken as given) and directories (walked)
+  std::vector<std::string> listed;      // --files-from: files, Python ones kept, excludes applied
+  int jobs = 0;                         // walker threads; 0 = all cores
   std::vector<std::string> exclude;     // extra glob patterns (fnmatch, matched on path and name)
-  bool respect_ignore_files = true;     // .gitignore, .ignore (see gitignore.h)
+  bool respect_ignore_files = true;     // .gitignore (in a git work tree), .ignore (see ignore.h)
   uint64_t max_file_size = 16u << 20;   // bytes; larger files are skipped with a note
 };
 

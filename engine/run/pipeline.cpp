@@ -1,10 +1,12 @@
 #include "engine/run/pipeline.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <set>
 
 #include "engine/run/context.h"
+#include "engine/run/suppress.h"
 #include "engine/semantic/model.h"
 #include "engine/syntax/node.h"
 
@@ -47,8 +49,36 @@ Status Engine::add_triggers(const Rule& rule, const std::vector<std::string>& li
   return Ok{};
 }
 
+namespace {
+void set_fingerprints(std::vector<Finding>& findings, std::string_view text) {
+  std::map<std::string, int> seen;
+  for (Finding& f : findings) {
+    size_t b = text.rfind('\n', f.begin == 0 ? 0 : f.begin - 1);
+    b = (f.begin == 0 || b == std::string_view::npos) ? 0 : b + 1;
+    size_t e = text.find('\n', f.begin);
+    std::string_view line = text.substr(b, (e == std::string_view::npos ? text.size() : e) - b);
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
+    // FNV-1a, 64 bits: stable across runs and machines.
+    uint64_t h = 1469598103934665603ull;
+    auto mix = [&](std::string_view s) {
+      for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+      h = (h ^ 0xff) * 1099511628211ull;
+    };
+    mix(f.rule_id);
+    mix(line);
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    std::string key = f.rule_id + ":" + buf;
+    f.fingerprint = key + ":" + std::to_string(seen[key]++);
+  }
+}
+
+}  // namespace
+
 std::vector<Finding> Engine::find(FileContext& ctx, const std::vector<bool>& active,
-                                  const FileOptions& options) const {
+                                  const FileOptions& options, std::vector<Suppression>* sups_out,
+                                  size_t* baselined) const {
   syntax::QueryCursor cursor;
   cursor.exec(matchers_->query(), ctx.root());
   PredicateInput in{ctx.text(), [&]() -> const semantic::SemanticModel& { return ctx.model(); }};
@@ -115,6 +145,16 @@ std::vector<Finding> Engine::find(FileContext& ctx, const std::vector<bool>& act
                                  a.message == b.message;
                         }),
             out.end());
+  std::vector<Suppression> sups = parse_suppressions(ctx.root(), ctx.source());
+  apply_suppressions(sups, out);
+  if (sups_out) *sups_out = std::move(sups);
+  set_fingerprints(out, ctx.text());
+  if (options.baseline && !options.baseline->empty()) {
+    size_t before = out.size();
+    out.erase(std::remove_if(out.begin(), out.end(), [&](const Finding& f) { return options.baseline->count(f.fingerprint) > 0; }),
+              out.end());
+    if (baselined) *baselined = before - out.size();
+  }
   return out;
 }
 
@@ -187,6 +227,7 @@ FileResult Engine::process(const SourceFile& file, const FileOptions& options,
   std::map<std::string, Note> skipped;     // fixes that lost a conflict, by fingerprint
   std::vector<std::set<std::string>> rules_per_pass;
   bool stop_reviewing = false;
+  std::optional<std::string> edited_text;  // the reviewer's own version (Decision::Edit)
   std::string newline(file.newline());
 
   auto note = [&](const std::string& rule, Position pos, std::string msg, bool internal) {
@@ -209,13 +250,28 @@ FileResult Engine::process(const SourceFile& file, const FileOptions& options,
     TSNode root = tree->root();
     if (pass > 1) matchers_->active_rules(cur.text(), &active);
     FileContext ctx(cur, root, settings_, options.module_name, options.is_package, project);
-    std::vector<Finding> findings = find(ctx, active, options);
+    std::vector<Suppression> sups;
+    size_t baselined = 0;
+    std::vector<Finding> findings = find(ctx, active, options, &sups, &baselined);
+    if (pass == 1) r.baselined = baselined;
+    if (pass == 1 && options.report_unused_suppressions) {
+      for (Finding& f : unused_suppressions(sups, cur)) findings.push_back(std::move(f));
+      std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) { return a.begin < b.begin; });
+    }
     // A fix brings only the imports its text uses (a rule may ask for a name it then does
     // not write).
     for (Finding& f : findings) {
       if (!f.fix) continue;
       f.fix->imports = referenced_imports(f.fix->imports, f.fix->edits, f.fix->helpers);
       f.fix->imports.insert(f.fix->imports.end(), f.fix->explicit_imports.begin(), f.fix->explicit_imports.end());
+    }
+    if (pass == 1 && options.resolve_fix_edits) {
+      for (Finding& f : findings) {
+        if (!f.fix) continue;
+        f.fix->resolved_edits = f.fix->edits;
+        for (Edit& e : ctx.imports().insertion_edits(f.fix->imports, f.fix->helpers)) f.fix->resolved_edits.push_back(std::move(e));
+        normalize_edits(f.fix->resolved_edits);
+      }
     }
     if (pass == 1) r.findings = findings;
     if (options.fix_mode == FixMode::None || stop_reviewing || r.quit) {
@@ -290,9 +346,30 @@ FileResult Engine::process(const SourceFile& file, const FileOptions& options,
         for (Edit& e : planner.insertion_edits(c.finding->fix->imports, c.finding->fix->helpers))
           edits.push_back(std::move(e));
         std::string preview = apply_edits(cur.text(), edits, newline);
-        auto d = options.reviewer->review(cur, *c.finding, preview);
+        auto full = [&]() {
+          std::vector<Edit> all;
+          std::vector<ImportNeed> needs;
+          std::vector<HelperNeed> helpers;
+          auto add = [&](const Fix& fx) {
+            all.insert(all.end(), fx.edits.begin(), fx.edits.end());
+            needs.insert(needs.end(), fx.imports.begin(), fx.imports.end());
+            helpers.insert(helpers.end(), fx.helpers.begin(), fx.helpers.end());
+          };
+          for (const Candidate* a : accepted) add(*a->finding->fix);
+          add(*c.finding->fix);
+          for (Edit& e : planner.insertion_edits(needs, helpers)) all.push_back(std::move(e));
+          normalize_edits(all);
+          return apply_edits(cur.text(), all, newline);
+        };
+        auto d = options.reviewer->review(cur, *c.finding, preview, full);
+        if (d == FixReviewer::Decision::Edit) {
+          edited_text = options.reviewer->edited_text();
+          accepted.push_back(&c);
+          break;
+        }
         if (d == FixReviewer::Decision::Skip) {
           rejected.insert(c.fp);
+          r.rejected.push_back(*c.finding);
           continue;
         }
         if (d == FixReviewer::Decision::SkipFile) {
@@ -305,6 +382,14 @@ FileResult Engine::process(const SourceFile& file, const FileOptions& options,
         }
       }
       accepted.push_back(&c);
+    }
+    if (edited_text) {
+      // The user's own version of the result: it is the file now; its review is over.
+      for (const Candidate* c : accepted) r.applied.push_back(AppliedFix{c->finding->rule_id, c->finding->fix->title, pass, c->finding->start_pos});
+      r.edited = true;
+      stop_reviewing = true;
+      cur = cur.with_text(std::move(*edited_text));
+      continue;
     }
     if (accepted.empty()) {
       r.remaining = std::move(findings);

@@ -12,7 +12,9 @@
 // applies; a file still changing after max_passes is an error naming the rules involved.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +30,7 @@ namespace asyncfix {
 
 class ProjectIndex;
 class FileContext;
+struct Suppression;
 
 enum class FixMode { None, Safe, Unsafe };
 
@@ -35,11 +38,15 @@ enum class FixMode { None, Safe, Unsafe };
 // every fix the mode allows.
 class FixReviewer {
  public:
-  enum class Decision { Apply, Skip, SkipFile, Quit };
+  // Edit: the user rewrote the proposed result; edited_text() holds it, it becomes the
+  // file's text and the file's review ends.
+  enum class Decision { Apply, Skip, SkipFile, Quit, Edit };
   virtual ~FixReviewer() = default;
-  // `preview` is the text with this fix (and the imports it needs) applied.
-  virtual Decision review(const SourceFile& current, const Finding& finding,
-                          std::string_view preview) = 0;
+  // `preview` is the text with this fix (and the imports it needs) applied; `full_preview()`
+  // also has the fixes accepted before it in this pass (what an edit starts from).
+  virtual Decision review(const SourceFile& current, const Finding& finding, std::string_view preview,
+                          const std::function<std::string()>& full_preview) = 0;
+  virtual std::string edited_text() { return {}; }
 };
 
 struct Note {
@@ -64,6 +71,9 @@ struct FileResult {
   std::vector<Finding> findings;  // on the original text
   std::vector<Finding> remaining; // after fixing (== findings when not fixing)
   std::vector<AppliedFix> applied;
+  std::vector<Finding> rejected;   // fixes the reviewer declined (for the baseline)
+  size_t baselined = 0;            // findings hidden by the baseline
+  bool edited = false;             // the reviewer edited the result by hand
   std::vector<Note> notes;
   std::string original;           // bytes as read (BOM included)
   std::string fixed;              // bytes after fixing (== original when nothing applied)
@@ -79,6 +89,10 @@ struct FileOptions {
   std::string module_name;  // for relative imports and the project index
   bool is_package = false;
   const std::vector<std::string>* ignored_rules = nullptr;  // per-file ignores
+  bool report_unused_suppressions = false;  // AF000 findings for suppressions that match nothing
+  // Fingerprints of known findings (a baseline) for this file: not reported, not fixed.
+  const std::set<std::string>* baseline = nullptr;
+  bool resolve_fix_edits = false;  // fill Fix::resolved_edits of the first pass's findings
 };
 
 // Everything one run shares across files and threads: rules, compiled queries, settings.
@@ -99,8 +113,11 @@ class Engine {
                      const ProjectIndex* project = nullptr) const;
 
   // Findings of one pass over a parsed file, in file order.
+  // Findings a suppression comment covers are dropped (and the suppressions marked used, in
+  // `sups` when given).
   std::vector<Finding> find(FileContext& ctx, const std::vector<bool>& active,
-                            const FileOptions& options) const;
+                            const FileOptions& options, std::vector<Suppression>* sups = nullptr,
+                            size_t* baselined = nullptr) const;
 
  private:
   std::unique_ptr<MatcherSet> matchers_;

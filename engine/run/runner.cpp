@@ -30,9 +30,9 @@ FileResult process_one(const Engine& engine, const DiscoveredFile& df, const Run
   FileOptions fo = options.file;
   fo.module_name = df.module;
   fo.is_package = df.is_package;
-  if (options.ignored_rules) fo.ignored_rules = options.ignored_rules(df);
+  if (options.customize) options.customize(df, fo);
   FileResult r = engine.process(*src, fo, parser, project);
-  if (!r.changed()) {
+  if (!r.changed() && !options.keep_text) {
     r.original.clear();
     r.original.shrink_to_fit();
     r.fixed.clear();

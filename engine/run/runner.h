@@ -14,8 +14,10 @@ namespace asyncfix {
 struct RunOptions {
   FileOptions file;  // fix mode, passes, reviewer (module name is set per file)
   int jobs = 0;      // worker threads; 0 = all cores
-  // Per-file rule ignores (from configuration): may return null.
-  std::function<const std::vector<std::string>*(const DiscoveredFile&)> ignored_rules;
+  // Per-file options (configured ignores, the baseline's entries for the file...).
+  std::function<void(const DiscoveredFile&, FileOptions&)> customize;
+  // Keep the file texts of unchanged files (reports that quote the code need them).
+  bool keep_text = false;
 };
 
 // Calls on_result(index, result) for every file, in order, on the calling thread, while

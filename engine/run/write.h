@@ -14,4 +14,12 @@ namespace asyncfix {
 // then untouched.
 Status write_file_atomically(const std::string& path, std::string_view bytes, std::string_view expected);
 
+// Writes a file asyncfix owns (a baseline, an export): atomically, created when missing
+// (mode from the umask), its mode kept when present, whatever it held before.
+Status write_output_file(const std::string& path, std::string_view bytes);
+
+// The git blob id of some bytes (what `git hash-object` prints): how exports name the
+// content a fix was made for.
+std::string content_hash(std::string_view bytes);
+
 }  // namespace asyncfix

@@ -9,7 +9,7 @@ expect_exit 0 "$ASYNCFIX" check "$TMP/clean.py"
 expect_contains "$TMP/out" "All checks passed"
 expect_exit 1 "$ASYNCFIX" check "$TMP/dirty.py"
 expect_contains "$TMP/out" "dirty.py:4:5: AF101 [P1]"
-expect_contains "$TMP/out" "Found 1 finding (P1: 1)."
+expect_contains "$TMP/out" "Found 1 finding (P1: 1) in 1 file scanned."
 expect_exit 2 "$ASYNCFIX" check --no-such-flag
 expect_exit 2 "$ASYNCFIX" check "$TMP/does-not-exist.py"
 expect_contains "$TMP/err" "no such file or directory"

@@ -1,0 +1,40 @@
+// Suppression comments: `# asyncfix: ignore[AF101, AF2]` or `# noqa: AF101` on a line
+// silences those rules there (`# asyncfix: ignore` / a bare `# noqa`: every rule);
+// `# asyncfix: ignore-file` (optionally `[codes]`) anywhere in the file silences the file.
+// Codes are rule ids or id prefixes. Codes of other tools in a `noqa` (E501) are left alone.
+#pragma once
+
+#include <tree_sitter/api.h>
+
+#include <string>
+#include <vector>
+
+#include "engine/rule/rule.h"
+#include "engine/source/source_file.h"
+
+namespace asyncfix {
+
+struct Suppression {
+  uint32_t line = 0;                // the line it sits on (1-based)
+  uint32_t begin = 0, end = 0;      // the comment's bytes
+  bool file = false;                // ignore-file
+  bool noqa = false;                // written as `# noqa`
+  bool all = false;                 // no codes: every rule
+  std::vector<std::string> codes;   // asyncfix codes (AF...)
+  std::vector<std::string> others;  // other tools' codes in a noqa (kept, never judged)
+  std::vector<bool> used;           // per code
+  bool used_all = false;
+};
+
+std::vector<Suppression> parse_suppressions(TSNode root, const SourceFile& src);
+
+// Drops the findings a suppression covers (on the finding's first or last line, or the
+// whole file), marking the suppressions used.
+void apply_suppressions(std::vector<Suppression>& sups, std::vector<Finding>& findings);
+
+// AF000 findings for suppressions that suppressed nothing (asyncfix codes only; a bare
+// `# noqa` belongs to every tool and is never reported). A comment whose every code is
+// unused gets a fix that removes it.
+std::vector<Finding> unused_suppressions(const std::vector<Suppression>& sups, const SourceFile& src);
+
+}  // namespace asyncfix

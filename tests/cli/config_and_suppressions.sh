@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# [tool.asyncfix] (select, ignore, per-file-ignores, exclude, targets, errors naming the key,
+# the file and the line), --config, and suppression comments.
+source "$(dirname "$0")/lib.sh"
+
+mkdir -p "$TMP/proj/pkg" "$TMP/proj/tests" "$TMP/proj/migrations"
+cat > "$TMP/proj/pkg/a.py" <<'PY'
+import time
+import requests
+
+async def f():
+    time.sleep(1)
+    requests.get("https://example.com")
+PY
+cp "$TMP/proj/pkg/a.py" "$TMP/proj/tests/test_a.py"
+cp "$TMP/proj/pkg/a.py" "$TMP/proj/migrations/m1.py"
+cat > "$TMP/proj/pyproject.toml" <<'TOML'
+[project]
+name = "proj"
+
+[tool.asyncfix]
+ignore = ["AF102"]
+exclude = ["migrations"]
+
+[tool.asyncfix.per-file-ignores]
+"tests/**" = ["AF1"]
+TOML
+
+# ignore, per-file-ignores, exclude
+expect_exit 1 "$ASYNCFIX" check "$TMP/proj"
+expect_contains "$TMP/out" "pkg/a.py:5:5: AF101"
+expect_not_contains "$TMP/out" "AF102"
+expect_not_contains "$TMP/out" "test_a.py"
+expect_not_contains "$TMP/out" "m1.py"
+# the command line wins over the file's select
+expect_exit 1 "$ASYNCFIX" check --select AF102 "$TMP/proj/pkg/a.py"
+expect_contains "$TMP/out" "AF102"
+
+# a configuration found from a subdirectory path
+expect_exit 1 "$ASYNCFIX" check "$TMP/proj/pkg"
+expect_not_contains "$TMP/out" "AF102"
+
+# errors: unknown key, wrong type: file, line and key named
+cat > "$TMP/bad.toml" <<'TOML'
+select = ["AF1"]
+gather-limt = 5
+TOML
+expect_exit 2 "$ASYNCFIX" check --config "$TMP/bad.toml" "$TMP/proj/pkg/a.py"
+expect_contains "$TMP/err" "bad.toml:2:1"
+expect_contains "$TMP/err" "unknown key \`gather-limt\`"
+mkdir -p "$TMP/bad2"
+cat > "$TMP/bad2/pyproject.toml" <<'TOML'
+[tool.asyncfix]
+gather-limit = "ten"
+TOML
+cp "$TMP/proj/pkg/a.py" "$TMP/bad2/a.py"
+expect_exit 2 "$ASYNCFIX" check "$TMP/bad2/a.py"
+expect_contains "$TMP/err" "pyproject.toml:2:"
+expect_contains "$TMP/err" "\`tool.asyncfix.gather-limit\` must be an integer"
+printf '[tool.asyncfix\nselect = 1\n' > "$TMP/bad2/pyproject.toml"
+expect_exit 2 "$ASYNCFIX" check "$TMP/bad2/a.py"
+expect_contains "$TMP/err" "pyproject.toml:1:"
+
+# targets and limits reach the rules: gather-limit in the AF402 fix
+mkdir -p "$TMP/lim"
+printf '[tool.asyncfix]\ngather-limit = 3\n' > "$TMP/lim/pyproject.toml"
+printf 'import asyncio\n\nasync def f(ids):\n    return await asyncio.gather(*[g(i) for i in ids])\n' > "$TMP/lim/g.py"
+expect_exit 1 "$ASYNCFIX" check --diff --unsafe-fixes --select AF402 "$TMP/lim/g.py"
+expect_contains "$TMP/out" "_bounded_gather(3, *[g(i) for i in ids])"
+# unsafe-fixes = true in the file
+printf '[tool.asyncfix]\ngather-limit = 3\nunsafe-fixes = true\n' > "$TMP/lim/pyproject.toml"
+expect_exit 1 "$ASYNCFIX" check --diff --select AF402 "$TMP/lim/g.py"
+expect_contains "$TMP/out" "_bounded_gather(3,"
+
+# suppressions
+cat > "$TMP/s.py" <<'PY'
+import time
+
+async def f():
+    time.sleep(1)  # asyncfix: ignore[AF101]
+    time.sleep(2)  # noqa: AF101
+    time.sleep(3)  # noqa
+    time.sleep(4)  # noqa: E501
+    time.sleep(5)  # asyncfix: ignore[AF2]
+    time.sleep(6)  # asyncfix: ignore
+PY
+expect_exit 1 "$ASYNCFIX" check "$TMP/s.py"
+expect_contains "$TMP/out" "s.py:7:5: AF101"
+expect_contains "$TMP/out" "s.py:8:5: AF101"
+expect_not_contains "$TMP/out" "s.py:4:"
+expect_not_contains "$TMP/out" "s.py:5:"
+expect_not_contains "$TMP/out" "s.py:6:"
+expect_not_contains "$TMP/out" "s.py:9:"
+expect_exit 1 "$ASYNCFIX" check --report-unused-suppressions "$TMP/s.py"
+expect_contains "$TMP/out" "s.py:8:20: AF000"
+expect_not_contains "$TMP/out" "s.py:7:20: AF000"
+# a suppressed finding is not fixed either
+cp "$TMP/s.py" "$TMP/s2.py"
+expect_exit 0 "$ASYNCFIX" check --fix "$TMP/s2.py"
+expect_contains "$TMP/s2.py" "time.sleep(1)  # asyncfix: ignore[AF101]"
+expect_contains "$TMP/s2.py" "await asyncio.sleep(4)  # noqa: E501"
+# ignore-file
+printf '# asyncfix: ignore-file\nimport time\n\nasync def f():\n    time.sleep(1)\n' > "$TMP/whole.py"
+expect_exit 0 "$ASYNCFIX" check "$TMP/whole.py"
+# the unused-suppression fix removes the comment
+printf 'import asyncio\n\nasync def f():\n    await asyncio.sleep(1)  # noqa: AF101\n' > "$TMP/u.py"
+expect_exit 0 "$ASYNCFIX" check --fix --report-unused-suppressions "$TMP/u.py"
+expect_contains "$TMP/u.py" "    await asyncio.sleep(1)"
+expect_not_contains "$TMP/u.py" "noqa"
+finish
