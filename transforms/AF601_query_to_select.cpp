@@ -294,7 +294,7 @@ class QueryToSelect : public Rule {
   static bool is_orm_entity(TSNode e, std::string_view src) {
     if (is(e, "call")) {
       std::string_view fn = text(field(e, "function"), src);
-      return fn == "aliased" || fn.size() > 8 && fn.substr(fn.size() - 8) == ".aliased";
+      return fn == "aliased" || (fn.size() > 8 && fn.substr(fn.size() - 8) == ".aliased");
     }
     if (is(e, "identifier")) return std::isupper(static_cast<unsigned char>(text(e, src)[0]));
     if (is(e, "attribute")) {

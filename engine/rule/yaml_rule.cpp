@@ -256,7 +256,7 @@ Expected<RuleObject> parse_rule(const Reader& rd, const YAML::Node& n, const cha
   RuleObject r;
   for (auto it = n.begin(); it != n.end(); ++it) {
     std::string key = it->first.as<std::string>();
-    const YAML::Node& v = it->second;
+    YAML::Node v = it->second;  // a copy: `it->` yields a temporary proxy (ASan: stack-use-after-scope)
     if (key == "stopBy" || key == "field") {
       if (std::string(where) == "rule") return rd.error(it->first, "`" + key + "` only goes with inside, has, follows or precedes");
       continue;  // read by parse_relation

@@ -45,8 +45,9 @@ Expected<std::optional<Config>> load_config(const std::string& path, bool whole_
       "select", "ignore", "exclude", "rules", "per-file-ignores", "unsafe-fixes", "respect-gitignore",
       "target-python", "target-fastapi", "target-sqlalchemy", "gather-limit", "client-timeout", "max-file-size",
       "extra-blocking-calls", "session-names", "slow-side-effects"};
-  for (const auto& [k, node] : *t) {
-    std::string key(k.str());
+  for (const auto& entry : *t) {
+    const toml::node& node = entry.second;  // not a structured binding: lambdas below capture it
+    std::string key(entry.first.str());
     const toml::source_region& where = node.source();
     auto err = [&](const std::string& what) { return config_error(path, where, "`" + prefix + key + "` " + what); };
     if (!kKeys.count(key)) {
@@ -139,11 +140,11 @@ void Config::apply(RuleSettings& s) const {
   if (slow_side_effects) s.slow_side_effects = *slow_side_effects;
 }
 
-std::vector<std::string> Config::ignores_for(const std::string& path) const {
+std::vector<std::string> Config::ignores_for(const std::string& file) const {
   std::vector<std::string> out;
   std::error_code ec;
-  std::string rel = fs::absolute(path, ec).lexically_normal().lexically_relative(root).generic_string();
-  std::string name = fs::path(path).filename().string();
+  std::string rel = fs::absolute(file, ec).lexically_normal().lexically_relative(root).generic_string();
+  std::string name = fs::path(file).filename().string();
   for (const auto& [glob, codes] : per_file_ignores) {
     if (glob_match(glob, rel) || glob_match(glob, name)) out.insert(out.end(), codes.begin(), codes.end());
   }

@@ -48,7 +48,7 @@ struct Config {
   // The settings the configuration sets (on top of `base`).
   void apply(RuleSettings& settings) const;
   // The per-file ignores that apply to `path` (codes, prefixes or names).
-  std::vector<std::string> ignores_for(const std::string& path) const;
+  std::vector<std::string> ignores_for(const std::string& file) const;
 };
 
 // Reads [tool.asyncfix] of a pyproject.toml (or a file whose top level is the table, when

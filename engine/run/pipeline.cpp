@@ -525,6 +525,11 @@ FileResult Engine::process(const SourceFile& file, const FileOptions& options,
       auto model = semantic::SemanticModel::build(new_tree->root(), next.text(), options.module_name, options.is_package);
       ImportPlanner after(next, new_tree->root(), model);
       std::vector<Edit> removal = after.removal_edits(removable);
+      // Code that does not parse is never rewritten, unused import or not.
+      auto errors = error_ranges(new_tree->root());
+      removal.erase(std::remove_if(removal.begin(), removal.end(),
+                                   [&](const Edit& e) { return overlaps_any(e.begin, e.end, errors); }),
+                    removal.end());
       if (!removal.empty()) {
         std::string t2 = apply_edits(new_text, removal, newline);
         auto tree2 = parser.parse(t2);

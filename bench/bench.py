@@ -1,0 +1,211 @@
+"""The measurements of bench/run (which sets everything up first) and bench/RESULTS.md."""
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+STDLIB = "/usr/lib/python3.11"
+DIST = "/usr/lib/python3/dist-packages"
+
+
+def measure(cmd):
+    """Wall seconds and peak RSS (KB) of one run, through GNU time."""
+    with tempfile.NamedTemporaryFile("r") as t:
+        start = time.perf_counter()
+        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", t.name] + cmd,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        wall = time.perf_counter() - start
+        rss = int(t.read().strip().splitlines()[-1])
+    return wall, rss
+
+
+def compare(tools, runs):
+    """Runs each tool `runs` times, alternating them; median wall time, max peak RSS."""
+    for cmd in tools.values():  # warm the page cache and the binaries
+        measure(cmd)
+    walls = {k: [] for k in tools}
+    rss = {k: 0 for k in tools}
+    for _ in range(runs):
+        for name, cmd in tools.items():
+            w, r = measure(cmd)
+            walls[name].append(w)
+            rss[name] = max(rss[name], r)
+    return {k: (statistics.median(walls[k]), rss[k]) for k in tools}
+
+
+def corpus_stats(path):
+    files = lines = size = 0
+    for d, dirs, names in os.walk(path):
+        for n in names:
+            if n.endswith(".py"):
+                p = os.path.join(d, n)
+                try:
+                    with open(p, "rb") as f:
+                        data = f.read()
+                except OSError:
+                    continue
+                files += 1
+                size += len(data)
+                lines += data.count(b"\n")
+    return files, lines, size
+
+
+def async_subset(dest):
+    """The files of both corpora that contain `async`: asyncfix must parse every one."""
+    if os.path.isdir(dest):
+        shutil.rmtree(dest)
+    for src, tag in ((STDLIB, "stdlib"), (DIST, "dist")):
+        for d, dirs, names in os.walk(src):
+            for n in names:
+                if not n.endswith(".py"):
+                    continue
+                p = os.path.join(d, n)
+                try:
+                    with open(p, "rb") as f:
+                        data = f.read()
+                except OSError:
+                    continue
+                if b"async" in data:
+                    out = os.path.join(dest, tag, os.path.relpath(p, src))
+                    os.makedirs(os.path.dirname(out), exist_ok=True)
+                    with open(out, "wb") as f:
+                        f.write(data)
+    return dest
+
+
+def copies(scratch, n):
+    dest = os.path.join(scratch, "stdlib-x%d" % n)
+    if not os.path.isdir(dest):
+        for i in range(n):
+            shutil.copytree(STDLIB, os.path.join(dest, "copy%d" % i), symlinks=True,
+                            ignore=shutil.ignore_patterns("__pycache__", "site-packages", "dist-packages"))
+    return dest
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--root", required=True)
+    ap.add_argument("--scratch", required=True)
+    ap.add_argument("--asyncfix", required=True)
+    ap.add_argument("--parse-only", required=True)
+    ap.add_argument("--ast-grep", required=True)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--quick", action="store_true", help="stdlib only, 1 run: a smoke test of the script")
+    a = ap.parse_args()
+    cores = os.cpu_count() or 1
+    runs = 1 if a.quick else a.runs
+    sgconfig = os.path.join(a.root, "bench", "ast-grep", "sgconfig.yml")
+
+    def tools(path, j):
+        return {
+            "asyncfix": [a.asyncfix, "check", "--no-progress", "-j", str(j), path],
+            "ast-grep": [a.ast_grep, "scan", "-c", sgconfig, "-j", str(j), path],
+            "parse-only": [a.parse_only, "-j", str(j), path],
+        }
+
+    out = []
+    w = out.append
+    commit = subprocess.run(["git", "-C", a.root, "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip() or "unknown"
+    dirty = subprocess.run(["git", "-C", a.root, "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True).stdout.strip()
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        mem_gib = int(f.readline().split()[1]) / 1024 / 1024
+    sg_version = subprocess.run([a.ast_grep, "--version"], capture_output=True, text=True).stdout.strip()
+    w("# Benchmarks\n")
+    w("Written by `bench/run` (%s); do not edit by hand.\n" % time.strftime("%Y-%m-%d"))
+    w("- Machine: %s, %d cores, %.0f GiB RAM, %s %s" % (cpu, cores, mem_gib, platform.system(), platform.release()))
+    w("- asyncfix commit `%s`%s, Release build; %s from npm; median of %d runs, tools alternated; "
+      "peak RSS is the largest of the runs." % (commit, " (with uncommitted changes)" if dirty else "", sg_version, runs))
+    listing = subprocess.run([a.asyncfix, "rules"], capture_output=True, text=True).stdout
+    n_rules = sum(1 for line in listing.splitlines() if line.startswith("AF"))
+    w("- asyncfix runs every built-in rule (%d rules, with the project index); ast-grep runs three rules "
+      "(AF101, AF102, AF401 in `bench/ast-grep/rules/`); parse-only reads and parses the same files with "
+      "tree-sitter and does nothing else (`bench/parse_only.cpp`).\n" % n_rules)
+
+    results = {}
+    corpora = [("stdlib", STDLIB)] if a.quick else [("stdlib", STDLIB), ("dist-packages", DIST)]
+    w("## Whole corpora\n")
+    w("| corpus | files | lines | MB | threads | asyncfix | ast-grep (3 rules) | parse-only | ast-grep / asyncfix | asyncfix / parse-only | asyncfix peak RSS | ast-grep peak RSS |")
+    w("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for name, path in corpora:
+        files, lines, size = corpus_stats(path)
+        for j in ([1, cores] if cores > 1 else [1]):
+            r = compare(tools(path, j), runs)
+            results[(name, j)] = r
+            af, sg, po = r["asyncfix"], r["ast-grep"], r["parse-only"]
+            w("| %s | %d | %d | %.1f | %d | %.2f s | %.2f s | %.2f s | **%.2fx** | %.2fx | %.1f MB | %.1f MB |" % (
+                name, files, lines, size / 1e6, j, af[0], sg[0], po[0], sg[0] / af[0], af[0] / po[0],
+                af[1] / 1024, sg[1] / 1024))
+            print("bench: %s -j%d done" % (name, j), file=sys.stderr)
+    w("")
+
+    if not a.quick:
+        sub = async_subset(os.path.join(a.scratch, "async-subset"))
+        files, lines, size = corpus_stats(sub)
+        w("## Every file must be parsed\n")
+        w("The files of both corpora that contain `async` (%d files, %d lines, %.1f MB): the prefilter "
+          "rules none out, so this is asyncfix against the parser's limit.\n" % (files, lines, size / 1e6))
+        w("| threads | asyncfix | parse-only | asyncfix / parse-only | ast-grep (3 rules) | asyncfix peak RSS |")
+        w("|---|---|---|---|---|---|")
+        for j in ([1, cores] if cores > 1 else [1]):
+            r = compare(tools(sub, j), runs)
+            results[("async", j)] = r
+            w("| %d | %.2f s | %.2f s | **%.2fx** | %.2f s | %.1f MB |" % (
+                j, r["asyncfix"][0], r["parse-only"][0], r["asyncfix"][0] / r["parse-only"][0], r["ast-grep"][0],
+                r["asyncfix"][1] / 1024))
+        w("")
+        print("bench: async subset done", file=sys.stderr)
+
+        w("## Growth with the corpus\n")
+        w("Copies of the stdlib side by side, %d threads.\n" % cores)
+        w("| copies | asyncfix | per copy | peak RSS |")
+        w("|---|---|---|---|")
+        base = None
+        for n in (1, 2, 4):
+            d = copies(a.scratch, n)
+            r = compare({"asyncfix": tools(d, cores)["asyncfix"]}, runs)["asyncfix"]
+            base = base or r[0]
+            w("| %dx | %.2f s | %.2f s (%.2fx of 1x) | %.1f MB |" % (n, r[0], r[0] / n, r[0] / n / base, r[1] / 1024))
+        w("")
+        print("bench: growth done", file=sys.stderr)
+
+    # The targets of issue 8, said plainly.
+    w("## Targets\n")
+    rows = []
+    for (name, j), r in sorted(results.items()):
+        if name == "async":
+            continue
+        ratio = r["ast-grep"][0] / r["asyncfix"][0]
+        rows.append("- %s, %d thread%s: asyncfix is %.2fx as fast as ast-grep's three-rule scan (target: 3x) — %s" % (
+            name, j, "s" if j > 1 else "", ratio, "met" if ratio >= 3 else "not met"))
+    for j in ([1, cores] if cores > 1 else [1]):
+        if ("async", j) in results:
+            r = results[("async", j)]
+            ratio = r["asyncfix"][0] / r["parse-only"][0]
+            rows.append("- every file parsed, %d thread%s: asyncfix takes %.2fx the parse-only time (target: within 1.3x) — %s" % (
+                j, "s" if j > 1 else "", ratio, "met" if ratio <= 1.3 else "not met"))
+    peak = max(r["asyncfix"][1] for r in results.values()) / 1024
+    rows.append("- peak RSS of asyncfix: %.1f MB at most (target: under 64 MB) — %s" % (peak, "met" if peak < 64 else "not met"))
+    w("\n".join(rows))
+    w("")
+    text = "\n".join(out) + "\n"
+    dest = os.path.join(a.root, "bench", "RESULTS.md")
+    with open(dest, "w") as f:
+        f.write(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
