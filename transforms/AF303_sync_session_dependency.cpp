@@ -4,6 +4,7 @@
 #include "engine/run/context.h"
 #include "engine/syntax/node.h"
 #include "transforms/rules.h"
+#include "engine/semantic/project.h"
 #include "transforms/sqlalchemy_support.h"
 
 namespace asyncfix::rules {
@@ -24,7 +25,10 @@ class SyncSessionDependency : public Rule {
     info_.fix_title = "Make it an async generator over the async session factory";
     info_.applicability = Applicability::Safe;
     info_.fixable = true;
-    info_.triggers = {"yield"};
+    // A session dependency yields, and names its factory: `Session...`, `...session...`, or a
+    // project factory whatever its name (project_triggers).
+    info_.triggers = {"Session", "session"};
+    info_.required_triggers = {"yield"};
     info_.origin = "built-in";
     info_.docs.what_it_does =
         "Checks for the FastAPI session dependency in its sync form: a plain generator function "
@@ -53,6 +57,16 @@ class SyncSessionDependency : public Rule {
   const RuleInfo& info() const override { return info_; }
   bool needs_project() const override { return true; }
   std::vector<std::string> project_seeds() const override { return {"sessionmaker"}; }
+  std::vector<std::string> project_triggers(const ProjectIndex& index) const override {
+    // Session factories the project defines (`make_db = sessionmaker(...)`), by name.
+    std::vector<std::string> names;
+    for (const auto& [mname, m] : index.modules()) {
+      for (const auto& [g, t] : m.globals) {
+        if (t.find("Session") != std::string::npos) names.push_back(g);
+      }
+    }
+    return names;
+  }
 
   void check_file(FileContext& ctx) const override {
     std::string_view src = ctx.text();
