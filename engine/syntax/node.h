@@ -18,8 +18,10 @@ inline std::string_view kind(TSNode n) { return is_null(n) ? std::string_view() 
 inline bool is(TSNode n, std::string_view k) {
   return !is_null(n) && ts_node_is_named(n) && kind(n) == k;
 }
-inline uint32_t start(TSNode n) { return ts_node_start_byte(n); }
-inline uint32_t end(TSNode n) { return ts_node_end_byte(n); }
+// A null node (a field that error recovery left out) is empty at 0: its text is "", it
+// contains nothing and nothing contains it (tree-sitter's own accessors crash on it).
+inline uint32_t start(TSNode n) { return is_null(n) ? 0 : ts_node_start_byte(n); }
+inline uint32_t end(TSNode n) { return is_null(n) ? 0 : ts_node_end_byte(n); }
 inline bool same(TSNode a, TSNode b) { return ts_node_eq(a, b); }
 inline std::string_view text(TSNode n, std::string_view src) {
   return src.substr(start(n), end(n) - start(n));
@@ -29,7 +31,7 @@ inline TSNode field(TSNode n, const char* name) {
 }
 inline TSNode parent(TSNode n) { return ts_node_parent(n); }
 inline bool contains(TSNode outer, TSNode inner) {
-  return start(outer) <= start(inner) && end(inner) <= end(outer);
+  return !is_null(outer) && !is_null(inner) && start(outer) <= start(inner) && end(inner) <= end(outer);
 }
 
 // Children in order (named only when named_only). Uses a cursor: indexed access to children
