@@ -4,9 +4,17 @@
 source "$(dirname "$0")/lib.sh"
 command -v tmux >/dev/null || { echo "tmux is missing (scripts/setup installs it)" >&2; exit 1; }
 
-SOCK="$TMP/tmux.sock"
+# One tmux server per scenario, on its own socket: a new session on the socket of a server
+# that is still shutting down fails ("server exited unexpectedly") on a loaded machine.
+RUN=0
+SOCK="$TMP/tmux.0.sock"
 tm() { tmux -S "$SOCK" "$@"; }
-trap 'tm kill-server 2>/dev/null || true; chmod -R u+w "$TMP" 2>/dev/null; rm -rf "$TMP"' EXIT
+cleanup() {
+  for s in "$TMP"/tmux.*.sock; do [ -S "$s" ] && tmux -S "$s" kill-server 2>/dev/null; done
+  chmod -R u+w "$TMP" 2>/dev/null
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
 
 three_sleeps() {  # three_sleeps FILE: three AF101 findings, one per function
   printf 'import time\n\n\nasync def one():\n    time.sleep(1)\n\n\nasync def two():\n    time.sleep(2)\n\n\nasync def three():\n    time.sleep(3)\n' > "$1"
@@ -16,6 +24,8 @@ three_sleeps() {  # three_sleeps FILE: three AF101 findings, one per function
 start() {
   rm -f "$TMP/rc"
   tm kill-server 2>/dev/null || true
+  RUN=$((RUN + 1))
+  SOCK="$TMP/tmux.$RUN.sock"
   local cmd
   cmd=$(printf '%q ' "$@")
   tm new-session -d -s review -x 200 -y 60 "sh -c '$cmd; echo \$? > $TMP/rc; sleep 600'"
