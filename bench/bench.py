@@ -38,20 +38,25 @@ def compare(tools, runs):
     return {k: (statistics.median(walls[k]), rss[k]) for k in tools}
 
 
-def corpus_stats(path):
-    files = lines = size = 0
-    for d, dirs, names in os.walk(path):
+def python_files(root):
+    """(path, bytes) of every readable .py file under root."""
+    for d, dirs, names in os.walk(root):
         for n in names:
             if n.endswith(".py"):
                 p = os.path.join(d, n)
                 try:
                     with open(p, "rb") as f:
-                        data = f.read()
+                        yield p, f.read()
                 except OSError:
                     continue
-                files += 1
-                size += len(data)
-                lines += data.count(b"\n")
+
+
+def corpus_stats(path):
+    files = lines = size = 0
+    for _, data in python_files(path):
+        files += 1
+        size += len(data)
+        lines += data.count(b"\n")
     return files, lines, size
 
 
@@ -60,21 +65,12 @@ def async_subset(dest):
     if os.path.isdir(dest):
         shutil.rmtree(dest)
     for src, tag in ((STDLIB, "stdlib"), (DIST, "dist")):
-        for d, dirs, names in os.walk(src):
-            for n in names:
-                if not n.endswith(".py"):
-                    continue
-                p = os.path.join(d, n)
-                try:
-                    with open(p, "rb") as f:
-                        data = f.read()
-                except OSError:
-                    continue
-                if b"async" in data:
-                    out = os.path.join(dest, tag, os.path.relpath(p, src))
-                    os.makedirs(os.path.dirname(out), exist_ok=True)
-                    with open(out, "wb") as f:
-                        f.write(data)
+        for p, data in python_files(src):
+            if b"async" in data:
+                out = os.path.join(dest, tag, os.path.relpath(p, src))
+                os.makedirs(os.path.dirname(out), exist_ok=True)
+                with open(out, "wb") as f:
+                    f.write(data)
     return dest
 
 
