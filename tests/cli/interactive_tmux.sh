@@ -10,8 +10,10 @@ RUN=0
 SOCK="$TMP/tmux.0.sock"
 tm() { tmux -S "$SOCK" "$@"; }
 cleanup() {
-  for s in "$TMP"/tmux.*.sock; do [ -S "$s" ] && tmux -S "$s" kill-server 2>/dev/null; done
-  chmod -R u+w "$TMP" 2>/dev/null
+  for s in "$TMP"/tmux.*.sock; do
+    if [ -S "$s" ]; then tmux -S "$s" kill-server 2>/dev/null || true; fi
+  done
+  chmod -R u+w "$TMP" 2>/dev/null || true
   rm -rf "$TMP"
 }
 trap cleanup EXIT
