@@ -283,20 +283,6 @@ class BlockingHttp : public BlockingCallRule {
     return fix;
   }
 
-  static void remove_argument(TSNode arg, std::string_view src, EditList& edits) {
-    // Take the argument and the comma after it (or before it, for the last one).
-    uint32_t b = ts_node_start_byte(arg), e = ts_node_end_byte(arg);
-    size_t next = src.find_first_not_of(" \t\r\n", e);
-    if (next != std::string_view::npos && src[next] == ',') {
-      size_t after = src.find_first_not_of(" \t", next + 1);
-      edits.replace(b, static_cast<uint32_t>(after == std::string_view::npos ? next + 1 : after), "");
-      return;
-    }
-    size_t prev = src.find_last_not_of(" \t\r\n", b == 0 ? 0 : b - 1);
-    if (prev != std::string_view::npos && src[prev] == ',') edits.replace(static_cast<uint32_t>(prev), e, "");
-    else edits.replace(b, e, "");
-  }
-
   static void add_keyword(TSNode call, std::string_view src, const std::string& kw, EditList& edits) {
     TSNode args = field(call, "arguments");
     uint32_t close = ts_node_end_byte(args) - 1;  // the ')'

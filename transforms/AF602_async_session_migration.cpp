@@ -319,19 +319,6 @@ class AsyncSessionMigration : public Rule {
     if (b && b->is_import()) out.push_back(b->qualname);
   }
 
-  static void remove_argument(TSNode arg, std::string_view src, EditList& edits) {
-    uint32_t b = ts_node_start_byte(arg), e = ts_node_end_byte(arg);
-    size_t next = src.find_first_not_of(" \t\r\n", e);
-    if (next != std::string_view::npos && src[next] == ',') {
-      size_t after = src.find_first_not_of(" \t", next + 1);
-      edits.replace(b, static_cast<uint32_t>(after == std::string_view::npos ? next + 1 : after), "");
-      return;
-    }
-    size_t prev = src.find_last_not_of(" \t\r\n", b == 0 ? 0 : b - 1);
-    if (prev != std::string_view::npos && src[prev] == ',') edits.replace(static_cast<uint32_t>(prev), e, "");
-    else edits.replace(b, e, "");
-  }
-
   // db.commit() -> await db.commit()   (not .query: AF601 rewrites those)
   void session_call_fix(FileContext& ctx, TSNode call) const {
     TSNode callee = field(call, "function");

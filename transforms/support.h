@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "engine/rewrite/edit.h"
+#include "transforms/edit_list.h"
 
 namespace asyncfix {
 class FileContext;
@@ -51,6 +52,9 @@ inline constexpr const char* kHelperMarker = "(added by asyncfix)";
 // The name for a module helper: the name of a top-level function asyncfix added before
 // (its name starts with `base`, its body holds kHelperMarker and `needle`), else a fresh name.
 std::string helper_name(FileContext& ctx, const std::string& base, std::string_view needle);
+
+// Removes a call argument with the comma after it (or before it, for the last one).
+void remove_argument(TSNode arg, std::string_view src, EditList& edits);
 
 }  // namespace rules
 }  // namespace asyncfix
