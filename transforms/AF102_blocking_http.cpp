@@ -1,4 +1,5 @@
 // AF102 blocking-http: requests / sync httpx / urllib inside `async def` -> httpx.AsyncClient.
+#include "engine/match/triggers.h"
 #include <map>
 #include <set>
 
@@ -30,7 +31,7 @@ RuleInfo make_info() {
   i.applicability = Applicability::Unsafe;
   i.fixable = true;
   i.triggers = {"requests", "httpx", "urlopen", "urllib3"};
-  i.required_triggers = {"async"};  // only fires inside `async def`
+  i.required_triggers = {kAsyncDefTrigger};  // only fires inside `async def`
   i.origin = "built-in";
   i.docs.what_it_does =
       "Checks for sync HTTP calls inside `async def`: `requests.get/post/put/patch/delete/head/options/request`, "

@@ -1,4 +1,5 @@
 // AF103 blocking-open: open() and pathlib reads/writes inside `async def` -> aiofiles.
+#include "engine/match/triggers.h"
 #include <set>
 
 #include "engine/rewrite/imports.h"
@@ -28,7 +29,7 @@ RuleInfo make_info() {
   i.applicability = Applicability::Safe;
   i.fixable = true;
   i.triggers = {"open", "read_text", "read_bytes", "write_text", "write_bytes"};
-  i.required_triggers = {"async"};  // only fires inside `async def`
+  i.required_triggers = {kAsyncDefTrigger};  // only fires inside `async def`
   i.origin = "built-in";
   i.docs.what_it_does =
       "Checks for `open()`, `io.open()`, `io.open_code()`, `codecs.open()`, `os.fdopen()` and "

@@ -1,4 +1,5 @@
 // AF104 blocking-fs: file-system calls (os.path, os, shutil, glob, pathlib) inside `async def`.
+#include "engine/match/triggers.h"
 #include "engine/rewrite/precedence.h"
 #include "engine/run/context.h"
 #include "engine/syntax/node.h"
@@ -27,7 +28,7 @@ RuleInfo make_info() {
   i.applicability = Applicability::Safe;
   i.fixable = true;
   i.triggers = {"os", "shutil", "glob", "Path", "pathlib"};
-  i.required_triggers = {"async"};  // only fires inside `async def`
+  i.required_triggers = {kAsyncDefTrigger};  // only fires inside `async def`
   i.origin = "built-in";
   i.docs.what_it_does =
       "Checks for file-system calls inside `async def`: `os.path.exists/isfile/isdir/getsize/...`, "

@@ -1,4 +1,5 @@
 // AF105 blocking-subprocess: subprocess / os.system / os.wait* inside `async def`.
+#include "engine/match/triggers.h"
 #include <map>
 
 #include "engine/rewrite/imports.h"
@@ -27,7 +28,7 @@ RuleInfo make_info() {
   i.applicability = Applicability::Safe;
   i.fixable = true;
   i.triggers = {"subprocess", "system", "popen", "spawn", "wait"};
-  i.required_triggers = {"async"};  // only fires inside `async def`
+  i.required_triggers = {kAsyncDefTrigger};  // only fires inside `async def`
   i.origin = "built-in";
   i.docs.what_it_does =
       "Checks for processes started or waited for synchronously inside `async def`: "

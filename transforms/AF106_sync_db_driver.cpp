@@ -1,4 +1,5 @@
 // AF106 sync-db-driver: sync database drivers and sync SQLAlchemy sessions inside `async def`.
+#include "engine/match/triggers.h"
 #include "engine/run/context.h"
 #include "transforms/blocking_rule.h"
 #include "transforms/rules.h"
@@ -16,7 +17,7 @@ RuleInfo make_info() {
   i.fixable = false;
   i.triggers = {"sqlite3", "psycopg", "pymysql", "MySQLdb", "mysql", "redis", "pymongo", "Session", "sessionmaker",
                 "Depends", "engine"};
-  i.required_triggers = {"async"};  // only fires inside `async def`
+  i.required_triggers = {kAsyncDefTrigger};  // only fires inside `async def`
   i.origin = "built-in";
   i.docs.what_it_does =
       "Checks for sync database drivers used inside `async def` (`sqlite3.connect`, `psycopg2.connect`, "

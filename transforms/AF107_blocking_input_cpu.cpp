@@ -1,4 +1,5 @@
 // AF107 blocking-input: `input()` and known CPU-heavy calls inside `async def`.
+#include "engine/match/triggers.h"
 #include "engine/run/context.h"
 #include "transforms/blocking_rule.h"
 #include "transforms/rules.h"
@@ -22,7 +23,7 @@ RuleInfo make_info(const RuleSettings& settings) {
     std::string last = extra.substr(extra.rfind('.') == std::string::npos ? 0 : extra.rfind('.') + 1);
     i.triggers.push_back(last);
   }
-  i.required_triggers = {"async"};  // only fires inside `async def`
+  i.required_triggers = {kAsyncDefTrigger};  // only fires inside `async def`
   i.origin = "built-in";
   i.docs.what_it_does =
       "Checks for `input()` / `getpass.getpass()` and for known CPU-heavy calls (`bcrypt.hashpw`, "

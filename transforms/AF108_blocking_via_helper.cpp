@@ -1,5 +1,6 @@
 // AF108 blocking-via-helper: an async def calls a sync function of the project that blocks,
 // directly or through further sync calls, in any module.
+#include "engine/match/triggers.h"
 #include "engine/semantic/project.h"
 #include "engine/run/context.h"
 #include "engine/syntax/node.h"
@@ -31,8 +32,8 @@ class BlockingViaHelper : public Rule {
     info_.fix_title = "Run the helper in a thread: `await asyncio.to_thread(helper, ...)`";
     info_.applicability = Applicability::Unsafe;
     info_.fixable = true;
-    info_.triggers = {"async"};
-    info_.required_triggers = {"async"};  // only fires inside `async def`
+    info_.triggers = {kAsyncDefTrigger};
+    info_.required_triggers = {kAsyncDefTrigger};  // only fires inside `async def`
     info_.origin = "built-in";
     info_.docs.what_it_does =
         "Checks for calls from `async def` to sync functions of the project that block: they call "
@@ -61,7 +62,7 @@ class BlockingViaHelper : public Rule {
   }
   const RuleInfo& info() const override { return info_; }
   bool needs_project() const override { return true; }
-  std::vector<std::string> project_seeds() const override { return {"async "}; }
+  std::vector<std::string> project_seeds() const override { return {kAsyncDefTrigger}; }
   void register_matchers(MatcherRegistry& registry) const override { registry.add_query("((call) @call)"); }
 
   void on_match(const Match& match, FileContext& ctx) const override {

@@ -1,4 +1,5 @@
 // AF201 missing-await: a coroutine is created and dropped, so it never runs.
+#include "engine/match/triggers.h"
 #include <set>
 
 #include "engine/match/rule_tree.h"
@@ -65,8 +66,10 @@ class MissingAwait : public Rule {
     info_.fix_title = "Add `await`";
     info_.applicability = Applicability::Safe;
     info_.fixable = true;
-    info_.triggers = {"async", "AsyncSession", "AsyncClient", "asyncio"};
-    info_.required_triggers = {"async"};  // only fires inside `async def`
+    // A coroutine comes from an `async def` (of this file or, through the project index, of
+    // another one that this file's own `async def` code calls), asyncio, or an async
+    // session or client.
+    info_.triggers = {kAsyncDefTrigger, "asyncio", "AsyncSession", "AsyncClient"};
     info_.origin = "built-in";
     info_.docs.what_it_does =
         "Checks for coroutines that are created and dropped (a call statement whose value is "
@@ -93,7 +96,7 @@ class MissingAwait : public Rule {
   }
   const RuleInfo& info() const override { return info_; }
   bool needs_project() const override { return true; }
-  std::vector<std::string> project_seeds() const override { return {"async "}; }
+  std::vector<std::string> project_seeds() const override { return {kAsyncDefTrigger}; }
   void register_matchers(MatcherRegistry& registry) const override { registry.add_query("((call) @call)"); }
 
   void on_match(const Match& match, FileContext& ctx) const override {

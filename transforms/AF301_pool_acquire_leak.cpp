@@ -8,6 +8,7 @@
 // and the try/finally form (`conn = await pool.acquire()` then `try: ... finally:
 // await pool.release(conn)`) the same way, over exactly the statements between. A release
 // elsewhere (in a branch, another function) or none at all is reported without a fix.
+#include "engine/match/triggers.h"
 #include "engine/rewrite/indent.h"
 #include "engine/run/context.h"
 #include "engine/semantic/model.h"
@@ -33,7 +34,7 @@ class PoolAcquireLeak : public Rule {
     info_.applicability = Applicability::Safe;
     info_.fixable = true;
     info_.triggers = {"acquire"};
-    info_.required_triggers = {"async"};
+    info_.required_triggers = {kAsyncDefTrigger};
     info_.origin = "built-in";
     info_.docs.what_it_does =
         "Checks for `c = await pool.acquire()` (asyncpg, aiopg, aiomysql, any pool with "

@@ -9,6 +9,7 @@
 // concurrently), none looks like a write whose order could be seen (post, save, send,
 // commit...), and the run is not under a lock. Comments between the statements move above
 // the merged one.
+#include "engine/match/triggers.h"
 #include <set>
 
 #include "engine/rewrite/imports.h"
@@ -94,7 +95,7 @@ class SequentialAwaits : public Rule {
     info_.applicability = Applicability::Unsafe;
     info_.fixable = true;
     info_.triggers = {"await"};
-    info_.required_triggers = {"async"};
+    info_.required_triggers = {kAsyncDefTrigger};
     info_.origin = "built-in";
     info_.docs.what_it_does =
         "Checks for consecutive statements of one block that each await a call (`x = await "

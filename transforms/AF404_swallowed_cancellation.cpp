@@ -7,6 +7,7 @@
 //       log.exception("failed")              raise
 //                                        except BaseException:
 //                                            log.exception("failed")
+#include "engine/match/triggers.h"
 #include "engine/run/context.h"
 #include "engine/semantic/model.h"
 #include "engine/syntax/node.h"
@@ -31,7 +32,7 @@ class SwallowedCancellation : public Rule {
     info_.applicability = Applicability::Safe;
     info_.fixable = true;
     info_.triggers = {"except"};
-    info_.required_triggers = {"async"};
+    info_.required_triggers = {kAsyncDefTrigger};
     info_.origin = "built-in";
     info_.docs.what_it_does =
         "Checks for a bare `except:` or `except BaseException:` (alone or in a tuple) on a `try` "

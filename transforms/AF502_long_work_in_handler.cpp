@@ -1,6 +1,7 @@
 // AF502 long-work-in-handler: a slow side effect (an email, a webhook, a notification)
 // awaited inside a route handler, before its response. Reported, with FastAPI's
 // BackgroundTasks as the way out; which calls count is configurable.
+#include "engine/match/triggers.h"
 #include <set>
 
 #include "engine/run/context.h"
@@ -25,7 +26,7 @@ class LongWorkInHandler : public Rule {
     info_.message = "a slow side effect is awaited before the response: the client waits for it";
     info_.fixable = false;
     info_.triggers = {"await"};
-    info_.required_triggers = {"async"};
+    info_.required_triggers = {kAsyncDefTrigger};
     info_.origin = "built-in";
     info_.docs.what_it_does =
         "Checks route handlers for awaited calls whose result is not used and whose name says "

@@ -73,7 +73,9 @@ class QueryToSelect : public Rule {
     info_.fix_title = "Rewrite with `select()`";
     info_.applicability = Applicability::Safe;
     info_.fixable = true;
-    info_.triggers = {"query"};
+    // `session.query(...)`; chains rooted at a `lazy="dynamic"` relationship add the
+    // relationship's name (project_triggers).
+    info_.triggers = {"query ("};
     info_.origin = "built-in";
     info_.docs.what_it_does =
         "Checks for SQLAlchemy 1.x `session.query(...)` chains and rewrites them in the 2.0 `select()` "
@@ -116,6 +118,10 @@ class QueryToSelect : public Rule {
   const RuleInfo& info() const override { return info_; }
   bool needs_project() const override { return true; }
   std::vector<std::string> project_seeds() const override { return {"relationship("}; }
+  std::vector<std::string> project_triggers(const ProjectIndex& index) const override {
+    const auto& names = index.dynamic_relationships();
+    return {names.begin(), names.end()};
+  }
 
   void check_file(FileContext& ctx) const override {
     State st{ctx, {}, {}, {}};

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 
+#include "engine/match/triggers.h"
 #include "engine/syntax/node.h"
 
 namespace asyncfix {
@@ -107,7 +108,7 @@ Status MatcherSet::compile_triggers() {
   }
   for (auto& [lit, rs] : literals_) {
     std::string err;
-    if (trigger_set_->set.Add(RE2::QuoteMeta(lit), &err) < 0) {
+    if (trigger_set_->set.Add(trigger_regex(lit), &err) < 0) {
       return make_error(Error::Kind::Internal, "trigger '" + lit + "': " + err);
     }
     trigger_rules_.push_back(rs);

@@ -48,10 +48,11 @@ struct RuleInfo {
   bool fixable = false;    // does it ever offer a fix
   RuleDocs docs;
   // Literals a file must contain for the rule to possibly fire (any one of them). Empty:
-  // the rule runs on every file.
+  // the rule runs on every file. A space in a trigger matches any whitespace, none
+  // included (engine/match/triggers.h): "async def", "query (".
   std::vector<std::string> triggers;
-  // Literals a file must contain all of (e.g. "async" for rules that only fire inside
-  // `async def`), on top of `triggers`.
+  // Literals a file must contain all of (e.g. kAsyncDefTrigger for rules that only fire
+  // inside `async def`), on top of `triggers`.
   std::vector<std::string> required_triggers;
   std::string origin;      // "built-in", or the rule file's path
 };
@@ -112,7 +113,7 @@ class Rule {
   virtual void check_file(FileContext& ctx) const {}
   // Does the rule read the project index (functions of other modules)?
   virtual bool needs_project() const { return false; }
-  // Literals that make a file worth indexing for this rule (e.g. "async"): the index starts
+  // Literals that make a file worth indexing for this rule (e.g. "async def"): the index starts
   // from those files and follows what they call.
   virtual std::vector<std::string> project_seeds() const { return {}; }
   // Called once per run after the index is built, before any file is checked: whole-program

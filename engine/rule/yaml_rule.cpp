@@ -1,3 +1,4 @@
+#include "engine/match/triggers.h"
 #include "engine/rule/yaml_rule.h"
 
 #include <re2/re2.h>
@@ -522,8 +523,8 @@ Expected<std::shared_ptr<const YamlRule>> load_rule_text(const std::string& path
     } else {
       info.triggers = impl->rule.triggers();
     }
-    // A rule that only fires inside `async def` needs the word in the file.
-    if (impl->rule.inside_async.value_or(false)) info.required_triggers = {"async"};
+    // A rule that only fires inside `async def` needs one in the file.
+    if (impl->rule.inside_async.value_or(false)) info.required_triggers = {kAsyncDefTrigger};
 
     if (doc["docs"]) {
       const YAML::Node& d = doc["docs"];

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "engine/match/rule_tree.h"
+#include "engine/match/triggers.h"
 #include "engine/semantic/model.h"
 #include "engine/syntax/node.h"
 
@@ -443,12 +444,14 @@ void ProjectIndex::build(const std::vector<std::string>& seed_literals, int jobs
 void ProjectIndex::load_containing(const std::vector<std::string>& literals, int jobs) {
   std::vector<const DiscoveredFile*> wave;
   std::string bytes;
+  TriggerScanner scanner(literals);
+  bool everything = std::find(literals.begin(), literals.end(), "") != literals.end();
   for (const auto& f : files_) {
     if (f.module.empty() || attempted_.count(f.module)) continue;
-    if (!read_text(f.path, &bytes)) continue;
-    bool hit = std::any_of(literals.begin(), literals.end(),
-                           [&](const std::string& l) { return bytes.find(l) != std::string::npos; });
-    if (hit) wave.push_back(&f);
+    if (!everything) {
+      if (!read_text(f.path, &bytes) || !scanner.any(bytes)) continue;
+    }
+    wave.push_back(&f);
   }
   load_wave(std::move(wave), jobs);
   close_over_calls(jobs);

@@ -135,6 +135,7 @@ class ProjectIndex : public semantic::ProjectTypes {
   // Mapped classes that have a relationship named `attr`.
   std::vector<std::string> classes_with_relationship(std::string_view attr) const;
   // Some mapped class has a `lazy="dynamic"` relationship named `attr` (a set lookup).
+  const std::set<std::string>& dynamic_relationships() const { return dynamic_relationships_; }
   bool is_dynamic_relationship(std::string_view attr) const {
     return dynamic_relationships_.count(std::string(attr)) > 0;
   }

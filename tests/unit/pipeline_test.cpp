@@ -1,6 +1,7 @@
 // The fix pipeline with small rules made up for the test: conflicts, rollback, fixed point.
 #include <gtest/gtest.h>
 
+#include "engine/match/triggers.h"
 #include "engine/run/context.h"
 #include "engine/run/pipeline.h"
 #include "engine/syntax/node.h"
@@ -142,6 +143,43 @@ TEST(Pipeline, PrefilterSkipsFilesWithoutTriggers) {
   auto r = run({rule}, "x = a\n");
   EXPECT_TRUE(r.skipped_no_trigger);
   EXPECT_TRUE(r.findings.empty());
+}
+
+TEST(Pipeline, RequiredTriggerGatesTheRule) {
+  auto rule = std::make_shared<Rename>("AF901", "a", "b");
+  const_cast<RuleInfo&>(rule->info()).required_triggers = {kAsyncDefTrigger};
+  // `asyncio` and `async_mode` contain the word, not an `async def`.
+  EXPECT_TRUE(run({rule}, "import asyncio\nasync_mode = a\n").skipped_no_trigger);
+  auto r = run({rule}, "async def f():\n    return a\n", FixMode::None);
+  EXPECT_FALSE(r.skipped_no_trigger);
+  EXPECT_EQ(r.findings.size(), 1u);
+}
+
+TEST(Triggers, SpaceMatchesAnyWhitespaceAndContinuations) {
+  TriggerScanner async_def({kAsyncDefTrigger});
+  EXPECT_TRUE(async_def.any("async def f(): pass"));
+  EXPECT_TRUE(async_def.any("async  def f(): pass"));
+  EXPECT_TRUE(async_def.any("async\tdef f(): pass"));
+  EXPECT_TRUE(async_def.any("async \\\n    def f(): pass"));
+  EXPECT_TRUE(async_def.any("x = 1\r\nasync def f():\r\n  pass"));
+  EXPECT_FALSE(async_def.any("import asyncio\nasync_mode = True  # async is a word\n"));
+  EXPECT_FALSE(async_def.any("def f(): pass"));
+
+  TriggerScanner query({"query ("});
+  EXPECT_TRUE(query.any("db.query(User)"));
+  EXPECT_TRUE(query.any("db.query (User)"));
+  EXPECT_TRUE(query.any("db.query\\\n    (User)"));
+  EXPECT_FALSE(query.any("parse.query"));
+  EXPECT_FALSE(query.any("url.query = q"));
+
+  // Regex syntax in a trigger is literal text.
+  TriggerScanner meta({"a.b*"});
+  EXPECT_TRUE(meta.any("x = a.b*c"));
+  EXPECT_FALSE(meta.any("x = aXbbb"));
+  EXPECT_EQ(trigger_regex("async def"), "async[ \\t\\f\\r\\n\\\\]*def");
+
+  TriggerScanner none({});
+  EXPECT_FALSE(none.any("anything"));
 }
 
 }  // namespace
