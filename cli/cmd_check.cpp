@@ -225,9 +225,9 @@ int run_check(const CheckOptions& o_in) {
     auto t0 = std::chrono::steady_clock::now();
     g.project = prepare_project(*g.engine, g.files, rules::index_classifier(g.settings), o.jobs);
     if (o.verbose && g.project) {
-      fmt::print(stderr, "project index: {:.3f} s, {} modules summarized\n",
+      fmt::print(stderr, "project index: {:.3f} s, {} modules summarized ({} summaries made)\n",
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
-                 g.project->modules().size());
+                 g.project->modules().size(), g.project->summaries_made());
     }
   }
 

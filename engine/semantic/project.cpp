@@ -174,7 +174,39 @@ std::optional<std::string> ProjectIndex::return_type(std::string_view qualname) 
   return std::nullopt;
 }
 
-std::optional<ModuleSummary> ProjectIndex::summarize(const DiscoveredFile& df) const {
+namespace {
+
+// The index as seen by one summary, which notes every question and its answer.
+class RecordingTypes : public semantic::ProjectTypes {
+ public:
+  using Query = ProjectIndex::TypeQuery;
+  RecordingTypes(const semantic::ProjectTypes& index, std::set<Query>* asked) : index_(index), asked_(asked) {}
+  std::optional<std::string> global_type(std::string_view q) const override { return note('g', q, index_.global_type(q)); }
+  std::optional<std::string> return_type(std::string_view q) const override { return note('r', q, index_.return_type(q)); }
+  std::optional<std::string> class_type(std::string_view q) const override { return note('c', q, index_.class_type(q)); }
+
+ private:
+  std::optional<std::string> note(char kind, std::string_view q, std::optional<std::string> a) const {
+    if (asked_) asked_->insert(Query{kind, std::string(q), a});
+    return a;
+  }
+  const semantic::ProjectTypes& index_;
+  std::set<Query>* asked_;
+};
+
+}  // namespace
+
+bool ProjectIndex::answers_changed(const std::set<TypeQuery>& asked) const {
+  for (const TypeQuery& q : asked) {
+    std::optional<std::string> now = q.kind == 'g'   ? global_type(q.qualname)
+                                     : q.kind == 'r' ? return_type(q.qualname)
+                                                     : class_type(q.qualname);
+    if (now != q.answer) return true;
+  }
+  return false;
+}
+
+std::optional<ModuleSummary> ProjectIndex::summarize(const DiscoveredFile& df, std::set<TypeQuery>* asked) const {
   std::string bytes;
   if (!read_text(df.path, &bytes)) return std::nullopt;
   auto src = SourceFile::from_bytes(df.path, std::move(bytes));
@@ -183,7 +215,8 @@ std::optional<ModuleSummary> ProjectIndex::summarize(const DiscoveredFile& df) c
   auto tree = parser.parse(src->text());
   if (!tree) return std::nullopt;
   auto model = semantic::SemanticModel::build(tree->root(), src->text(), df.module, df.is_package);
-  semantic::TypeOracle types(model, this);
+  RecordingTypes project(*this, asked);
+  semantic::TypeOracle types(model, &project);
   std::string_view t = src->text();
 
   ModuleSummary m;
@@ -352,18 +385,23 @@ std::optional<ModuleSummary> ProjectIndex::summarize(const DiscoveredFile& df) c
 
 void ProjectIndex::load_wave(std::vector<const DiscoveredFile*> wave, int jobs) {
   std::vector<std::optional<ModuleSummary>> out(wave.size());
+  std::vector<std::set<TypeQuery>> asked(wave.size());
   std::atomic<size_t> next{0};
   auto work = [&] {
-    for (size_t i; (i = next++) < wave.size();) out[i] = summarize(*wave[i]);
+    for (size_t i; (i = next++) < wave.size();) out[i] = summarize(*wave[i], &asked[i]);
   };
   int n = std::max(1, std::min<int>(jobs, static_cast<int>(wave.size())));
   std::vector<std::thread> threads;
   for (int k = 1; k < n; ++k) threads.emplace_back(work);
   work();
   for (auto& th : threads) th.join();
+  summaries_made_ += wave.size();
   for (size_t i = 0; i < wave.size(); ++i) {
     attempted_.insert(wave[i]->module);
-    if (out[i]) modules_[wave[i]->module] = std::move(*out[i]);
+    if (out[i]) {
+      modules_[wave[i]->module] = std::move(*out[i]);
+      asked_[wave[i]->module] = std::move(asked[i]);
+    }
   }
 }
 
@@ -455,29 +493,16 @@ void ProjectIndex::load_containing(const std::vector<std::string>& literals, int
   }
   load_wave(std::move(wave), jobs);
   close_over_calls(jobs);
-  // Types flow across modules (a session factory made in database.py, used in crud.py):
-  // summarize again the modules that import a typed global of another module, now that
-  // every loaded module's globals are known.
-  std::set<std::string> typed;
-  for (const auto& [name, m] : modules_) {
-    for (const auto& [g, t] : m.globals) typed.insert(name + "." + g);
-    // Classes with methods: their instances' method calls resolve once the class is known.
-    for (const auto& [fname, f] : m.functions) {
-      size_t dot = fname.find('.');
-      if (dot != std::string::npos && fname.compare(dot + 1, 2, "__") != 0) typed.insert(name + "." + fname.substr(0, dot));
-    }
-  }
-  // Only where it can change an answer: modules on the async call graph (or all of them,
-  // for a whole-program migration).
+  // Types flow across modules (a session factory made in database.py, used in crud.py): a
+  // module summarized before the modules it asked about were loaded is summarized again,
+  // now that they are, when an answer it got would now be different (the same answers
+  // give the same summary). Only where it can change a finding: modules on the async call
+  // graph (or all of them, for a whole-program migration).
   std::vector<const DiscoveredFile*> again;
   for (const auto& [name, m] : modules_) {
     if (!whole_program_ && !relevant_.count(name)) continue;
-    bool uses = std::any_of(m.imports.begin(), m.imports.end(), [&](const auto& imp) {
-      if (typed.count(imp.second)) return true;
-      auto lo = typed.lower_bound(imp.second + ".");  // `from . import database` then database.SessionLocal
-      return lo != typed.end() && lo->rfind(imp.second + ".", 0) == 0;
-    });
-    if (uses) again.push_back(by_module_.at(name));
+    auto it = asked_.find(name);
+    if (it != asked_.end() && answers_changed(it->second)) again.push_back(by_module_.at(name));
   }
   if (!again.empty()) {
     for (const auto* f : again) attempted_.erase(f->module);

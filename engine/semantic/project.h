@@ -17,6 +17,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "engine/run/discover.h"
@@ -122,6 +123,8 @@ class ProjectIndex : public semantic::ProjectTypes {
   // `from .crud import get_user` in a package's __init__).
   const FunctionSummary* function(std::string_view qualname) const;
   const std::map<std::string, ModuleSummary>& modules() const { return modules_; }
+  // How many summaries were made, in all (a module summarized again counts twice).
+  size_t summaries_made() const { return summaries_made_; }
 
   // The shortest chain of sync project functions from `qualname` down to a blocking call,
   // e.g. {"app.crud.get_user", "app.clients.fetch", "requests.get"}; empty when it does not
@@ -173,8 +176,17 @@ class ProjectIndex : public semantic::ProjectTypes {
                   const std::string& seed_reason = "contains `await`");
   const AsyncPlan& plan() const { return plan_; }
 
+  // What a summary asked the index about other modules, and the answers it got: when the
+  // answers are the same later, summarizing again would give the same summary.
+  struct TypeQuery {
+    char kind;  // 'g' global_type, 'r' return_type, 'c' class_type
+    std::string qualname;
+    std::optional<std::string> answer;
+    bool operator<(const TypeQuery& o) const { return std::tie(kind, qualname) < std::tie(o.kind, o.qualname); }
+  };
  private:
-  std::optional<ModuleSummary> summarize(const DiscoveredFile& f) const;
+  std::optional<ModuleSummary> summarize(const DiscoveredFile& f, std::set<TypeQuery>* asked = nullptr) const;
+  bool answers_changed(const std::set<TypeQuery>& asked) const;
   void load_wave(std::vector<const DiscoveredFile*> wave, int jobs);
   void close_over_calls(int jobs);
   void compute_blocking_paths();
@@ -188,6 +200,8 @@ class ProjectIndex : public semantic::ProjectTypes {
   std::set<std::string> relevant_;  // modules with async functions or functions reached from them
   bool whole_program_ = false;      // built with the empty seed: every module matters
   std::set<std::string> attempted_;  // modules loaded or failed
+  size_t summaries_made_ = 0;
+  std::map<std::string, std::set<TypeQuery>> asked_;  // per module: its summary's type queries
   std::map<std::string, std::vector<std::string>> blocking_paths_;
   AsyncPlan plan_;
 };
