@@ -38,28 +38,45 @@ Expected<std::unique_ptr<MatcherSet>> MatcherSet::build(const std::vector<RulePt
   std::unique_ptr<MatcherSet> set(new MatcherSet());
   set->rules_ = rules;
   std::string combined;
-  std::vector<Entry> entries;
+  struct Part {
+    uint32_t rule, local_id, begin, end;  // [begin, end): its bytes in `combined`
+    const std::string* source;
+  };
+  std::vector<Part> parts;
+  std::vector<Collector> collected(rules.size());
   for (uint32_t r = 0; r < rules.size(); ++r) {
-    Collector c;
-    rules[r]->register_matchers(c);
-    for (auto& q : c.queries) {
-      // Compile alone first: the error then points into this rule's own query.
-      auto alone = syntax::Query::compile(q.source);
-      if (!alone) {
-        Error e = alone.error();
-        e.message = "rule " + rules[r]->info().id + ": " + e.message;
-        e.location.path = rules[r]->info().origin;
-        return e;
-      }
-      for (uint32_t p = 0; p < alone->pattern_count(); ++p) entries.push_back(Entry{r, q.local_id});
+    rules[r]->register_matchers(collected[r]);
+    for (auto& q : collected[r].queries) {
+      uint32_t begin = static_cast<uint32_t>(combined.size());
       combined += q.source;
       combined += "\n";
+      parts.push_back(Part{r, q.local_id, begin, static_cast<uint32_t>(combined.size()), &q.source});
     }
   }
+  std::vector<Entry> entries;
   if (!combined.empty()) {
+    // Compiled once, all together (a query compiles slowly). When that fails, each part is
+    // compiled alone to find the rule at fault: the error then points into its own query.
     auto q = syntax::Query::compile(combined);
-    if (!q) return q.error();
+    if (!q) {
+      for (const Part& part : parts) {
+        auto alone = syntax::Query::compile(*part.source);
+        if (alone) continue;
+        Error e = alone.error();
+        e.message = "rule " + rules[part.rule]->info().id + ": " + e.message;
+        e.location.path = rules[part.rule]->info().origin;
+        return e;
+      }
+      return q.error();
+    }
     set->query_ = std::move(q).value();
+    // Each pattern belongs to the part its first byte is in.
+    for (uint32_t p = 0; p < set->query_.pattern_count(); ++p) {
+      uint32_t at = set->query_.pattern_start(p);
+      auto it = std::upper_bound(parts.begin(), parts.end(), at, [](uint32_t b, const Part& part) { return b < part.begin; });
+      const Part& part = *std::prev(it);
+      entries.push_back(Entry{part.rule, part.local_id});
+    }
   } else {
     // An empty query still needs a valid handle: a pattern that matches nothing real.
     auto q = syntax::Query::compile("((ERROR) @_never (#eq? @_never \"\\u0000never\"))");

@@ -317,11 +317,16 @@ std::optional<ModuleSummary> ProjectIndex::summarize(const DiscoveredFile& df, s
   });
   // Mapped classes' relationships, attribute reads, pydantic fields (for the migration's
   // lazy-loading decisions and string-named joins).
+  // (Pre-order: an assignment is seen before its target, which is then not a read.)
+  std::set<const void*> assigned;
   syntax::walk(tree->root(), [&](TSNode n) {
+    if (is(n, "assignment")) {
+      TSNode left = field(n, "left");
+      if (is(left, "attribute")) assigned.insert(left.id);
+      return true;
+    }
     if (is(n, "attribute")) {
-      TSNode p = syntax::parent(n);
-      bool target = is(p, "assignment") && syntax::same(field(p, "left"), n);
-      if (!target) m.attribute_reads.emplace(text(field(n, "attribute"), t));
+      if (!assigned.count(n.id)) m.attribute_reads.emplace(text(field(n, "attribute"), t));
       return true;
     }
     if (!is(n, "class_definition")) return true;

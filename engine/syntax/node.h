@@ -16,7 +16,11 @@ inline std::string_view kind(TSNode n) { return is_null(n) ? std::string_view() 
 // A named node of kind k (keywords like `lambda` or `await` are anonymous nodes with the
 // same type name as the construct: use kind() to test those).
 inline bool is(TSNode n, std::string_view k) {
-  return !is_null(n) && ts_node_is_named(n) && kind(n) == k;
+  if (is_null(n) || !ts_node_is_named(n)) return false;
+  // No strlen of the node's type: strncmp stops at its end, so t[k.size()] is read only
+  // when t is at least that long.
+  const char* t = ts_node_type(n);
+  return std::strncmp(t, k.data(), k.size()) == 0 && t[k.size()] == '\0';
 }
 // A null node (a field that error recovery left out) is empty at 0: its text is "", it
 // contains nothing and nothing contains it (tree-sitter's own accessors crash on it).
