@@ -4,9 +4,10 @@
 // everywhere it is called).
 //
 // Built once per run before files are checked, then read-only (shared by all threads).
-// Demand-driven: it summarizes the modules of files that contain a rule's seed literals
-// (`async`, `await`), then every project module their functions call, transitively; other
-// files are never parsed for it.
+// Demand-driven: it summarizes the modules of files that contain a rule's seed triggers
+// (`async def`, `await`, ...), then every project module their functions call,
+// transitively; other files are never parsed for it. A module is summarized again only
+// when an answer it got about another module's types has changed since.
 #pragma once
 
 #include <tree_sitter/api.h>
