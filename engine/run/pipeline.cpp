@@ -248,6 +248,7 @@ FileResult Engine::process(const SourceFile& file, const FileOptions& options,
       break;
     }
     TSNode root = tree->root();
+    syntax::NodeTable table(root);  // every walk of this pass's tree reads it
     if (pass > 1) matchers_->active_rules(cur.text(), &active);
     FileContext ctx(cur, root, settings_, options.module_name, options.is_package, project);
     std::vector<Suppression> sups;

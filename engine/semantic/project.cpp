@@ -214,6 +214,7 @@ std::optional<ModuleSummary> ProjectIndex::summarize(const DiscoveredFile& df, s
   thread_local syntax::Parser parser;
   auto tree = parser.parse(src->text());
   if (!tree) return std::nullopt;
+  syntax::NodeTable table(tree->root());
   auto model = semantic::SemanticModel::build(tree->root(), src->text(), df.module, df.is_package);
   RecordingTypes project(*this, asked);
   semantic::TypeOracle types(model, &project);

@@ -5,6 +5,14 @@ namespace asyncfix::syntax {
 std::vector<TSNode> children(TSNode n, bool named_only) {
   std::vector<TSNode> out;
   if (is_null(n)) return out;
+  if (const NodeTable* t = NodeTable::find(n.tree)) {
+    if (auto i = t->index_of(n)) {
+      for (uint32_t k = *i + 1, stop = (*t)[*i].end; k < stop; k = (*t)[k].end) {
+        if (!named_only || ts_node_is_named((*t)[k].node)) out.push_back((*t)[k].node);
+      }
+      return out;
+    }
+  }
   TreeCursor c(n);
   if (!c.first_child()) return out;
   do {

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/syntax/table.h"
 #include "engine/syntax/ts.h"
 
 namespace asyncfix::syntax {
@@ -33,7 +34,15 @@ inline std::string_view text(TSNode n, std::string_view src) {
 inline TSNode field(TSNode n, const char* name) {
   return ts_node_child_by_field_name(n, name, static_cast<uint32_t>(std::strlen(name)));
 }
-inline TSNode parent(TSNode n) { return ts_node_parent(n); }
+inline TSNode parent(TSNode n) {
+  if (const NodeTable* t = NodeTable::find(n.tree)) {
+    if (auto i = t->index_of(n)) {
+      uint32_t p = (*t)[*i].parent;
+      return p == NodeTable::kNone ? TSNode{} : (*t)[p].node;
+    }
+  }
+  return ts_node_parent(n);
+}
 inline bool contains(TSNode outer, TSNode inner) {
   return !is_null(outer) && !is_null(inner) && start(outer) <= start(inner) && end(inner) <= end(outer);
 }
@@ -63,6 +72,12 @@ inline bool has_error(TSNode n) { return ts_node_has_error(n); }
 // Pre-order walk without recursion. visit(node) returns false to skip the node's children.
 template <class Visit>
 void walk(TSNode root, Visit&& visit) {
+  if (const NodeTable* t = NodeTable::find(root.tree)) {
+    if (auto i = t->index_of(root)) {
+      for (uint32_t k = *i, stop = (*t)[*i].end; k < stop;) k = visit((*t)[k].node) ? k + 1 : (*t)[k].end;
+      return;
+    }
+  }
   TreeCursor c(root);
   for (;;) {
     bool descend = visit(c.node());

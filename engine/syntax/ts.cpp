@@ -188,4 +188,21 @@ void QueryCursor::exec(const Query& query, TSNode node, uint32_t max_start_depth
   ts_query_cursor_exec(cursor_, query.get(), node);
 }
 
+void TreeCursor::reset(TSNode node) {
+  table_ = NodeTable::find(node.tree);
+  if (table_) {
+    if (auto i = table_->index_of(node)) {
+      root_ = cur_ = *i;
+      return;
+    }
+    table_ = nullptr;
+  }
+  if (raw_) {
+    ts_tree_cursor_reset(&cursor_, node);
+  } else {
+    cursor_ = ts_tree_cursor_new(node);
+    raw_ = true;
+  }
+}
+
 }  // namespace asyncfix::syntax

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/common/expected.h"
+#include "engine/syntax/table.h"
 
 namespace asyncfix::syntax {
 
@@ -109,23 +110,49 @@ class QueryCursor {
   TSQueryCursor* cursor_;
 };
 
-// Walks a subtree without recursion (files can nest thousands of levels deep).
+// Walks a subtree without recursion (files can nest thousands of levels deep). Over a tree
+// with an installed NodeTable it steps through the table instead of tree-sitter's cursor.
 class TreeCursor {
  public:
-  explicit TreeCursor(TSNode node) : cursor_(ts_tree_cursor_new(node)) {}
-  ~TreeCursor() { ts_tree_cursor_delete(&cursor_); }
+  explicit TreeCursor(TSNode node) { reset(node); }
+  ~TreeCursor() {
+    if (raw_) ts_tree_cursor_delete(&cursor_);
+  }
   TreeCursor(const TreeCursor&) = delete;
   TreeCursor& operator=(const TreeCursor&) = delete;
 
-  TSNode node() const { return ts_tree_cursor_current_node(&cursor_); }
-  const char* field_name() const { return ts_tree_cursor_current_field_name(&cursor_); }
-  bool first_child() { return ts_tree_cursor_goto_first_child(&cursor_); }
-  bool next_sibling() { return ts_tree_cursor_goto_next_sibling(&cursor_); }
-  bool parent() { return ts_tree_cursor_goto_parent(&cursor_); }
-  void reset(TSNode node) { ts_tree_cursor_reset(&cursor_, node); }
+  TSNode node() const { return table_ ? (*table_)[cur_].node : ts_tree_cursor_current_node(&cursor_); }
+  const char* field_name() const {
+    if (!table_) return ts_tree_cursor_current_field_name(&cursor_);
+    return cur_ == root_ ? nullptr : table_->field_name(cur_);
+  }
+  bool first_child() {
+    if (!table_) return ts_tree_cursor_goto_first_child(&cursor_);
+    if ((*table_)[cur_].end == cur_ + 1) return false;
+    ++cur_;
+    return true;
+  }
+  bool next_sibling() {
+    if (!table_) return ts_tree_cursor_goto_next_sibling(&cursor_);
+    if (cur_ == root_) return false;
+    uint32_t next = (*table_)[cur_].end;
+    if (next >= (*table_)[(*table_)[cur_].parent].end) return false;
+    cur_ = next;
+    return true;
+  }
+  bool parent() {
+    if (!table_) return ts_tree_cursor_goto_parent(&cursor_);
+    if (cur_ == root_) return false;
+    cur_ = (*table_)[cur_].parent;
+    return true;
+  }
+  void reset(TSNode node);
 
  private:
-  TSTreeCursor cursor_;
+  const NodeTable* table_ = nullptr;
+  uint32_t root_ = 0, cur_ = 0;
+  bool raw_ = false;  // cursor_ was made
+  TSTreeCursor cursor_{};
 };
 
 }  // namespace asyncfix::syntax

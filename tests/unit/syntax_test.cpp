@@ -1,0 +1,144 @@
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "engine/syntax/node.h"
+#include "engine/syntax/table.h"
+#include "engine/syntax/ts.h"
+
+namespace asyncfix {
+namespace {
+
+// What tree-sitter itself says of every node, walked with its own cursor: the node, its
+// parent, the field it sits under (relative to the walk's root), its children.
+struct Seen {
+  std::vector<TSNode> order;
+  std::vector<TSNode> parents;
+  std::vector<std::string> fields;
+};
+
+Seen raw(TSNode root) {
+  Seen s;
+  TSTreeCursor c = ts_tree_cursor_new(root);
+  for (;;) {
+    TSNode n = ts_tree_cursor_current_node(&c);
+    s.order.push_back(n);
+    s.parents.push_back(ts_node_parent(n));
+    const char* f = ts_tree_cursor_current_field_name(&c);
+    s.fields.push_back(f ? f : "");
+    if (ts_tree_cursor_goto_first_child(&c)) continue;
+    bool done = false;
+    while (!ts_tree_cursor_goto_next_sibling(&c)) {
+      if (!ts_tree_cursor_goto_parent(&c)) {
+        done = true;
+        break;
+      }
+    }
+    if (done) break;
+  }
+  ts_tree_cursor_delete(&c);
+  return s;
+}
+
+// The same through asyncfix's helpers (which read an installed NodeTable).
+Seen helpers(TSNode root) {
+  Seen s;
+  syntax::walk(root, [&](TSNode n) {
+    s.order.push_back(n);
+    s.parents.push_back(syntax::parent(n));
+    return true;
+  });
+  syntax::TreeCursor c(root);
+  for (;;) {
+    const char* f = c.field_name();
+    s.fields.push_back(f ? f : "");
+    if (c.first_child()) continue;
+    bool done = false;
+    while (!c.next_sibling()) {
+      if (!c.parent()) {
+        done = true;
+        break;
+      }
+    }
+    if (done) break;
+  }
+  return s;
+}
+
+void expect_same(const Seen& a, const Seen& b, const std::string& code) {
+  ASSERT_EQ(a.order.size(), b.order.size()) << code;
+  for (size_t i = 0; i < a.order.size(); ++i) {
+    EXPECT_TRUE(ts_node_eq(a.order[i], b.order[i])) << code << " node " << i;
+    EXPECT_EQ(ts_node_is_null(a.parents[i]), ts_node_is_null(b.parents[i])) << code << " node " << i;
+    if (!ts_node_is_null(a.parents[i]) && !ts_node_is_null(b.parents[i]))
+      EXPECT_TRUE(ts_node_eq(a.parents[i], b.parents[i])) << code << " node " << i;
+  }
+  EXPECT_EQ(a.fields, b.fields) << code;
+}
+
+TEST(NodeTable, AgreesWithTreeSitterOnEveryNode) {
+  std::string deep = "x = " + std::string(200, '(') + "1" + std::string(200, ')') + "\n";
+  const std::vector<std::string> inputs = {
+      "",
+      "# only a comment\n",
+      "import a.b as c\nfrom . import d\n\n@dec\nasync def f(x: int = 1, *a, **k) -> None:\n"
+      "    async with s() as t:\n        await g(x)[0].h\n    return [y async for y in z if y]\n",
+      "class C(B):\n    def m(self):\n        self.x = lambda q=1: q\n",
+      "\xef\xbb\xbfdef f():\r\n\treturn 1\r\n",
+      "def f(:\n    pass\nx = (1,\nasync def g():\n    time.sleep(1)\n",  // syntax errors
+      "if a:\n  b\n\telse c\n",
+      deep,
+  };
+  syntax::Parser parser;
+  for (const std::string& code : inputs) {
+    auto tree = parser.parse(code);
+    ASSERT_TRUE(tree) << code;
+    Seen without = helpers(tree->root());  // no table yet: tree-sitter's own answers
+    Seen expected = raw(tree->root());
+    expect_same(expected, without, code);
+    syntax::NodeTable table(tree->root());
+    ASSERT_EQ(syntax::NodeTable::find(tree->get()), &table);
+    expect_same(expected, helpers(tree->root()), code);
+    // A walk rooted inside the tree stays inside it, and children() agree.
+    for (size_t i = 0; i < expected.order.size(); i += 7) {
+      TSNode n = expected.order[i];
+      expect_same(raw(n), helpers(n), code);
+      std::vector<TSNode> kids;
+      for (uint32_t k = 0; k < ts_node_named_child_count(n); ++k) kids.push_back(ts_node_named_child(n, k));
+      std::vector<TSNode> got = syntax::children(n);
+      ASSERT_EQ(kids.size(), got.size()) << code;
+      for (size_t k = 0; k < kids.size(); ++k) EXPECT_TRUE(ts_node_eq(kids[k], got[k])) << code;
+    }
+  }
+}
+
+TEST(NodeTable, OnlyServesItsOwnTreeAndOnlyWhileItLives) {
+  syntax::Parser parser;
+  auto a = parser.parse("x = 1\n");
+  auto b = parser.parse("y = 2\n");
+  {
+    syntax::NodeTable ta(a->root());
+    EXPECT_EQ(syntax::NodeTable::find(a->get()), &ta);
+    EXPECT_EQ(syntax::NodeTable::find(b->get()), nullptr);
+    EXPECT_FALSE(ta.index_of(b->root()).has_value());
+  }
+  EXPECT_EQ(syntax::NodeTable::find(a->get()), nullptr);
+}
+
+TEST(NodeTable, VeryLargeFilesAreLeftToTreeSitter) {
+  std::string big;
+  while (big.size() <= syntax::NodeTable::kMaxSourceBytes) big += "x = 1\n";
+  syntax::Parser parser;
+  auto tree = parser.parse(big);
+  ASSERT_TRUE(tree);
+  syntax::NodeTable table(tree->root());
+  EXPECT_EQ(table.size(), 0u);
+  EXPECT_EQ(syntax::NodeTable::find(tree->get()), nullptr);
+  size_t n = 0;
+  syntax::walk(tree->root(), [&](TSNode) { return ++n, true; });
+  EXPECT_GT(n, big.size() / 6);
+}
+
+}  // namespace
+}  // namespace asyncfix
