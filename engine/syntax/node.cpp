@@ -7,8 +7,8 @@ std::vector<TSNode> children(TSNode n, bool named_only) {
   if (is_null(n)) return out;
   if (const NodeTable* t = NodeTable::find(n.tree)) {
     if (auto i = t->index_of(n)) {
-      for (uint32_t k = *i + 1, stop = (*t)[*i].end; k < stop; k = (*t)[k].end) {
-        if (!named_only || ts_node_is_named((*t)[k].node)) out.push_back((*t)[k].node);
+      for (uint32_t k = *i + 1, stop = t->end(*i); k < stop; k = t->end(k)) {
+        if (!named_only || ts_node_is_named(t->node(k))) out.push_back(t->node(k));
       }
       return out;
     }

@@ -37,8 +37,8 @@ inline TSNode field(TSNode n, const char* name) {
 inline TSNode parent(TSNode n) {
   if (const NodeTable* t = NodeTable::find(n.tree)) {
     if (auto i = t->index_of(n)) {
-      uint32_t p = (*t)[*i].parent;
-      return p == NodeTable::kNone ? TSNode{} : (*t)[p].node;
+      uint32_t p = t->parent(*i);
+      return p == NodeTable::kNone ? TSNode{} : t->node(p);
     }
   }
   return ts_node_parent(n);
@@ -74,7 +74,7 @@ template <class Visit>
 void walk(TSNode root, Visit&& visit) {
   if (const NodeTable* t = NodeTable::find(root.tree)) {
     if (auto i = t->index_of(root)) {
-      for (uint32_t k = *i, stop = (*t)[*i].end; k < stop;) k = visit((*t)[k].node) ? k + 1 : (*t)[k].end;
+      for (uint32_t k = *i, stop = t->end(*i); k < stop;) k = visit(t->node(k)) ? k + 1 : t->end(k);
       return;
     }
   }

@@ -1,6 +1,9 @@
 #include "engine/syntax/table.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <vector>
 
 #include "engine/syntax/ts.h"
 
@@ -17,13 +20,34 @@ NodeTable::NodeTable(TSNode root) {
   tree_ = root.tree;
   // tree-sitter's own cursor: a TreeCursor would look for installed tables.
   TSTreeCursor c = ts_tree_cursor_new(root);
+  uint32_t count = ts_node_descendant_count(root);  // the visible nodes, root included
+  block_bytes_ = size_t{count} * (sizeof(Entry) + sizeof(TSFieldId));
+  block_ = mmap(nullptr, block_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  // Without a table, walks use tree-sitter's cursor.
+  auto give_up = [&] {
+    if (block_ != MAP_FAILED) munmap(block_, block_bytes_);
+    block_ = nullptr;
+    tree_ = nullptr;
+    size_ = 0;
+    ts_tree_cursor_delete(&c);
+  };
+  if (block_ == MAP_FAILED) {
+    give_up();
+    return;
+  }
+  entries_ = static_cast<Entry*>(block_);
+  fields_ = reinterpret_cast<TSFieldId*>(entries_ + count);
   std::vector<uint32_t> open;  // the current node's ancestors, innermost last
   for (;;) {
-    uint32_t i = static_cast<uint32_t>(entries_.size());
+    if (size_ == count) {  // more nodes than tree-sitter counted: never seen
+      give_up();
+      return;
+    }
+    uint32_t i = size_++;
     TSNode n = ts_tree_cursor_current_node(&c);
-    entries_.push_back(Entry{n, 0, open.empty() ? kNone : open.back()});
-    starts_.push_back(ts_node_start_byte(n));
-    fields_.push_back(i == 0 ? 0 : ts_tree_cursor_current_field_id(&c));
+    entries_[i] = Entry{{n.context[0], n.context[1], n.context[2], n.context[3]}, n.id, 0,
+                        open.empty() ? kNone : open.back()};
+    fields_[i] = i == 0 ? 0 : ts_tree_cursor_current_field_id(&c);
     if (ts_tree_cursor_goto_first_child(&c)) {
       open.push_back(i);
       continue;
@@ -36,7 +60,7 @@ NodeTable::NodeTable(TSNode root) {
         installed.push_back(this);
         return;
       }
-      entries_[open.back()].end = static_cast<uint32_t>(entries_.size());
+      entries_[open.back()].end = size_;
       open.pop_back();
     }
   }
@@ -45,6 +69,7 @@ NodeTable::NodeTable(TSNode root) {
 NodeTable::~NodeTable() {
   auto it = std::find(installed.rbegin(), installed.rend(), this);
   if (it != installed.rend()) installed.erase(std::next(it).base());
+  if (block_) munmap(block_, block_bytes_);
 }
 
 const NodeTable* NodeTable::find(const TSTree* tree) {
@@ -59,10 +84,10 @@ std::optional<uint32_t> NodeTable::index_of(TSNode n) const {
   // Pre-order lists nodes by start byte; nodes that start together (a statement, its
   // call, the call's callee) are told apart by identity.
   uint32_t s = ts_node_start_byte(n);
-  auto it = std::lower_bound(starts_.begin(), starts_.end(), s);
-  for (; it != starts_.end() && *it == s; ++it) {
-    uint32_t i = static_cast<uint32_t>(it - starts_.begin());
-    if (entries_[i].node.id == n.id) return i;
+  const Entry* stop = entries_ + size_;
+  const Entry* it = std::lower_bound(static_cast<const Entry*>(entries_), stop, s, [](const Entry& e, uint32_t b) { return e.context[0] < b; });
+  for (; it != stop && it->context[0] == s; ++it) {
+    if (it->id == n.id) return static_cast<uint32_t>(it - entries_);
   }
   return std::nullopt;
 }

@@ -12,20 +12,14 @@
 
 #include <cstdint>
 #include <optional>
-#include <vector>
 
 namespace asyncfix::syntax {
 
 class NodeTable {
  public:
-  struct Entry {
-    TSNode node;
-    uint32_t end;     // index just past the node's subtree
-    uint32_t parent;  // index of the parent, kNone for the root
-  };
   static constexpr uint32_t kNone = UINT32_MAX;
-  // Files larger than this are walked with tree-sitter's cursor: the table takes about 15
-  // bytes per source byte, and peak memory matters more on such rare files.
+  // Files larger than this are walked with tree-sitter's cursor: the table takes 34 bytes a
+  // node (about 10 bytes per source byte), and peak memory matters more on such rare files.
   static constexpr uint32_t kMaxSourceBytes = 1u << 20;
 
   explicit NodeTable(TSNode root);
@@ -38,16 +32,35 @@ class NodeTable {
 
   // n's index, when n belongs to this table's tree.
   std::optional<uint32_t> index_of(TSNode n) const;
-  const Entry& operator[](uint32_t i) const { return entries_[i]; }
-  size_t size() const { return entries_.size(); }
+  TSNode node(uint32_t i) const {
+    const Entry& e = entries_[i];
+    return TSNode{{e.context[0], e.context[1], e.context[2], e.context[3]}, e.id, tree_};
+  }
+  uint32_t end(uint32_t i) const { return entries_[i].end; }        // index just past i's subtree
+  uint32_t parent(uint32_t i) const { return entries_[i].parent; }  // kNone for the root
+  size_t size() const { return size_; }
   // The field under which node i sits in its parent (nullptr when none).
   const char* field_name(uint32_t i) const;
 
+ public:
+  // A TSNode without its tree pointer (the same for every node): context[0] is the start byte.
+  struct Entry {
+    uint32_t context[4];
+    const void* id;
+    uint32_t end;
+    uint32_t parent;
+  };
+
  private:
   const TSTree* tree_ = nullptr;
-  std::vector<Entry> entries_;
-  std::vector<uint32_t> starts_;  // start byte of each entry, for index_of's binary search
-  std::vector<TSFieldId> fields_;
+  // One block mapped for the table alone (released to the system when the table dies, not
+  // left in the allocator's heap among tree-sitter's small allocations): the entries, then
+  // the field ids.
+  void* block_ = nullptr;
+  size_t block_bytes_ = 0;
+  Entry* entries_ = nullptr;
+  TSFieldId* fields_ = nullptr;
+  uint32_t size_ = 0;
 };
 
 }  // namespace asyncfix::syntax

@@ -121,29 +121,29 @@ class TreeCursor {
   TreeCursor(const TreeCursor&) = delete;
   TreeCursor& operator=(const TreeCursor&) = delete;
 
-  TSNode node() const { return table_ ? (*table_)[cur_].node : ts_tree_cursor_current_node(&cursor_); }
+  TSNode node() const { return table_ ? table_->node(cur_) : ts_tree_cursor_current_node(&cursor_); }
   const char* field_name() const {
     if (!table_) return ts_tree_cursor_current_field_name(&cursor_);
     return cur_ == root_ ? nullptr : table_->field_name(cur_);
   }
   bool first_child() {
     if (!table_) return ts_tree_cursor_goto_first_child(&cursor_);
-    if ((*table_)[cur_].end == cur_ + 1) return false;
+    if (table_->end(cur_) == cur_ + 1) return false;
     ++cur_;
     return true;
   }
   bool next_sibling() {
     if (!table_) return ts_tree_cursor_goto_next_sibling(&cursor_);
     if (cur_ == root_) return false;
-    uint32_t next = (*table_)[cur_].end;
-    if (next >= (*table_)[(*table_)[cur_].parent].end) return false;
+    uint32_t next = table_->end(cur_);
+    if (next >= table_->end(table_->parent(cur_))) return false;
     cur_ = next;
     return true;
   }
   bool parent() {
     if (!table_) return ts_tree_cursor_goto_parent(&cursor_);
     if (cur_ == root_) return false;
-    cur_ = (*table_)[cur_].parent;
+    cur_ = table_->parent(cur_);
     return true;
   }
   void reset(TSNode node);

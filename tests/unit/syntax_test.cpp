@@ -99,6 +99,8 @@ TEST(NodeTable, AgreesWithTreeSitterOnEveryNode) {
     expect_same(expected, without, code);
     syntax::NodeTable table(tree->root());
     ASSERT_EQ(syntax::NodeTable::find(tree->get()), &table);
+    EXPECT_EQ(table.size(), expected.order.size());
+    EXPECT_EQ(table.size(), ts_node_descendant_count(tree->root()));  // what it reserves
     expect_same(expected, helpers(tree->root()), code);
     // A walk rooted inside the tree stays inside it, and children() agree.
     for (size_t i = 0; i < expected.order.size(); i += 7) {
