@@ -87,6 +87,7 @@ bool excluded_by_config(const Config& c, const std::string& path) {
 
 int run_check(const CheckOptions& o_in) {
   CheckOptions o = o_in;
+  limit_heap_arenas(o.jobs > 0 ? o.jobs : default_jobs());
   if (o.migrate_async_sqlalchemy) {
     // The migration's rules, every fix of them: its parts only make sense together.
     o.rules.select = {"AF601", "AF602", "AF303"};

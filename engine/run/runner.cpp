@@ -1,5 +1,7 @@
 #include "engine/run/runner.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -14,6 +16,16 @@ namespace asyncfix {
 int default_jobs() {
   unsigned n = std::thread::hardware_concurrency();
   return n == 0 ? 1 : static_cast<int>(n);
+}
+
+void limit_heap_arenas(int jobs) {
+#ifdef __GLIBC__
+  // Measured on stdlib x4 with -j2: 59-63 MB peak RSS with glibc's default, 47-50 MB with
+  // two arenas, the same time. One arena per worker: sharing one between workers is slower.
+  mallopt(M_ARENA_MAX, std::max(1, jobs));
+#else
+  (void)jobs;
+#endif
 }
 
 namespace {

@@ -29,6 +29,12 @@ void run_files(const Engine& engine, const std::vector<DiscoveredFile>& files,
 
 int default_jobs();
 
+// Call before starting a run's threads. glibc gives every thread that allocates its own heap
+// ("arena", up to eight per core) and an arena keeps the pages its thread freed, so the main
+// thread (which mostly waits) plus `jobs` workers would hold one more heap of parse trees
+// than the work needs: about 10 MB of peak RSS on two cores. No effect on other C libraries.
+void limit_heap_arenas(int jobs);
+
 // The project index for a run, when one of the engine's rules needs it (else null): built from
 // the rules' seed literals, then each project rule plans its whole-program changes.
 std::unique_ptr<ProjectIndex> prepare_project(Engine& engine, const std::vector<DiscoveredFile>& files,
