@@ -415,9 +415,8 @@ void ProjectIndex::close_over_calls(int jobs) {
   // Follow calls function by function, not module by module: from every async function to
   // what it calls (is it sync? does it block?), and on through the sync functions reached
   // that way (for AF108's call paths). Modules are loaded only when a followed call leads
-  // into them, plus the project modules such modules import names from (for the types of
-  // session factories and clients defined elsewhere).
-  std::set<std::string> expanded, reached_raw, imports_followed;
+  // into them, or when such a module's summary asked about a type they define.
+  std::set<std::string> expanded, reached_raw;
   std::set<std::string> reached;     // project functions reached from async code
   std::set<std::string> unresolved;  // callees not (yet) known as project functions
   std::vector<std::string> fresh;    // callees seen since the last resolution
@@ -464,10 +463,16 @@ void ProjectIndex::close_over_calls(int jobs) {
         }
       }
       if (relevant_module) relevant_.insert(mname);
-      if (relevant_module && imports_followed.insert(mname).second) {
-        for (const auto& [local, q] : m.imports) {
-          std::string mod = module_of(q);
-          if (!mod.empty() && !attempted_.count(mod)) want.insert(mod);
+      if (relevant_module) {
+        // The modules its summary asked types of (a session factory or a client made in
+        // database.py, an alias used in an annotation): loaded, its summary is made again
+        // when their answers change (load_containing).
+        auto asked = asked_.find(mname);
+        if (asked != asked_.end()) {
+          for (const TypeQuery& q : asked->second) {
+            std::string mod = module_of(q.qualname);
+            if (!mod.empty() && !attempted_.count(mod)) want.insert(mod);
+          }
         }
       }
     }
@@ -603,6 +608,23 @@ bool ProjectIndex::attribute_used(std::string_view name) const {
     if (m.attribute_reads.count(n) || m.schema_fields.count(n)) return true;
   }
   return false;
+}
+
+std::vector<std::string> ProjectIndex::names_typed_with(const std::vector<std::string>& literals) const {
+  auto mentions = [&](const std::string& type) {
+    return std::any_of(literals.begin(), literals.end(),
+                       [&](const std::string& l) { return !l.empty() && type.find(l) != std::string::npos; });
+  };
+  std::set<std::string> names;
+  for (const auto& [mname, m] : modules_) {
+    for (const auto& [g, t] : m.globals) {
+      if (mentions(t)) names.insert(g);
+    }
+    for (const auto& [local, f] : m.functions) {
+      if (f.result_type && mentions(*f.result_type)) names.insert(split_last(local).second);
+    }
+  }
+  return {names.begin(), names.end()};
 }
 
 std::vector<const CallRecord*> ProjectIndex::callers_of(std::string_view qualname) const {
