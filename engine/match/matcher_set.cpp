@@ -125,7 +125,8 @@ Status MatcherSet::compile_triggers() {
   }
   for (auto& [lit, rs] : literals_) {
     std::string err;
-    if (trigger_set_->set.Add(trigger_regex(lit), &err) < 0) {
+    std::string re = lit[0] == kWholeWord ? "\\b" + trigger_regex(lit.substr(1)) + "\\b" : trigger_regex(lit);
+    if (trigger_set_->set.Add(re, &err) < 0) {
       return make_error(Error::Kind::Internal, "trigger '" + lit + "': " + err);
     }
     trigger_rules_.push_back(rs);
@@ -135,11 +136,11 @@ Status MatcherSet::compile_triggers() {
   return Ok{};
 }
 
-Status MatcherSet::add_triggers(uint32_t rule, const std::vector<std::string>& literals) {
+Status MatcherSet::add_triggers(uint32_t rule, const std::vector<std::string>& literals, bool whole_words) {
   if (always_active_[rule] || literals.empty()) return Ok{};
   for (const auto& lit : literals) {
     if (lit.empty()) continue;
-    auto& rs = literals_[lit];
+    auto& rs = literals_[whole_words ? kWholeWord + lit : lit];
     if (std::find(rs.begin(), rs.end(), rule) == rs.end()) rs.push_back(rule);
   }
   return compile_triggers();

@@ -40,8 +40,9 @@ class MatcherSet {
   // Do the text predicates of this match hold?
   bool predicates_hold(const TSQueryMatch& m, const PredicateInput& in) const;
 
-  // Adds prefilter literals to rule `rule` (an index into rules()).
-  Status add_triggers(uint32_t rule, const std::vector<std::string>& literals);
+  // Adds prefilter literals to rule `rule` (an index into rules()). With whole_words, a
+  // literal counts only as a whole word (a project name: `client` is not in `httpclient`).
+  Status add_triggers(uint32_t rule, const std::vector<std::string>& literals, bool whole_words = false);
 
   // Which rules can fire on this text: active[i] for rules()[i]. A rule without triggers is
   // always active. Returns false when none is (the file need not be parsed).
@@ -60,7 +61,9 @@ class MatcherSet {
   std::vector<std::vector<uint32_t>> trigger_rules_;  // trigger index -> rules it activates
   std::vector<std::string> trigger_literals_;         // trigger index -> its literal
   std::vector<bool> always_active_;
-  std::map<std::string, std::vector<uint32_t>> literals_;  // every trigger literal -> rules
+  // every trigger literal -> rules; a whole-word literal is kept as kWholeWord + the word
+  std::map<std::string, std::vector<uint32_t>> literals_;
+  static constexpr char kWholeWord = '\x01';
   std::vector<std::vector<std::string>> required_;           // per rule: literals it needs all of
   Status compile_triggers();
 };

@@ -42,9 +42,9 @@ bool Engine::needs_project() const {
   return std::any_of(rules().begin(), rules().end(), [](const RulePtr& r) { return r->needs_project(); });
 }
 
-Status Engine::add_triggers(const Rule& rule, const std::vector<std::string>& literals) {
+Status Engine::add_triggers(const Rule& rule, const std::vector<std::string>& literals, bool whole_words) {
   for (uint32_t i = 0; i < rules().size(); ++i) {
-    if (rules()[i].get() == &rule) return matchers_->add_triggers(i, literals);
+    if (rules()[i].get() == &rule) return matchers_->add_triggers(i, literals, whole_words);
   }
   return Ok{};
 }

@@ -105,7 +105,7 @@ class Engine {
   const RuleSettings& settings() const { return settings_; }
   bool needs_project() const;
   // Prefilter literals a project rule asks for once the project is planned.
-  Status add_triggers(const Rule& rule, const std::vector<std::string>& literals);
+  Status add_triggers(const Rule& rule, const std::vector<std::string>& literals, bool whole_words = false);
 
   // Runs one file (its text already loaded) through all passes. `parser` belongs to the
   // calling thread.

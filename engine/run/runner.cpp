@@ -135,12 +135,11 @@ std::unique_ptr<ProjectIndex> prepare_project(Engine& engine, const std::vector<
     if (r->needs_project()) r->prepare_project(*index, jobs);
   }
   for (const auto& r : engine.rules()) {
-    std::vector<std::string> triggers;
-    if (r->needs_project()) triggers = r->project_triggers(*index);
+    if (r->needs_project()) engine.add_triggers(*r, r->project_triggers(*index));
     // `from app.deps import client` (an httpx.Client made in deps.py) and then
-    // `client.get(...)`: the file never writes `httpx`, the trigger of the rule that finds it.
-    for (auto& n : index->names_typed_with(r->info().triggers)) triggers.push_back(std::move(n));
-    engine.add_triggers(*r, triggers);
+    // `client.get(...)`: the file never writes `httpx`, the trigger of the rule that finds it,
+    // but it must write `client`.
+    engine.add_triggers(*r, index->names_typed_with(r->info().triggers), /*whole_words=*/true);
   }
   return index;
 }

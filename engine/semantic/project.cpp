@@ -611,17 +611,21 @@ bool ProjectIndex::attribute_used(std::string_view name) const {
 }
 
 std::vector<std::string> ProjectIndex::names_typed_with(const std::vector<std::string>& literals) const {
-  auto mentions = [&](const std::string& type) {
-    return std::any_of(literals.begin(), literals.end(),
-                       [&](const std::string& l) { return !l.empty() && type.find(l) != std::string::npos; });
+  auto mentions = [&](std::string_view type) {
+    for (size_t b = 0; b <= type.size();) {
+      size_t e = std::min(type.find('.', b), type.size());
+      if (std::find(literals.begin(), literals.end(), type.substr(b, e - b)) != literals.end()) return true;
+      b = e + 1;
+    }
+    return false;
   };
+  // Globals only: a function's name (`get`, `make_client`) is called without its type in
+  // sight, but also written in most files where it means something else; the prefilter
+  // would pass nearly everything.
   std::set<std::string> names;
   for (const auto& [mname, m] : modules_) {
     for (const auto& [g, t] : m.globals) {
       if (mentions(t)) names.insert(g);
-    }
-    for (const auto& [local, f] : m.functions) {
-      if (f.result_type && mentions(*f.result_type)) names.insert(split_last(local).second);
     }
   }
   return {names.begin(), names.end()};

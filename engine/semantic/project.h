@@ -146,10 +146,9 @@ class ProjectIndex : public semantic::ProjectTypes {
   // Is `name` read as an attribute somewhere, or a field of a pydantic model (a response
   // model reads the ORM attribute of that name)?
   bool attribute_used(std::string_view name) const;
-  // Project names whose type mentions one of literals: module globals by type
-  // (`client = httpx.Client()` for "httpx") and functions by result type (their own name,
-  // a method's without its class). A file that imports such a name may use the type without
-  // ever writing the literal, so these names are prefilter triggers too.
+  // Module globals whose type has one of literals as a dotted part (`client =
+  // httpx.Client()` for "httpx" or "Client"). A file that imports such a name may use the
+  // type without ever writing the literal, so these names are prefilter triggers too.
   std::vector<std::string> names_typed_with(const std::vector<std::string>& literals) const;
 
   // Every recorded call to `qualname` in the loaded modules (re-exports resolved).

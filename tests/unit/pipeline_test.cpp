@@ -155,6 +155,24 @@ TEST(Pipeline, RequiredTriggerGatesTheRule) {
   EXPECT_EQ(r.findings.size(), 1u);
 }
 
+TEST(Pipeline, WholeWordTriggersMatchOnlyTheWord) {
+  auto rule = std::make_shared<Rename>("AF901", "a", "b");
+  const_cast<RuleInfo&>(rule->info()).triggers = {"httpx"};
+  auto engine = Engine::create({rule}, RuleSettings{});
+  ASSERT_TRUE(engine.ok());
+  std::vector<std::string> names = {"client"};
+  ASSERT_TRUE((*engine)->add_triggers(*rule, names, /*whole_words=*/true));
+  auto skipped = [&](const std::string& code) {
+    auto src = SourceFile::from_bytes("t.py", code);
+    syntax::Parser parser;
+    return (*engine)->process(*src, FileOptions{}, parser).skipped_no_trigger;
+  };
+  EXPECT_FALSE(skipped("from app.deps import client\nclient.get(a)\n"));
+  EXPECT_FALSE(skipped("from app import deps\ndeps.client.get(a)\n"));
+  EXPECT_FALSE(skipped("import httpx\n"));  // the rule's own literal still counts
+  EXPECT_TRUE(skipped("httpclient = clients = a\n"));
+}
+
 TEST(Triggers, SpaceMatchesAnyWhitespaceAndContinuations) {
   TriggerScanner async_def({kAsyncDefTrigger});
   EXPECT_TRUE(async_def.any("async def f(): pass"));
