@@ -264,6 +264,9 @@ int run_check(const CheckOptions& o_in) {
     if (!b) return usage_error(b.error().to_string());
     baseline = std::move(b).value();
   }
+  // Workers look files up in the baseline as it was loaded while results (on this thread)
+  // update the one to be written: a lookup must never see the maps being rebuilt.
+  const std::optional<Baseline> known_baseline = baseline;
   std::unique_ptr<TerminalReviewer> reviewer;
   if (o.interactive) {
     std::string why;
@@ -301,7 +304,7 @@ int run_check(const CheckOptions& o_in) {
     ro.jobs = o.jobs;
     ro.customize = [&](const DiscoveredFile& df, FileOptions& fo) {
       if (auto it = g.ignores.find(df.path); it != g.ignores.end()) fo.ignored_rules = &it->second;
-      if (baseline) fo.baseline = baseline->for_file(df.path);
+      if (known_baseline) fo.baseline = known_baseline->for_file(df.path);
     };
     run_files(*g.engine, g.files, ro, g.project.get(), [&](size_t, FileResult&& r) {
       ++done;
