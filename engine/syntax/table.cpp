@@ -10,8 +10,9 @@
 namespace asyncfix::syntax {
 
 namespace {
-// Few tables live at once in a thread (one per file being checked, plus one while a fix is
-// verified), so a small vector searched from the back is the fastest registry.
+// Few tables live at once in a thread (the file being checked or summarised: a fix's
+// re-parse for verification gets none), so a small vector searched from the back is the
+// fastest registry.
 thread_local std::vector<const NodeTable*> installed;
 }  // namespace
 
