@@ -19,7 +19,8 @@ class NodeTable {
  public:
   static constexpr uint32_t kNone = UINT32_MAX;
   // Files larger than this are walked with tree-sitter's cursor: the table takes 34 bytes a
-  // node (about 10 bytes per source byte), and peak memory matters more on such rare files.
+  // node (about 6 bytes per source byte on the stdlib), and peak memory matters more on such
+  // rare files.
   static constexpr uint32_t kMaxSourceBytes = 1u << 20;
 
   explicit NodeTable(TSNode root);
@@ -42,7 +43,7 @@ class NodeTable {
   // The field under which node i sits in its parent (nullptr when none).
   const char* field_name(uint32_t i) const;
 
- public:
+ private:
   // A TSNode without its tree pointer (the same for every node): context[0] is the start byte.
   struct Entry {
     uint32_t context[4];
@@ -50,8 +51,6 @@ class NodeTable {
     uint32_t end;
     uint32_t parent;
   };
-
- private:
   const TSTree* tree_ = nullptr;
   // One block mapped for the table alone (released to the system when the table dies, not
   // left in the allocator's heap among tree-sitter's small allocations): the entries, then
