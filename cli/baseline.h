@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/common/expected.h"
+#include "engine/base/expected.h"
 #include "engine/rule/rule.h"
 
 namespace asyncfix::cli {

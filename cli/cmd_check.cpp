@@ -248,11 +248,15 @@ int run_check(const CheckOptions& o_in) {
         for (const auto& [gname, t] : m.globals) fmt::print(stderr, "  global {}: {}\n", gname, t);
         for (const auto& call : m.module_calls) fmt::print(stderr, "  module-level call: {} at {}\n", call.callee, call.pos.line);
       }
-      for (const auto& [q, why] : project.plan().make_async) fmt::print(stderr, "plan: {} becomes async: {}\n", q, why);
-      for (const auto& st : project.plan().stuck)
-        fmt::print(stderr, "plan: {}:{}:{}: `{}` cannot be awaited there\n", st.path, st.pos.line, st.pos.col, st.callee);
-      for (const auto& [q, why] : project.plan().blocked) {
-        for (const auto& w : why) fmt::print(stderr, "plan: {} blocked: {}\n", q, w);
+      for (size_t i = 0; i < gp->engine->rules().size(); ++i) {
+        const auto* plan = dynamic_cast<const AsyncPlan*>(gp->engine->plan(i));
+        if (!plan) continue;
+        for (const auto& [q, why] : plan->make_async) fmt::print(stderr, "plan: {} becomes async: {}\n", q, why);
+        for (const auto& st : plan->stuck)
+          fmt::print(stderr, "plan: {}:{}:{}: `{}` cannot be awaited there\n", st.path, st.pos.line, st.pos.col, st.callee);
+        for (const auto& [q, why] : plan->blocked) {
+          for (const auto& w : why) fmt::print(stderr, "plan: {} blocked: {}\n", q, w);
+        }
       }
     }
   }

@@ -6,8 +6,8 @@
 #include <fstream>
 
 #include "cli/options.h"
-#include "engine/rule/rule_tests.h"
-#include "engine/rule/yaml_rule.h"
+#include "engine/run/rule_tests.h"
+#include "engine/yaml/yaml_rule.h"
 #include "engine/run/write.h"
 #include "transforms/registry.h"
 

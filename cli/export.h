@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "cli/options.h"
-#include "engine/common/expected.h"
+#include "engine/base/expected.h"
 #include "engine/run/pipeline.h"
 
 namespace asyncfix::cli {

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "engine/common/expected.h"
+#include "engine/base/expected.h"
 
 namespace asyncfix::cli {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <map>
 
-#include "engine/rule/yaml_rule.h"
+#include "engine/yaml/yaml_rule.h"
 #include "transforms/registry.h"
 
 namespace asyncfix::cli {

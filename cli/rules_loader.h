@@ -4,9 +4,9 @@
 #include <vector>
 
 #include "cli/options.h"
-#include "engine/common/expected.h"
+#include "engine/base/expected.h"
 #include "engine/rule/rule.h"
-#include "engine/run/settings.h"
+#include "engine/rule/settings.h"
 
 namespace asyncfix::cli {
 

@@ -1,15 +1,15 @@
 // AF102 blocking-http: requests / sync httpx / urllib inside `async def` -> httpx.AsyncClient.
-#include "engine/match/triggers.h"
+#include "engine/source/triggers.h"
 #include <map>
 #include <set>
 
 #include "engine/rewrite/imports.h"
 #include "engine/rewrite/precedence.h"
-#include "engine/run/context.h"
+#include "engine/rule/context.h"
 #include "engine/semantic/types.h"
 #include "engine/syntax/node.h"
 #include "transforms/blocking_rule.h"
-#include "transforms/edit_list.h"
+#include "engine/rewrite/edit_list.h"
 #include "transforms/rules.h"
 #include "transforms/support.h"
 

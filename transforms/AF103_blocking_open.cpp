@@ -1,13 +1,13 @@
 // AF103 blocking-open: open() and pathlib reads/writes inside `async def` -> aiofiles.
-#include "engine/match/triggers.h"
+#include "engine/source/triggers.h"
 #include <set>
 
 #include "engine/rewrite/imports.h"
 #include "engine/rewrite/precedence.h"
-#include "engine/run/context.h"
+#include "engine/rule/context.h"
 #include "engine/syntax/node.h"
 #include "transforms/blocking_rule.h"
-#include "transforms/edit_list.h"
+#include "engine/rewrite/edit_list.h"
 #include "transforms/rules.h"
 #include "transforms/support.h"
 

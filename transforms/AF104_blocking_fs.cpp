@@ -1,7 +1,7 @@
 // AF104 blocking-fs: file-system calls (os.path, os, shutil, glob, pathlib) inside `async def`.
-#include "engine/match/triggers.h"
+#include "engine/source/triggers.h"
 #include "engine/rewrite/precedence.h"
-#include "engine/run/context.h"
+#include "engine/rule/context.h"
 #include "engine/syntax/node.h"
 #include "transforms/blocking_rule.h"
 #include "transforms/rules.h"

@@ -1,10 +1,10 @@
 // AF105 blocking-subprocess: subprocess / os.system / os.wait* inside `async def`.
-#include "engine/match/triggers.h"
+#include "engine/source/triggers.h"
 #include <map>
 
 #include "engine/rewrite/imports.h"
 #include "engine/rewrite/precedence.h"
-#include "engine/run/context.h"
+#include "engine/rule/context.h"
 #include "engine/syntax/node.h"
 #include "transforms/blocking_rule.h"
 #include "transforms/rules.h"

@@ -1,6 +1,6 @@
 // AF106 sync-db-driver: sync database drivers and sync SQLAlchemy sessions inside `async def`.
-#include "engine/match/triggers.h"
-#include "engine/run/context.h"
+#include "engine/source/triggers.h"
+#include "engine/rule/context.h"
 #include "transforms/blocking_rule.h"
 #include "transforms/rules.h"
 

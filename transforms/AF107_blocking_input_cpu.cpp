@@ -1,6 +1,6 @@
 // AF107 blocking-input: `input()` and known CPU-heavy calls inside `async def`.
-#include "engine/match/triggers.h"
-#include "engine/run/context.h"
+#include "engine/source/triggers.h"
+#include "engine/rule/context.h"
 #include "transforms/blocking_rule.h"
 #include "transforms/rules.h"
 #include "transforms/support.h"

@@ -1,8 +1,8 @@
 // AF108 blocking-via-helper: an async def calls a sync function of the project that blocks,
 // directly or through further sync calls, in any module.
-#include "engine/match/triggers.h"
-#include "engine/semantic/project.h"
-#include "engine/run/context.h"
+#include "engine/source/triggers.h"
+#include "engine/project/project.h"
+#include "engine/rule/context.h"
 #include "engine/syntax/node.h"
 #include "transforms/rules.h"
 #include "transforms/support.h"

@@ -1,11 +1,11 @@
 // AF201 missing-await: a coroutine is created and dropped, so it never runs.
-#include "engine/match/triggers.h"
+#include "engine/source/triggers.h"
 #include <set>
 
 #include "engine/match/rule_tree.h"
-#include "engine/semantic/project.h"
+#include "engine/project/project.h"
 #include "engine/semantic/types.h"
-#include "engine/run/context.h"
+#include "engine/rule/context.h"
 #include "engine/syntax/node.h"
 #include "transforms/rules.h"
 #include "transforms/support.h"

@@ -1,8 +1,8 @@
 // AF202 await-outside-async: `await` in a plain `def` -> make it `async def`, and propagate:
 // its callers await it and become async in turn, across the project.
 #include "engine/match/rule_tree.h"
-#include "engine/semantic/project.h"
-#include "engine/run/context.h"
+#include "engine/project/project.h"
+#include "engine/rule/context.h"
 #include "engine/syntax/node.h"
 #include "transforms/rules.h"
 #include "transforms/support.h"
@@ -52,24 +52,27 @@ class AwaitOutsideAsync : public Rule {
   bool needs_project() const override { return true; }
   std::vector<std::string> project_seeds() const override { return {"await"}; }
 
-  void prepare_project(ProjectIndex& index, int jobs) const override {
+  std::shared_ptr<const ProjectPlan> prepare_project(ProjectIndex& index, int jobs) const override {
     std::vector<std::string> seeds;
     for (const auto& [mname, m] : index.modules()) {
       for (const auto& [fname, f] : m.functions) {
         if (f.sync_with_await) seeds.push_back(f.qualname);
       }
     }
-    index.plan_async(seeds, jobs);
+    return std::make_shared<AsyncPlan>(index.plan_async(seeds, jobs));
   }
 
-  std::vector<std::string> project_triggers(const ProjectIndex& index) const override {
+  std::vector<std::string> project_triggers(const ProjectIndex& index, const ProjectPlan* plan) const override {
     std::vector<std::string> names;
-    for (const auto& [q, why] : index.plan().make_async) names.push_back(q.substr(q.rfind('.') + 1));
+    const auto* async_plan = dynamic_cast<const AsyncPlan*>(plan);
+    if (!async_plan) return names;
+    for (const auto& [q, why] : async_plan->make_async) names.push_back(q.substr(q.rfind('.') + 1));
     return names;
   }
 
   void check_file(FileContext& ctx) const override {
     const ProjectIndex* index = ctx.project();
+    const AsyncPlan* plan = index ? ctx.plan_as<AsyncPlan>() : nullptr;
     std::string_view src = ctx.text();
     const auto& model = ctx.model();
     syntax::walk(ctx.root(), [&](TSNode n) {
@@ -83,22 +86,22 @@ class AwaitOutsideAsync : public Rule {
           return true;
         }
         std::string q = ProjectIndex::function_qualname(ctx.module_name(), fn, src);
-        if (index && index->plan().has(q)) {
+        if (plan && plan->has(q)) {
           f.fix = make_async_fix(fn, "Make `" + std::string(text(field(fn, "name"), src)) + "` async");
-        } else if (index && index->plan().blocked.count(q)) {
+        } else if (plan && plan->blocked.count(q)) {
           f.note = "it cannot become async: ";
-          for (const auto& r : index->plan().blocked.at(q)) f.trace.push_back(r);
+          for (const auto& r : plan->blocked.at(q)) f.trace.push_back(r);
           f.note += "a caller cannot await it (see below)";
         }
         return true;
       }
       // What follows is about functions the plan makes async: nothing to do without one.
-      if (!index || index->plan().make_async.empty()) return true;
+      if (!plan || plan->make_async.empty()) return true;
       if (is(n, "function_definition") && !syntax::is_async_def(n)) {
         std::string q = ProjectIndex::function_qualname(ctx.module_name(), n, src);
-        auto it = index->plan().make_async.find(q);
+        auto it = plan->make_async.find(q);
         const FunctionSummary* s = index->function(q);
-        if (it != index->plan().make_async.end() && s && !s->sync_with_await) {
+        if (it != plan->make_async.end() && s && !s->sync_with_await) {
           Finding& f = ctx.report(field(n, "name"), "`" + std::string(text(field(n, "name"), src)) +
                                                         "` must become async: it " + it->second);
           f.fix = make_async_fix(n, "Make `" + std::string(text(field(n, "name"), src)) + "` async");
@@ -109,11 +112,11 @@ class AwaitOutsideAsync : public Rule {
         std::string q = ProjectIndex::resolve_callee(n, model, &ctx.types());
         if (q.empty()) return true;
         const FunctionSummary* s = index->function(q);
-        if (!s || !index->plan().has(s->qualname)) return true;
+        if (!s || !plan->has(s->qualname)) return true;
         TSNode fn = model.enclosing_function(n);
         if (!is(fn, "function_definition")) return true;
         std::string caller = ProjectIndex::function_qualname(ctx.module_name(), fn, src);
-        if (!syntax::is_async_def(fn) && !index->plan().has(caller)) return true;
+        if (!syntax::is_async_def(fn) && !plan->has(caller)) return true;
         if (model.context_at(n) == semantic::Context::Lambda) return true;
         Finding& f = ctx.report(n, "`" + std::string(text(field(n, "function"), src)) +
                                        "()` becomes a coroutine: the call must be awaited");

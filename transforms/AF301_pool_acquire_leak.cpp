@@ -8,9 +8,9 @@
 // and the try/finally form (`conn = await pool.acquire()` then `try: ... finally:
 // await pool.release(conn)`) the same way, over exactly the statements between. A release
 // elsewhere (in a branch, another function) or none at all is reported without a fix.
-#include "engine/match/triggers.h"
+#include "engine/source/triggers.h"
 #include "engine/rewrite/indent.h"
-#include "engine/run/context.h"
+#include "engine/rule/context.h"
 #include "engine/semantic/model.h"
 #include "engine/syntax/node.h"
 #include "transforms/rules.h"

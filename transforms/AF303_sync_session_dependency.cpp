@@ -1,10 +1,10 @@
 // AF303 sync-session-dependency: `def get_db(): db = SessionLocal(); try: yield db ...` feeding
 // async handlers -> an async generator over an async session factory.
 #include "engine/rewrite/imports.h"
-#include "engine/run/context.h"
+#include "engine/rule/context.h"
 #include "engine/syntax/node.h"
 #include "transforms/rules.h"
-#include "engine/semantic/project.h"
+#include "engine/project/project.h"
 #include "transforms/sqlalchemy_support.h"
 
 namespace asyncfix::rules {
@@ -57,7 +57,7 @@ class SyncSessionDependency : public Rule {
   const RuleInfo& info() const override { return info_; }
   bool needs_project() const override { return true; }
   std::vector<std::string> project_seeds() const override { return {"sessionmaker"}; }
-  std::vector<std::string> project_triggers(const ProjectIndex& index) const override {
+  std::vector<std::string> project_triggers(const ProjectIndex& index, const ProjectPlan*) const override {
     // Session factories the project defines (`make_db = sessionmaker(...)`), by name.
     std::vector<std::string> names;
     for (const auto& [mname, m] : index.modules()) {

@@ -5,7 +5,7 @@
 //
 // The value is `client-timeout` in [tool.asyncfix] (seconds, default 10).
 #include "engine/rewrite/imports.h"
-#include "engine/run/context.h"
+#include "engine/rule/context.h"
 #include "engine/semantic/model.h"
 #include "engine/syntax/node.h"
 #include "transforms/rules.h"

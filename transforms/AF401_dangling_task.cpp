@@ -13,7 +13,7 @@
 
 #include "engine/match/rule_tree.h"
 #include "engine/rewrite/imports.h"
-#include "engine/run/context.h"
+#include "engine/rule/context.h"
 #include "engine/semantic/model.h"
 #include "engine/syntax/node.h"
 #include "transforms/rules.h"

@@ -8,7 +8,7 @@
 // splatted list comprehension, generator expression or map(), and a local list built from
 // a comprehension or by .append() in a loop, then splatted.
 #include "engine/rewrite/imports.h"
-#include "engine/run/context.h"
+#include "engine/rule/context.h"
 #include "engine/semantic/model.h"
 #include "engine/syntax/node.h"
 #include "transforms/rules.h"

@@ -9,12 +9,12 @@
 // concurrently), none looks like a write whose order could be seen (post, save, send,
 // commit...), and the run is not under a lock. Comments between the statements move above
 // the merged one.
-#include "engine/match/triggers.h"
+#include "engine/source/triggers.h"
 #include <set>
 
 #include "engine/rewrite/imports.h"
 #include "engine/rewrite/indent.h"
-#include "engine/run/context.h"
+#include "engine/rule/context.h"
 #include "engine/semantic/model.h"
 #include "engine/semantic/types.h"
 #include "engine/syntax/node.h"

@@ -7,8 +7,8 @@
 //       log.exception("failed")              raise
 //                                        except BaseException:
 //                                            log.exception("failed")
-#include "engine/match/triggers.h"
-#include "engine/run/context.h"
+#include "engine/source/triggers.h"
+#include "engine/rule/context.h"
 #include "engine/semantic/model.h"
 #include "engine/syntax/node.h"
 #include "transforms/rules.h"

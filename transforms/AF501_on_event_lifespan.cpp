@@ -15,7 +15,7 @@
 // `app.add_event_handler("startup", f)` statements too. Only for FastAPI >= 0.93 (or a
 // Starlette app); otherwise reported.
 #include "engine/rewrite/imports.h"
-#include "engine/run/context.h"
+#include "engine/rule/context.h"
 #include "engine/semantic/model.h"
 #include "engine/syntax/node.h"
 #include "transforms/rules.h"

@@ -1,10 +1,10 @@
 // AF502 long-work-in-handler: a slow side effect (an email, a webhook, a notification)
 // awaited inside a route handler, before its response. Reported, with FastAPI's
 // BackgroundTasks as the way out; which calls count is configurable.
-#include "engine/match/triggers.h"
+#include "engine/source/triggers.h"
 #include <set>
 
-#include "engine/run/context.h"
+#include "engine/rule/context.h"
 #include "engine/semantic/model.h"
 #include "engine/syntax/node.h"
 #include "transforms/rules.h"

@@ -14,10 +14,10 @@
 
 #include "engine/rewrite/imports.h"
 #include "engine/rewrite/precedence.h"
-#include "engine/run/context.h"
-#include "engine/semantic/project.h"
+#include "engine/rule/context.h"
+#include "engine/project/project.h"
 #include "engine/syntax/node.h"
-#include "transforms/edit_list.h"
+#include "engine/rewrite/edit_list.h"
 #include "transforms/rules.h"
 #include "transforms/sqlalchemy_support.h"
 
@@ -118,7 +118,7 @@ class QueryToSelect : public Rule {
   const RuleInfo& info() const override { return info_; }
   bool needs_project() const override { return true; }
   std::vector<std::string> project_seeds() const override { return {"relationship("}; }
-  std::vector<std::string> project_triggers(const ProjectIndex& index) const override {
+  std::vector<std::string> project_triggers(const ProjectIndex& index, const ProjectPlan*) const override {
     const auto& names = index.dynamic_relationships();
     return {names.begin(), names.end()};
   }

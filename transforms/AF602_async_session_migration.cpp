@@ -24,10 +24,10 @@
 #include "engine/match/rule_tree.h"
 #include "engine/rewrite/imports.h"
 #include "engine/rewrite/precedence.h"
-#include "engine/run/context.h"
-#include "engine/semantic/project.h"
+#include "engine/rule/context.h"
+#include "engine/project/project.h"
 #include "engine/syntax/node.h"
-#include "transforms/edit_list.h"
+#include "engine/rewrite/edit_list.h"
 #include "transforms/rules.h"
 #include "transforms/sqlalchemy_support.h"
 #include "transforms/support.h"
@@ -35,6 +35,13 @@
 namespace asyncfix::rules {
 
 namespace {
+
+// The migration's plan (prepare_project), or an empty one when the run made none.
+const AsyncPlan& plan_of(const FileContext& ctx) {
+  static const AsyncPlan kNone;
+  const AsyncPlan* p = ctx.plan_as<AsyncPlan>();
+  return p ? *p : kNone;
+}
 
 using syntax::field;
 using syntax::is;
@@ -131,8 +138,8 @@ class AsyncSessionMigration : public Rule {
     return {"sessionmaker"};
   }
 
-  void prepare_project(ProjectIndex& index, int jobs) const override {
-    if (!settings_.migrate_async_sqlalchemy) return;
+  std::shared_ptr<const ProjectPlan> prepare_project(ProjectIndex& index, int jobs) const override {
+    if (!settings_.migrate_async_sqlalchemy) return nullptr;
     std::vector<std::string> seeds;
     for (const auto& [mname, m] : index.modules()) {
       for (const auto& [fname, f] : m.functions) {
@@ -144,12 +151,15 @@ class AsyncSessionMigration : public Rule {
         if (uses && !f.is_async) seeds.push_back(f.qualname);
       }
     }
-    index.plan_async(seeds, jobs, /*stop_at_blockers=*/false, "uses the session, whose calls are now awaited");
+    return std::make_shared<AsyncPlan>(
+        index.plan_async(seeds, jobs, /*stop_at_blockers=*/false, "uses the session, whose calls are now awaited"));
   }
 
-  std::vector<std::string> project_triggers(const ProjectIndex& index) const override {
+  std::vector<std::string> project_triggers(const ProjectIndex& index, const ProjectPlan* plan) const override {
     std::vector<std::string> names;
-    for (const auto& [q, why] : index.plan().make_async) names.push_back(q.substr(q.rfind('.') + 1));
+    const auto* async_plan = dynamic_cast<const AsyncPlan*>(plan);
+    if (!async_plan) return names;
+    for (const auto& [q, why] : async_plan->make_async) names.push_back(q.substr(q.rfind('.') + 1));
     return names;
   }
 
@@ -179,8 +189,8 @@ class AsyncSessionMigration : public Rule {
       }
       if (is(n, "function_definition") && index) {
         std::string q = ProjectIndex::function_qualname(ctx.module_name(), n, src);
-        auto it = index->plan().make_async.find(q);
-        if (it != index->plan().make_async.end() && !syntax::is_async_def(n)) {
+        auto it = plan_of(ctx).make_async.find(q);
+        if (it != plan_of(ctx).make_async.end() && !syntax::is_async_def(n)) {
           Finding& f = ctx.report(field(n, "name"), "`" + std::string(text(field(n, "name"), src)) + "` becomes async: it " + it->second);
           Fix fix;
           fix.title = "Make it `async def`";
@@ -345,10 +355,10 @@ class AsyncSessionMigration : public Rule {
     std::string q = ProjectIndex::resolve_callee(call, ctx.model(), &ctx.types());
     if (q.empty()) return;
     const FunctionSummary* s = index.function(q);
-    if (!s || !index.plan().has(s->qualname)) return;
+    if (!s || !plan_of(ctx).has(s->qualname)) return;
     TSNode fn = ctx.model().enclosing_function(call);
     bool can_await = is(fn, "function_definition") &&
-                     (syntax::is_async_def(fn) || index.plan().has(ProjectIndex::function_qualname(ctx.module_name(), fn, ctx.text())));
+                     (syntax::is_async_def(fn) || plan_of(ctx).has(ProjectIndex::function_qualname(ctx.module_name(), fn, ctx.text())));
     if (!can_await) {
       // Every top-level function and method that calls it is in the plan; what is left is
       // module code, a lambda or a nested def.
@@ -637,7 +647,7 @@ class AsyncSessionMigration : public Rule {
     }
     if (!q) return;
     const FunctionSummary* s = index.function(*q);
-    if (!s || !index.plan().has(s->qualname)) return;
+    if (!s || !plan_of(ctx).has(s->qualname)) return;
     std::string name = s->qualname.substr(s->qualname.rfind('.') + 1);
     Finding& f = ctx.report(ref, "`" + name + "` becomes async but is passed as a value here: a sync callback will not await it");
     f.note = "give the sync caller a wrapper (`lambda *args: asyncio.run(" + name +

@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/run/settings.h"
-#include "engine/semantic/project.h"
+#include "engine/rule/settings.h"
+#include "engine/project/project.h"
 
 namespace asyncfix {
 namespace semantic {

@@ -1,6 +1,6 @@
 #include "transforms/blocking_rule.h"
 
-#include "engine/run/context.h"
+#include "engine/rule/context.h"
 #include "engine/syntax/node.h"
 
 namespace asyncfix::rules {

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "engine/rule/yaml_rule.h"
+#include "engine/yaml/yaml_rule.h"
 #include "transforms/rules.h"
 
 namespace asyncfix::rules {

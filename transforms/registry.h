@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "engine/rule/rule.h"
-#include "engine/run/settings.h"
+#include "engine/rule/settings.h"
 
 namespace asyncfix::rules {
 

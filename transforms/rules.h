@@ -2,7 +2,7 @@
 #pragma once
 
 #include "engine/rule/rule.h"
-#include "engine/run/settings.h"
+#include "engine/rule/settings.h"
 
 namespace asyncfix::rules {
 

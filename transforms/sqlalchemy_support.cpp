@@ -4,7 +4,7 @@
 #include <set>
 #include <string>
 
-#include "engine/run/context.h"
+#include "engine/rule/context.h"
 #include "engine/semantic/types.h"
 #include "engine/syntax/node.h"
 

@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "engine/rewrite/edit.h"
-#include "transforms/edit_list.h"
+#include "engine/rewrite/edit_list.h"
 
 namespace asyncfix {
 class FileContext;

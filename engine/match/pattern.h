@@ -23,7 +23,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/common/expected.h"
+#include "engine/base/expected.h"
 #include "engine/match/match_input.h"
 
 namespace asyncfix {

@@ -7,7 +7,7 @@
 #include <memory>
 #include <vector>
 
-#include "engine/common/expected.h"
+#include "engine/base/expected.h"
 #include "engine/match/match_input.h"
 #include "engine/syntax/ts.h"
 

@@ -44,24 +44,6 @@ TSNode RawQuery::root_of(const TSQueryMatch& m, MetaEnv* env, std::string_view) 
   return ts_node_is_null(root) ? widest : root;
 }
 
-bool is_awaited(TSNode node) {
-  TSNode p = syntax::parent(node);
-  while (syntax::is(p, "parenthesized_expression")) p = syntax::parent(p);
-  return syntax::is(p, "await");
-}
-
-bool is_result_unused(TSNode node) {
-  TSNode cur = node;
-  TSNode p = syntax::parent(cur);
-  while (syntax::is(p, "parenthesized_expression")) {
-    cur = p;
-    p = syntax::parent(p);
-  }
-  if (!syntax::is(p, "expression_statement")) return false;
-  auto kids = syntax::code_children(p);
-  return kids.size() == 1;
-}
-
 namespace {
 
 bool raw_query_at(const RawQuery& q, TSNode node, const MatchInput& in, MetaEnv& env) {

@@ -4,7 +4,7 @@
 // async domain (inside-async, inside-sync-def, in-route-handler, not-awaited, result-unused).
 // Every condition present must hold (an implicit `all`).
 //
-// Matching knows nothing of YAML (engine/rule/yaml_rule.cpp builds these objects).
+// Matching knows nothing of YAML (engine/yaml/yaml_rule.cpp builds these objects).
 #pragma once
 
 #include <tree_sitter/api.h>
@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/common/expected.h"
+#include "engine/base/expected.h"
 #include "engine/match/match_input.h"
 #include "engine/match/pattern.h"
 #include "engine/match/predicates.h"
@@ -71,10 +71,5 @@ struct RuleObject {
   // Metavariables the rule can capture (for checking fix templates).
   void metavariables(std::vector<std::string>& out) const;
 };
-
-// Is `node` inside an `await` (looking through parentheses)?
-bool is_awaited(TSNode node);
-// Is `node`'s value dropped (it is a whole expression statement)?
-bool is_result_unused(TSNode node);
 
 }  // namespace asyncfix

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/common/expected.h"
+#include "engine/base/expected.h"
 #include "engine/match/match_input.h"
 #include "engine/rewrite/edit.h"
 

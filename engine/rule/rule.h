@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/match/match.h"
 #include "engine/rewrite/edit.h"
 #include "engine/source/source_file.h"
 
@@ -24,6 +25,7 @@ namespace asyncfix {
 
 class FileContext;
 class ProjectIndex;
+struct ProjectPlan;
 
 enum class Severity { P1, P2, P3 };
 const char* to_string(Severity s);
@@ -49,7 +51,7 @@ struct RuleInfo {
   RuleDocs docs;
   // Literals a file must contain for the rule to possibly fire (any one of them). Empty:
   // the rule runs on every file. A space in a trigger matches any whitespace, none
-  // included (engine/match/triggers.h): "async def", "query (".
+  // included (engine/source/triggers.h): "async def", "query (".
   std::vector<std::string> triggers;
   // Literals a file must contain all of (e.g. kAsyncDefTrigger for rules that only fire
   // inside `async def`), on top of `triggers`.
@@ -72,38 +74,6 @@ struct Finding {
   std::string fingerprint;
 };
 
-// One query pattern a rule registered, and the captures of one match of it.
-class Match {
- public:
-  Match(const TSQueryMatch& m, uint32_t local_id, const class MatcherSet& set)
-      : m_(m), id_(local_id), set_(set) {}
-  // The id the rule gave this query when it registered it.
-  uint32_t id() const { return id_; }
-  // The node captured under `name` (the first, for a quantified capture), or a null node.
-  TSNode capture(std::string_view name) const;
-  // Every node captured under `name`, in order.
-  std::vector<TSNode> captures(std::string_view name) const;
-  // Every capture of the match with its name.
-  std::vector<std::pair<std::string_view, TSNode>> all_captures() const;
-  const TSQueryMatch& raw() const { return m_; }
-
- private:
-  const TSQueryMatch& m_;
-  uint32_t id_;
-  const MatcherSet& set_;
-};
-
-// Where a rule registers what it wants matched.
-class MatcherRegistry {
- public:
-  virtual ~MatcherRegistry() = default;
-  // A tree-sitter query (one or more patterns). Engine predicates are available:
-  // #eq? #not-eq? #match? #not-match? #any-of? #not-any-of? (text), and
-  // (#af-qualname? @cap "time.sleep" ...) the capture's qualified name through imports.
-  // All patterns of the query report `local_id`.
-  virtual void add_query(std::string query_source, uint32_t local_id = 0) = 0;
-};
-
 class Rule {
  public:
   virtual ~Rule() = default;
@@ -116,12 +86,17 @@ class Rule {
   // Literals that make a file worth indexing for this rule (e.g. "async def"): the index starts
   // from those files and follows what they call.
   virtual std::vector<std::string> project_seeds() const { return {}; }
-  // Called once per run after the index is built, before any file is checked: whole-program
-  // decisions (which functions become async) go into the index.
-  virtual void prepare_project(ProjectIndex& index, int jobs) const {}
+  // Called once per run after the index is built, before any file is checked: a whole-program
+  // decision (which functions become async). The run keeps the plan for this rule alone and
+  // hands it back in every file (FileContext::plan()); the index may load more modules for it.
+  virtual std::shared_ptr<const ProjectPlan> prepare_project(ProjectIndex& index, int jobs) const {
+    return nullptr;
+  }
   // More literals that make a file worth checking, known once the project is planned (the
-  // names of functions the plan makes async, say).
-  virtual std::vector<std::string> project_triggers(const ProjectIndex& index) const { return {}; }
+  // names of functions the plan makes async, say). `plan` is what prepare_project returned.
+  virtual std::vector<std::string> project_triggers(const ProjectIndex& index, const ProjectPlan* plan) const {
+    return {};
+  }
 };
 
 using RulePtr = std::shared_ptr<const Rule>;

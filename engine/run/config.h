@@ -28,8 +28,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/common/expected.h"
-#include "engine/run/settings.h"
+#include "engine/base/expected.h"
+#include "engine/rule/settings.h"
 
 namespace asyncfix {
 

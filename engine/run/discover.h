@@ -5,7 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/common/expected.h"
+#include "engine/base/expected.h"
+#include "engine/source/discovered_file.h"
 
 namespace asyncfix {
 
@@ -16,12 +17,6 @@ struct DiscoverOptions {
   std::vector<std::string> exclude;     // extra glob patterns (fnmatch, matched on path and name)
   bool respect_ignore_files = true;     // .gitignore (in a git work tree), .ignore (see ignore.h)
   uint64_t max_file_size = 16u << 20;   // bytes; larger files are skipped with a note
-};
-
-struct DiscoveredFile {
-  std::string path;         // as it will be opened and shown (relative when under the cwd)
-  std::string module;       // dotted module name from the __init__.py chain ("app.crud")
-  bool is_package = false;  // an __init__.py
 };
 
 struct SkippedFile {

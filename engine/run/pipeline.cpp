@@ -5,7 +5,7 @@
 #include <map>
 #include <set>
 
-#include "engine/run/context.h"
+#include "engine/rule/context.h"
 #include "engine/run/suppress.h"
 #include "engine/semantic/model.h"
 #include "engine/syntax/node.h"
@@ -49,6 +49,14 @@ Status Engine::add_triggers(const Rule& rule, const std::vector<std::string>& li
   return Ok{};
 }
 
+void Engine::set_plan(const Rule& rule, std::shared_ptr<const ProjectPlan> plan) {
+  for (size_t i = 0; i < rules().size(); ++i) {
+    if (rules()[i].get() != &rule) continue;
+    if (plans_.size() < rules().size()) plans_.resize(rules().size());
+    plans_[i] = std::move(plan);
+  }
+}
+
 namespace {
 void set_fingerprints(std::vector<Finding>& findings, std::string_view text) {
   std::map<std::string, int> seen;
@@ -88,12 +96,12 @@ std::vector<Finding> Engine::find(FileContext& ctx, const std::vector<bool>& act
     const MatcherSet::Entry& e = matchers_->entry(m.pattern_index);
     if (e.rule >= rs.size() || !active[e.rule]) continue;
     if (!matchers_->predicates_hold(m, in)) continue;
-    ctx.set_rule(rs[e.rule].get());
-    rs[e.rule]->on_match(Match(m, e.local_id, *matchers_), ctx);
+    ctx.set_rule(rs[e.rule].get(), plan(e.rule));
+    rs[e.rule]->on_match(Match(m, e.local_id, matchers_->query()), ctx);
   }
   for (size_t i = 0; i < rs.size(); ++i) {
     if (!active[i]) continue;
-    ctx.set_rule(rs[i].get());
+    ctx.set_rule(rs[i].get(), plan(i));
     rs[i]->check_file(ctx);
   }
   // A fix that would delete a comment is never safe, whatever rule built it: the comment

@@ -19,10 +19,10 @@
 #include <string>
 #include <vector>
 
-#include "engine/common/expected.h"
-#include "engine/match/matcher_set.h"
+#include "engine/base/expected.h"
+#include "engine/run/matcher_set.h"
 #include "engine/rule/rule.h"
-#include "engine/run/settings.h"
+#include "engine/rule/settings.h"
 #include "engine/source/source_file.h"
 #include "engine/syntax/ts.h"
 
@@ -106,6 +106,11 @@ class Engine {
   bool needs_project() const;
   // Prefilter literals a project rule asks for once the project is planned.
   Status add_triggers(const Rule& rule, const std::vector<std::string>& literals, bool whole_words = false);
+  // The plan `rule` made for the project (Rule::prepare_project), handed back to it in each file.
+  void set_plan(const Rule& rule, std::shared_ptr<const ProjectPlan> plan);
+  const ProjectPlan* plan(size_t rule_index) const {
+    return rule_index < plans_.size() ? plans_[rule_index].get() : nullptr;
+  }
 
   // Runs one file (its text already loaded) through all passes. `parser` belongs to the
   // calling thread.
@@ -122,6 +127,7 @@ class Engine {
  private:
   std::unique_ptr<MatcherSet> matchers_;
   RuleSettings settings_;
+  std::vector<std::shared_ptr<const ProjectPlan>> plans_;  // by rule index
   std::vector<size_t> rule_order_;  // index by rule id position, for tie-breaking
 };
 

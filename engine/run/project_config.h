@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/run/settings.h"
+#include "engine/rule/settings.h"
 
 namespace asyncfix {
 

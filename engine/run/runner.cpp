@@ -132,10 +132,11 @@ std::unique_ptr<ProjectIndex> prepare_project(Engine& engine, const std::vector<
   auto index = std::make_unique<ProjectIndex>(files, std::move(classifier));
   index->build(seeds, jobs);
   for (const auto& r : engine.rules()) {
-    if (r->needs_project()) r->prepare_project(*index, jobs);
+    if (r->needs_project()) engine.set_plan(*r, r->prepare_project(*index, jobs));
   }
-  for (const auto& r : engine.rules()) {
-    if (r->needs_project()) engine.add_triggers(*r, r->project_triggers(*index));
+  for (size_t i = 0; i < engine.rules().size(); ++i) {
+    const RulePtr& r = engine.rules()[i];
+    if (r->needs_project()) engine.add_triggers(*r, r->project_triggers(*index, engine.plan(i)));
     // `from app.deps import client` (an httpx.Client made in deps.py) and then
     // `client.get(...)`: the file never writes `httpx`, the trigger of the rule that finds it,
     // but it must write `client`.

@@ -7,7 +7,7 @@
 
 #include "engine/run/discover.h"
 #include "engine/run/pipeline.h"
-#include "engine/semantic/project.h"
+#include "engine/project/project.h"
 
 namespace asyncfix {
 

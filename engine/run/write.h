@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/common/expected.h"
+#include "engine/base/expected.h"
 
 namespace asyncfix {
 

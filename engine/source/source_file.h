@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/common/expected.h"
+#include "engine/base/expected.h"
 
 namespace asyncfix {
 

@@ -76,3 +76,25 @@ bool is_async_def(TSNode fn) {
 }
 
 }  // namespace asyncfix::syntax
+
+namespace asyncfix {
+
+bool is_awaited(TSNode node) {
+  TSNode p = syntax::parent(node);
+  while (syntax::is(p, "parenthesized_expression")) p = syntax::parent(p);
+  return syntax::is(p, "await");
+}
+
+bool is_result_unused(TSNode node) {
+  TSNode cur = node;
+  TSNode p = syntax::parent(cur);
+  while (syntax::is(p, "parenthesized_expression")) {
+    cur = p;
+    p = syntax::parent(p);
+  }
+  if (!syntax::is(p, "expression_statement")) return false;
+  auto kids = syntax::code_children(p);
+  return kids.size() == 1;
+}
+
+}  // namespace asyncfix

@@ -90,3 +90,12 @@ void walk(TSNode root, Visit&& visit) {
 }
 
 }  // namespace asyncfix::syntax
+
+namespace asyncfix {
+
+// Is `node` inside an `await` (looking through parentheses)?
+bool is_awaited(TSNode node);
+// Is `node`'s value dropped (it is a whole expression statement)?
+bool is_result_unused(TSNode node);
+
+}  // namespace asyncfix

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/common/expected.h"
+#include "engine/base/expected.h"
 #include "engine/syntax/table.h"
 
 namespace asyncfix::syntax {

@@ -1,8 +1,8 @@
 // The fix pipeline with small rules made up for the test: conflicts, rollback, fixed point.
 #include <gtest/gtest.h>
 
-#include "engine/match/triggers.h"
-#include "engine/run/context.h"
+#include "engine/source/triggers.h"
+#include "engine/rule/context.h"
 #include "engine/run/pipeline.h"
 #include "engine/syntax/node.h"
 

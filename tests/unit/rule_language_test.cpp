@@ -1,7 +1,7 @@
 // The rule language end to end: a rule file's text in, findings and fixed code out.
 #include <gtest/gtest.h>
 
-#include "engine/rule/yaml_rule.h"
+#include "engine/yaml/yaml_rule.h"
 #include "engine/run/pipeline.h"
 
 namespace asyncfix {

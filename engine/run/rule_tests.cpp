@@ -1,4 +1,4 @@
-#include "engine/rule/rule_tests.h"
+#include "engine/run/rule_tests.h"
 
 #include <algorithm>
 

@@ -1,6 +1,6 @@
-#include "engine/run/context.h"
+#include "engine/rule/context.h"
 
-#include "engine/semantic/project.h"
+#include "engine/project/project.h"
 #include "engine/syntax/node.h"
 
 namespace asyncfix {

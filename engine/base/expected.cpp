@@ -1,4 +1,4 @@
-#include "engine/common/expected.h"
+#include "engine/base/expected.h"
 
 namespace asyncfix {
 

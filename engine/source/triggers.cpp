@@ -1,4 +1,4 @@
-#include "engine/match/triggers.h"
+#include "engine/source/triggers.h"
 
 #include <re2/re2.h>
 #include <re2/set.h>

@@ -1,5 +1,5 @@
-#include "engine/match/triggers.h"
-#include "engine/rule/yaml_rule.h"
+#include "engine/source/triggers.h"
+#include "engine/yaml/yaml_rule.h"
 
 #include <re2/re2.h>
 #include <yaml-cpp/yaml.h>
@@ -14,7 +14,7 @@
 #include "engine/match/pattern.h"
 #include "engine/match/rule_tree.h"
 #include "engine/rewrite/template.h"
-#include "engine/run/context.h"
+#include "engine/rule/context.h"
 #include "engine/syntax/node.h"
 
 namespace asyncfix {

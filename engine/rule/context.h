@@ -11,7 +11,7 @@
 
 #include "engine/rewrite/imports.h"
 #include "engine/rule/rule.h"
-#include "engine/run/settings.h"
+#include "engine/rule/settings.h"
 #include "engine/semantic/model.h"
 #include "engine/semantic/types.h"
 #include "engine/source/source_file.h"
@@ -19,6 +19,7 @@
 namespace asyncfix {
 
 class ProjectIndex;
+struct ProjectPlan;
 
 class FileContext {
  public:
@@ -44,8 +45,17 @@ class FileContext {
   Finding& report(TSNode node, std::string message = {});
   Finding& report_range(uint32_t begin, uint32_t end, std::string message = {});
 
-  void set_rule(const Rule* rule) { rule_ = rule; }
+  // The rule being run, and the plan it made for the project (Rule::prepare_project).
+  void set_rule(const Rule* rule, const ProjectPlan* plan = nullptr) {
+    rule_ = rule;
+    plan_ = plan;
+  }
   const Rule* rule() const { return rule_; }
+  const ProjectPlan* plan() const { return plan_; }
+  template <class T>
+  const T* plan_as() const {
+    return dynamic_cast<const T*>(plan_);
+  }
   std::deque<Finding>& findings() { return findings_; }
 
  private:
@@ -59,6 +69,7 @@ class FileContext {
   std::unique_ptr<ImportPlanner> imports_;
   std::unique_ptr<semantic::TypeOracle> types_;
   const Rule* rule_ = nullptr;
+  const ProjectPlan* plan_ = nullptr;
   std::deque<Finding> findings_;  // a deque: report() hands out references that must stay valid
 };
 

@@ -21,8 +21,8 @@
 #include <tuple>
 #include <vector>
 
-#include "engine/run/discover.h"
 #include "engine/semantic/types.h"
+#include "engine/source/discovered_file.h"
 #include "engine/source/source_file.h"
 
 namespace asyncfix {
@@ -84,9 +84,16 @@ struct ModuleSummary {
   std::set<std::string> classes;          // module-level classes
 };
 
+// What a rule decides about the whole project once per run, after the index is built, and
+// reads in every file (Rule::prepare_project). The rule that made it owns it: two rules never
+// share or overwrite each other's plans.
+struct ProjectPlan {
+  virtual ~ProjectPlan() = default;
+};
+
 // Functions the run makes `async def` (AF202 await-outside-async, AF602 migration), found by
 // await propagation; see ProjectIndex::plan_async.
-struct AsyncPlan {
+struct AsyncPlan : ProjectPlan {
   std::map<std::string, std::string> make_async;          // function -> why ("contains `await`")
   std::map<std::string, std::vector<std::string>> blocked;  // seed -> why it cannot be done
   // A caller that cannot await a function that becomes async (module-level code, a function
@@ -177,9 +184,8 @@ class ProjectIndex : public semantic::ProjectTypes {
   // Loads the files that mention each name it needs (to find every caller) as it goes.
   // With stop_at_blockers false (a migration), every function of a chain becomes async and
   // the callers that cannot follow are listed in plan().stuck instead.
-  void plan_async(const std::vector<std::string>& seeds, int jobs, bool stop_at_blockers = true,
-                  const std::string& seed_reason = "contains `await`");
-  const AsyncPlan& plan() const { return plan_; }
+  AsyncPlan plan_async(const std::vector<std::string>& seeds, int jobs, bool stop_at_blockers = true,
+                       const std::string& seed_reason = "contains `await`");
 
   // What a summary asked the index about other modules, and the answers it got: when the
   // answers are the same later, summarizing again would give the same summary.
@@ -208,7 +214,6 @@ class ProjectIndex : public semantic::ProjectTypes {
   size_t summaries_made_ = 0;
   std::map<std::string, std::set<TypeQuery>> asked_;  // per module: its summary's type queries
   std::map<std::string, std::vector<std::string>> blocking_paths_;
-  AsyncPlan plan_;
 };
 
 }  // namespace asyncfix

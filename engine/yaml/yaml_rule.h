@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/common/expected.h"
+#include "engine/base/expected.h"
 #include "engine/rule/rule.h"
 
 namespace asyncfix {

@@ -1,4 +1,4 @@
-#include "engine/match/matcher_set.h"
+#include "engine/run/matcher_set.h"
 
 #include <re2/re2.h>
 #include <re2/set.h>
@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <map>
 
-#include "engine/match/triggers.h"
+#include "engine/source/triggers.h"
 #include "engine/syntax/node.h"
 
 namespace asyncfix {
@@ -179,29 +179,5 @@ bool MatcherSet::predicates_hold(const TSQueryMatch& m, const PredicateInput& in
 }  // namespace asyncfix
 
 namespace asyncfix {
-
-TSNode Match::capture(std::string_view name) const {
-  const syntax::Query& q = set_.query();
-  for (uint16_t i = 0; i < m_.capture_count; ++i) {
-    if (q.capture_name(m_.captures[i].index) == name) return m_.captures[i].node;
-  }
-  return TSNode{};
-}
-
-std::vector<std::pair<std::string_view, TSNode>> Match::all_captures() const {
-  const syntax::Query& q = set_.query();
-  std::vector<std::pair<std::string_view, TSNode>> out;
-  for (uint16_t i = 0; i < m_.capture_count; ++i) out.emplace_back(q.capture_name(m_.captures[i].index), m_.captures[i].node);
-  return out;
-}
-
-std::vector<TSNode> Match::captures(std::string_view name) const {
-  const syntax::Query& q = set_.query();
-  std::vector<TSNode> out;
-  for (uint16_t i = 0; i < m_.capture_count; ++i) {
-    if (q.capture_name(m_.captures[i].index) == name) out.push_back(m_.captures[i].node);
-  }
-  return out;
-}
 
 }  // namespace asyncfix

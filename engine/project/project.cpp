@@ -1,4 +1,4 @@
-#include "engine/semantic/project.h"
+#include "engine/project/project.h"
 
 #include <algorithm>
 #include <atomic>
@@ -8,8 +8,7 @@
 #include <sstream>
 #include <thread>
 
-#include "engine/match/rule_tree.h"
-#include "engine/match/triggers.h"
+#include "engine/source/triggers.h"
 #include "engine/semantic/model.h"
 #include "engine/syntax/node.h"
 
@@ -650,8 +649,9 @@ std::vector<const CallRecord*> ProjectIndex::callers_of(std::string_view qualnam
   return out;
 }
 
-void ProjectIndex::plan_async(const std::vector<std::string>& seeds, int jobs, bool stop_at_blockers,
-                              const std::string& seed_reason) {
+AsyncPlan ProjectIndex::plan_async(const std::vector<std::string>& seeds, int jobs, bool stop_at_blockers,
+                                   const std::string& seed_reason) {
+  AsyncPlan plan_;
   // Callers are found in the files that mention a function's name: load those first.
   auto load_mentions = [&](const std::vector<std::string>& names) {
     std::vector<std::string> lits;
@@ -725,6 +725,7 @@ void ProjectIndex::plan_async(const std::vector<std::string>& seeds, int jobs, b
       plan_.blocked[seed] = std::move(reasons);
     }
   }
+  return plan_;
 }
 
 }  // namespace asyncfix

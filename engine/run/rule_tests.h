@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/rule/yaml_rule.h"
-#include "engine/run/settings.h"
+#include "engine/yaml/yaml_rule.h"
+#include "engine/rule/settings.h"
 
 namespace asyncfix {
 
