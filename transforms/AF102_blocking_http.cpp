@@ -10,6 +10,7 @@
 #include "engine/syntax/node.h"
 #include "transforms/blocking_rule.h"
 #include "engine/rewrite/edit_list.h"
+#include "transforms/registry.h"
 #include "transforms/rules.h"
 #include "transforms/support.h"
 
@@ -22,51 +23,7 @@ using syntax::is;
 using syntax::text;
 
 RuleInfo make_info() {
-  RuleInfo i;
-  i.id = "AF102";
-  i.name = "blocking-http";
-  i.severity = Severity::P1;
-  i.message = "sync HTTP call blocks the event loop inside `async def`";
-  i.fix_title = "Use `httpx.AsyncClient`";
-  i.applicability = Applicability::Unsafe;
-  i.fixable = true;
-  i.triggers = {"requests", "httpx", "urlopen", "urllib3"};
-  i.required_triggers = {kAsyncDefTrigger};  // only fires inside `async def`
-  i.origin = "built-in";
-  i.docs.what_it_does =
-      "Checks for sync HTTP calls inside `async def`: `requests.get/post/put/patch/delete/head/options/request`, "
-      "methods of a `requests.Session`, sync `httpx.get(...)` and `httpx.Client` methods, "
-      "`urllib.request.urlopen` and `urllib3.request`.";
-  i.docs.why_bad =
-      "A sync HTTP call waits for the network on the event loop's thread: one slow upstream stops "
-      "every request the service is handling. `requests` has no timeout by default, so one hung "
-      "upstream can stop the service for good.";
-  i.docs.example =
-      "```python\n@router.get(\"/weather\")\nasync def get_weather(city: str):\n"
-      "    response = requests.get(f\"https://api.weather.com/{city}\", timeout=5)\n    return response.json()\n```";
-  i.docs.use_instead =
-      "```python\n@router.get(\"/weather\")\nasync def get_weather(city: str):\n"
-      "    async with httpx.AsyncClient() as client:\n"
-      "        response = await client.get(f\"https://api.weather.com/{city}\", timeout=5)\n"
-      "    return response.json()\n```";
-  i.docs.fix_safety =
-      "The fix is unsafe: httpx is a different library. It reuses an `httpx.AsyncClient` already in "
-      "scope (an enclosing `async with httpx.AsyncClient() as client`, a parameter annotated "
-      "`httpx.AsyncClient`); otherwise it wraps the statement in `async with httpx.AsyncClient() as "
-      "client:` and awaits the call. `with requests.Session() as s` / `with httpx.Client() as c` "
-      "become `async with httpx.AsyncClient() as ...` with their calls awaited. What differs is mapped: "
-      "`allow_redirects` becomes `follow_redirects` (httpx does not follow redirects by default, "
-      "requests does: the fix keeps requests' behaviour by passing `follow_redirects=True` when the "
-      "call did not say); `verify`, `cert` and `proxies` move to the client; a `(connect, read)` "
-      "timeout becomes `httpx.Timeout(read, connect=connect)`; `data=` with a string becomes "
-      "`content=`; `response.ok` becomes `response.is_success` and `response.reason` "
-      "`response.reason_phrase`; and in the function's `except` clauses `requests.exceptions.Timeout` "
-      "becomes `httpx.TimeoutException`, `RequestException` `httpx.HTTPError`, `HTTPError` "
-      "`httpx.HTTPStatusError`, `ConnectionError` `httpx.ConnectError`. The call's timeout is kept; "
-      "where it had none, httpx applies its default of 5 seconds where requests waited forever, and "
-      "the finding says so. Streaming (`stream=True`, `iter_content`), `hooks`, sessions not opened "
-      "in a `with`, and `urllib` calls are reported without a fix. httpx must be installed: when the "
-      "project does not declare it, the note says so.";
+  RuleInfo i = builtin_info("AF102");
   return i;
 }
 

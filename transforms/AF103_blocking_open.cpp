@@ -8,6 +8,7 @@
 #include "engine/syntax/node.h"
 #include "transforms/blocking_rule.h"
 #include "engine/rewrite/edit_list.h"
+#include "transforms/registry.h"
 #include "transforms/rules.h"
 #include "transforms/support.h"
 
@@ -20,42 +21,7 @@ using syntax::is;
 using syntax::text;
 
 RuleInfo make_info() {
-  RuleInfo i;
-  i.id = "AF103";
-  i.name = "blocking-open";
-  i.severity = Severity::P1;
-  i.message = "file I/O blocks the event loop inside `async def`";
-  i.fix_title = "Use `aiofiles.open` and await the reads and writes";
-  i.applicability = Applicability::Safe;
-  i.fixable = true;
-  i.triggers = {"open", "read_text", "read_bytes", "write_text", "write_bytes"};
-  i.required_triggers = {kAsyncDefTrigger};  // only fires inside `async def`
-  i.origin = "built-in";
-  i.docs.what_it_does =
-      "Checks for `open()`, `io.open()`, `io.open_code()`, `codecs.open()`, `os.fdopen()` and "
-      "`pathlib.Path` `open/read_text/read_bytes/write_text/write_bytes` inside `async def`.";
-  i.docs.why_bad =
-      "Opening, reading and writing a file wait for the disk on the event loop's thread. Small "
-      "config files are quick on a warm cache; a cold cache, a network file system or a large "
-      "file stops the whole service while it waits.";
-  i.docs.example =
-      "```python\n@router.get(\"/config\")\nasync def get_config():\n    with open(\"config.json\") as f:\n"
-      "        return json.load(f)\n```";
-  i.docs.use_instead =
-      "```python\n@router.get(\"/config\")\nasync def get_config():\n    async with aiofiles.open(\"config.json\") as f:\n"
-      "        return json.loads(await f.read())\n```";
-  i.docs.fix_safety =
-      "`with open(p, m) as f:` becomes `async with aiofiles.open(p, m) as f:` and, inside it, "
-      "`f.read()/readline()/readlines()/write()/writelines()/seek()/tell()/flush()/truncate()/close()` "
-      "are awaited, `for line in f` becomes `async for line in f`, `json.load(f)` becomes "
-      "`json.loads(await f.read())` and `json.dump(x, f)` becomes `await f.write(json.dumps(x))`. "
-      "`open(p).read()` in an expression is wrapped in `async with`. aiofiles performs the same "
-      "operations in a thread, so the fix is safe when the project depends on aiofiles (or the file "
-      "already imports it); otherwise it is unsafe, because it adds that dependency. When `f` escapes "
-      "to code that needs a sync file (passed to another function, used after the block, used in a "
-      "nested function or generator), there is no fix: move the block into a function and run it with "
-      "`await asyncio.to_thread(...)`. `Path.read_text()` and friends become "
-      "`await asyncio.to_thread(path.read_text)` (safe).";
+  RuleInfo i = builtin_info("AF103");
   return i;
 }
 

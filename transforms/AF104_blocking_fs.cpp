@@ -4,6 +4,7 @@
 #include "engine/rule/context.h"
 #include "engine/syntax/node.h"
 #include "transforms/blocking_rule.h"
+#include "transforms/registry.h"
 #include "transforms/rules.h"
 #include "transforms/support.h"
 
@@ -19,39 +20,7 @@ bool returns_iterator(const std::string& api) {
 }
 
 RuleInfo make_info() {
-  RuleInfo i;
-  i.id = "AF104";
-  i.name = "blocking-fs";
-  i.severity = Severity::P1;
-  i.message = "file-system call blocks the event loop inside `async def`";
-  i.fix_title = "Use `aiofiles.os` or `asyncio.to_thread`";
-  i.applicability = Applicability::Safe;
-  i.fixable = true;
-  i.triggers = {"os", "shutil", "glob", "Path", "pathlib"};
-  i.required_triggers = {kAsyncDefTrigger};  // only fires inside `async def`
-  i.origin = "built-in";
-  i.docs.what_it_does =
-      "Checks for file-system calls inside `async def`: `os.path.exists/isfile/isdir/getsize/...`, "
-      "`os.remove/rename/makedirs/listdir/stat/walk/...`, `shutil.copy/move/rmtree/...`, `glob.glob`, "
-      "and the same methods on `pathlib.Path` objects.";
-  i.docs.why_bad =
-      "Each of these is a system call that waits for the disk (or a network file system) while "
-      "holding the event loop: every other request of the service waits too. A slow or hung "
-      "mount turns into a hung service.";
-  i.docs.example =
-      "```python\nasync def load_report(name):\n    path = os.path.join(REPORT_DIR, name)\n"
-      "    if not os.path.exists(path):\n        return {}\n```";
-  i.docs.use_instead =
-      "```python\nasync def load_report(name):\n    path = os.path.join(REPORT_DIR, name)\n"
-      "    if not await aiofiles.os.path.exists(path):\n        return {}\n```";
-  i.docs.fix_safety =
-      "Where `aiofiles.os` (or `aiofiles.os.path`) has the same function and the project depends on "
-      "aiofiles (or the file imports it), the call becomes `await aiofiles.os...(...)`; otherwise "
-      "`await asyncio.to_thread(func, *args)`. Both run the same call in a worker thread, so the "
-      "fix is safe. Functions that return an iterator (`os.walk`, `glob.iglob`, `Path.iterdir`, "
-      "`Path.glob`) become `await asyncio.to_thread(list, ...)` so the reads happen in the thread; "
-      "that gives a list instead of an iterator, so those fixes are unsafe. Pure path arithmetic "
-      "(`os.path.join`, `dirname`, `splitext`) does no I/O and is not reported.";
+  RuleInfo i = builtin_info("AF104");
   return i;
 }
 

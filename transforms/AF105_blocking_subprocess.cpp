@@ -7,6 +7,7 @@
 #include "engine/rule/context.h"
 #include "engine/syntax/node.h"
 #include "transforms/blocking_rule.h"
+#include "transforms/registry.h"
 #include "transforms/rules.h"
 #include "transforms/support.h"
 
@@ -19,45 +20,7 @@ using syntax::is;
 using syntax::text;
 
 RuleInfo make_info() {
-  RuleInfo i;
-  i.id = "AF105";
-  i.name = "blocking-subprocess";
-  i.severity = Severity::P1;
-  i.message = "subprocess call blocks the event loop inside `async def`";
-  i.fix_title = "Use `asyncio.create_subprocess_exec`";
-  i.applicability = Applicability::Safe;
-  i.fixable = true;
-  i.triggers = {"subprocess", "system", "popen", "spawn", "wait"};
-  i.required_triggers = {kAsyncDefTrigger};  // only fires inside `async def`
-  i.origin = "built-in";
-  i.docs.what_it_does =
-      "Checks for processes started or waited for synchronously inside `async def`: "
-      "`subprocess.run/call/check_call/check_output/getoutput/getstatusoutput/Popen`, `os.system`, "
-      "`os.popen`, `os.posix_spawn*`, `os.spawn*`, `os.wait/wait3/wait4/waitid/waitpid`.";
-  i.docs.why_bad =
-      "These calls wait for the child process on the event loop's thread: a `tar` that runs for "
-      "ten seconds stops the whole service for ten seconds.";
-  i.docs.example =
-      "```python\nasync def archive():\n    result = subprocess.run([\"tar\", \"czf\", \"out.tgz\", DIR], capture_output=True)\n"
-      "    return result.stdout\n```";
-  i.docs.use_instead =
-      "```python\nasync def archive():\n    proc = await asyncio.create_subprocess_exec(\"tar\", \"czf\", \"out.tgz\", DIR,\n"
-      "        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)\n"
-      "    stdout, stderr = await proc.communicate()\n"
-      "    result = subprocess.CompletedProcess([\"tar\", \"czf\", \"out.tgz\", DIR], proc.returncode, stdout, stderr)\n"
-      "    return result.stdout\n```";
-  i.docs.fix_safety =
-      "Statements whose options map exactly become `asyncio.create_subprocess_exec` (or `_shell` for "
-      "`shell=True` and `os.system`), with the output read by `communicate()`: "
-      "`subprocess.run/call/check_call(args)` as a statement, `x = subprocess.run(args, "
-      "capture_output=True[, check=True])`, `x = subprocess.check_output(args)`. The result keeps its "
-      "type (`subprocess.CompletedProcess`, bytes) and `check=True` still raises "
-      "`CalledProcessError`, so these fixes are safe. With `text=True` the output is decoded with "
-      "`.decode()` (UTF-8, no newline translation) where `subprocess` used the locale's encoding "
-      "with universal newlines: those fixes are unsafe. Anything else (a `timeout`, `input`, other "
-      "options, a call inside an expression) becomes `await asyncio.to_thread(subprocess.run, ...)`, "
-      "which runs the very same call in a thread (safe). `subprocess.Popen` and `os.popen` return "
-      "objects that are read later; they are reported without a fix.";
+  RuleInfo i = builtin_info("AF105");
   return i;
 }
 

@@ -4,6 +4,7 @@
 #include "engine/project/project.h"
 #include "engine/rule/context.h"
 #include "engine/syntax/node.h"
+#include "transforms/registry.h"
 #include "transforms/rules.h"
 #include "transforms/support.h"
 
@@ -25,40 +26,7 @@ std::string short_name(const std::string& q, const std::string& module) {
 class BlockingViaHelper : public Rule {
  public:
   BlockingViaHelper() {
-    info_.id = "AF108";
-    info_.name = "blocking-via-helper";
-    info_.severity = Severity::P1;
-    info_.message = "a sync helper that blocks is called inside `async def`";
-    info_.fix_title = "Run the helper in a thread: `await asyncio.to_thread(helper, ...)`";
-    info_.applicability = Applicability::Unsafe;
-    info_.fixable = true;
-    info_.triggers = {kAsyncDefTrigger};
-    info_.required_triggers = {kAsyncDefTrigger};  // only fires inside `async def`
-    info_.origin = "built-in";
-    info_.docs.what_it_does =
-        "Checks for calls from `async def` to sync functions of the project that block: they call "
-        "a blocking API (`requests.get`, `time.sleep`, `open`, a sync database session, ... the "
-        "catalogue of AF101-AF107) directly or through further sync functions, in the same module "
-        "or any other module of the run. The finding shows the call path, e.g. "
-        "`read_user -> crud.get_user -> requests.get`.";
-    info_.docs.why_bad =
-        "In real services the blocking call is rarely written in the handler itself: it sits in a "
-        "sync helper, often in another module, that the handler calls. The event loop blocks just "
-        "the same, and a linter that looks at one function at a time never sees it.";
-    info_.docs.example =
-        "```python\n# app/crud.py\ndef get_user(user_id):\n    return requests.get(f\"{API}/users/{user_id}\").json()\n\n"
-        "# app/routers/users.py\n@router.get(\"/users/{user_id}\")\nasync def read_user(user_id: int):\n"
-        "    return crud.get_user(user_id)\n```";
-    info_.docs.use_instead =
-        "```python\n@router.get(\"/users/{user_id}\")\nasync def read_user(user_id: int):\n"
-        "    return await asyncio.to_thread(crud.get_user, user_id)\n```\n\n"
-        "or make the helper async (AF102 and friends fix the calls inside it).";
-    info_.docs.fix_safety =
-        "The fix is unsafe: the helper then runs in a worker thread, so whatever it touches must "
-        "tolerate that (a sync SQLAlchemy session used by one request at a time does; shared "
-        "mutable state may not), and `contextvars` are copied into the thread. Making the helper "
-        "itself async is often better; for sync SQLAlchemy helpers, `asyncfix migrate "
-        "async-sqlalchemy` does it across the project.";
+    info_ = builtin_info("AF108");
   }
   const RuleInfo& info() const override { return info_; }
   bool needs_project() const override { return true; }

@@ -7,6 +7,7 @@
 #include "engine/semantic/types.h"
 #include "engine/rule/context.h"
 #include "engine/syntax/node.h"
+#include "transforms/registry.h"
 #include "transforms/rules.h"
 #include "transforms/support.h"
 
@@ -59,40 +60,7 @@ bool class_method_is_async(TSNode fn, std::string_view name, std::string_view sr
 class MissingAwait : public Rule {
  public:
   MissingAwait() {
-    info_.id = "AF201";
-    info_.name = "missing-await";
-    info_.severity = Severity::P1;
-    info_.message = "coroutine is created but never awaited: it never runs";
-    info_.fix_title = "Add `await`";
-    info_.applicability = Applicability::Safe;
-    info_.fixable = true;
-    // A coroutine comes from an `async def` (of this file or, through the project index, of
-    // another one that this file's own `async def` code calls), asyncio, or an async
-    // session or client.
-    info_.triggers = {kAsyncDefTrigger, "asyncio", "AsyncSession", "AsyncClient"};
-    info_.origin = "built-in";
-    info_.docs.what_it_does =
-        "Checks for coroutines that are created and dropped (a call statement whose value is "
-        "thrown away, or a call used as a truth value): calls to `async def` functions of the same "
-        "file or, through the project index, of other modules; `AsyncSession` methods "
-        "(`commit`, `execute`, `refresh`, ...) when the receiver is known to be an `AsyncSession`; "
-        "`httpx.AsyncClient` methods; `asyncio.sleep`, `asyncio.wait_for`, `asyncio.wait`.";
-    info_.docs.why_bad =
-        "Calling an `async def` function only creates a coroutine object; nothing runs until it is "
-        "awaited. `db.commit()` without `await` commits nothing, silently (Python warns "
-        "\"coroutine was never awaited\" only when the object is collected, if at all). A coroutine "
-        "used as a condition is always true.";
-    info_.docs.example =
-        "```python\nasync def create_user(data, db: AsyncSession):\n    user = User(**data.dict())\n"
-        "    db.add(user)\n    db.commit()\n    return user\n```";
-    info_.docs.use_instead =
-        "```python\nasync def create_user(data, db: AsyncSession):\n    user = User(**data.dict())\n"
-        "    db.add(user)\n    await db.commit()\n    return user\n```";
-    info_.docs.fix_safety =
-        "The fix adds `await` inside `async def`, which makes the call do what it says; it is safe. "
-        "In a plain `def` there is no fix (the function would have to become async: see AF202). "
-        "Coroutines stored in a variable, returned, or passed to `create_task`/`gather` are not "
-        "reported.";
+    info_ = builtin_info("AF201");
   }
   const RuleInfo& info() const override { return info_; }
   bool needs_project() const override { return true; }

@@ -4,6 +4,7 @@
 #include "engine/project/project.h"
 #include "engine/rule/context.h"
 #include "engine/syntax/node.h"
+#include "transforms/registry.h"
 #include "transforms/rules.h"
 #include "transforms/support.h"
 
@@ -18,35 +19,7 @@ using syntax::text;
 class AwaitOutsideAsync : public Rule {
  public:
   AwaitOutsideAsync() {
-    info_.id = "AF202";
-    info_.name = "await-outside-async";
-    info_.severity = Severity::P1;
-    info_.message = "`await` inside a plain `def` is a SyntaxError";
-    info_.fix_title = "Make the function `async def` and await its calls";
-    info_.applicability = Applicability::Safe;
-    info_.fixable = true;
-    info_.triggers = {"await"};
-    info_.origin = "built-in";
-    info_.docs.what_it_does =
-        "Checks for `await` in a function that is not `async def` (and at module level, in a "
-        "lambda, or in a class body, where it cannot be fixed that way).";
-    info_.docs.why_bad =
-        "Python refuses the whole module: `SyntaxError: 'await' outside async function`. It usually "
-        "happens while converting code to async by hand, one function at a time, and hides until "
-        "the module is imported.";
-    info_.docs.example =
-        "```python\ndef load_user(db, user_id):\n    return await db.get(User, user_id)\n\n"
-        "async def handler(db, user_id):\n    return load_user(db, user_id)\n```";
-    info_.docs.use_instead =
-        "```python\nasync def load_user(db, user_id):\n    return await db.get(User, user_id)\n\n"
-        "async def handler(db, user_id):\n    return await load_user(db, user_id)\n```";
-    info_.docs.fix_safety =
-        "The function becomes `async def`; every call to it in the project (through the project "
-        "index, import aliases included) gets `await`, and a plain `def` that calls it becomes "
-        "`async def` in turn, up to code that is async already. This is safe: the original module "
-        "does not even import. When a caller cannot become async (module-level code, a function "
-        "passed as a callback), nothing in the chain is changed and the finding lists the callers "
-        "that stop it. Only the files of the run are part of the project.";
+    info_ = builtin_info("AF202");
   }
   const RuleInfo& info() const override { return info_; }
   bool needs_project() const override { return true; }

@@ -13,6 +13,7 @@
 #include "engine/rule/context.h"
 #include "engine/semantic/model.h"
 #include "engine/syntax/node.h"
+#include "transforms/registry.h"
 #include "transforms/rules.h"
 
 namespace asyncfix::rules {
@@ -26,36 +27,7 @@ using syntax::text;
 class PoolAcquireLeak : public Rule {
  public:
   PoolAcquireLeak() {
-    info_.id = "AF301";
-    info_.name = "pool-acquire-leak";
-    info_.severity = Severity::P1;
-    info_.message = "a connection acquired by hand is leaked if anything before its release raises";
-    info_.fix_title = "Use `async with pool.acquire() as ...:`";
-    info_.applicability = Applicability::Safe;
-    info_.fixable = true;
-    info_.triggers = {"acquire"};
-    info_.required_triggers = {kAsyncDefTrigger};
-    info_.origin = "built-in";
-    info_.docs.what_it_does =
-        "Checks for `c = await pool.acquire()` (asyncpg, aiopg, aiomysql, any pool with "
-        "`acquire`/`release`) released later with `pool.release(c)`, plainly or in a "
-        "`try/finally`, and for connections acquired and never released.";
-    info_.docs.why_bad =
-        "If a statement between the acquire and the release raises (a query error, a timeout, a "
-        "cancelled request), the release never runs and the connection never returns to the pool. "
-        "After a few such errors the pool is empty and every request waits forever for a "
-        "connection.";
-    info_.docs.example =
-        "```python\nconn = await pool.acquire()\nrows = await conn.fetch(\"SELECT * FROM users\")\n"
-        "await pool.release(conn)\n```";
-    info_.docs.use_instead =
-        "```python\nasync with pool.acquire() as conn:\n    rows = await conn.fetch(\"SELECT * FROM users\")\n```";
-    info_.docs.fix_safety =
-        "Safe: the statements between the acquire and the release move into the `async with` "
-        "block, unchanged, and the connection is released when the block ends, as before, and "
-        "now also when it raises or returns early. A `try/finally` whose `finally` only releases "
-        "becomes the block. When the release is somewhere else (a branch, another function) or "
-        "missing, the finding has no fix.";
+    info_ = builtin_info("AF301");
   }
   const RuleInfo& info() const override { return info_; }
 

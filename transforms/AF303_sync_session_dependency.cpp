@@ -3,6 +3,7 @@
 #include "engine/rewrite/imports.h"
 #include "engine/rule/context.h"
 #include "engine/syntax/node.h"
+#include "transforms/registry.h"
 #include "transforms/rules.h"
 #include "engine/project/project.h"
 #include "transforms/sqlalchemy_support.h"
@@ -18,41 +19,7 @@ using syntax::text;
 class SyncSessionDependency : public Rule {
  public:
   explicit SyncSessionDependency(const RuleSettings& settings) : migrate_(settings.migrate_async_sqlalchemy) {
-    info_.id = "AF303";
-    info_.name = "sync-session-dependency";
-    info_.severity = Severity::P1;
-    info_.message = "sync session dependency: every async handler that depends on it blocks on the database";
-    info_.fix_title = "Make it an async generator over the async session factory";
-    info_.applicability = Applicability::Safe;
-    info_.fixable = true;
-    // A session dependency yields, and names its factory: `Session...`, `...session...`, or a
-    // project factory whatever its name (project_triggers).
-    info_.triggers = {"Session", "session"};
-    info_.required_triggers = {"yield"};
-    info_.origin = "built-in";
-    info_.docs.what_it_does =
-        "Checks for the FastAPI session dependency in its sync form: a plain generator function "
-        "that makes a SQLAlchemy `Session` from a factory (`db = SessionLocal()`, or `with "
-        "SessionLocal() as db`) and yields it.";
-    info_.docs.why_bad =
-        "Handlers declared `async def` that depend on a sync session run its queries on the event "
-        "loop: one slow query stalls every request. And the dependency itself closes the session "
-        "synchronously.";
-    info_.docs.example =
-        "```python\ndef get_db():\n    db = SessionLocal()\n    try:\n        yield db\n    finally:\n        db.close()\n```";
-    info_.docs.use_instead =
-        "```python\nasync def get_db() -> AsyncGenerator[AsyncSession, None]:\n"
-        "    async with SessionLocal() as db:\n        yield db\n```\n\n"
-        "with `SessionLocal` an async session factory (`async_sessionmaker(engine, "
-        "expire_on_commit=False)`, or `sessionmaker(engine, class_=AsyncSession, "
-        "expire_on_commit=False)` on SQLAlchemy 1.4).";
-    info_.docs.fix_safety =
-        "The dependency cannot change alone: the factory, the engine and every use of the session "
-        "must become async with it. So `asyncfix check` reports it, and `asyncfix migrate "
-        "async-sqlalchemy` fixes it together with the rest of the migration (safe there). The "
-        "usual shapes (`try: yield db finally: db.close()`, `with SessionLocal() as db: yield db`) "
-        "become `async with`; others (with commit/rollback around the yield) are made `async def` "
-        "with their session calls awaited, which keeps their logic.";
+    info_ = builtin_info("AF303");
   }
   const RuleInfo& info() const override { return info_; }
   bool needs_project() const override { return true; }

@@ -8,6 +8,7 @@
 #include "engine/rule/context.h"
 #include "engine/semantic/model.h"
 #include "engine/syntax/node.h"
+#include "transforms/registry.h"
 #include "transforms/rules.h"
 
 namespace asyncfix::rules {
@@ -28,33 +29,7 @@ std::string seconds(double s) {
 class ClientWithoutTimeout : public Rule {
  public:
   explicit ClientWithoutTimeout(const RuleSettings& settings) : timeout_(settings.client_timeout) {
-    info_.id = "AF304";
-    info_.name = "client-without-timeout";
-    info_.severity = Severity::P3;
-    info_.message = "async HTTP client without an explicit timeout";
-    info_.fix_title = "Give it an explicit timeout";
-    info_.applicability = Applicability::Unsafe;
-    info_.fixable = true;
-    info_.triggers = {"AsyncClient", "ClientSession"};
-    info_.origin = "built-in";
-    info_.docs.what_it_does =
-        "Checks for `httpx.AsyncClient(...)` and `aiohttp.ClientSession(...)` made without a "
-        "`timeout=` argument (nor `**kwargs` that could hold one), under any import spelling.";
-    info_.docs.why_bad =
-        "A call to a slow or stuck remote service holds its request, its connection and its "
-        "coroutine for as long as the timeout allows: five minutes of total time by default for "
-        "aiohttp, five seconds per operation (which nobody chose) for httpx. A timeout should be "
-        "a decision, written where the client is made, and paired with handling of the timeout "
-        "error.";
-    info_.docs.example = "```python\nasync with httpx.AsyncClient() as client:\n    r = await client.get(url)\n```";
-    info_.docs.use_instead =
-        "```python\nasync with httpx.AsyncClient(timeout=10.0) as client:\n    r = await client.get(url)\n```\n\n"
-        "and `aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10.0))`. The value is "
-        "`client-timeout` in `[tool.asyncfix]` (seconds, default 10).";
-    info_.docs.fix_safety =
-        "Unsafe: the client's effective timeout changes (from httpx's 5 s per operation or "
-        "aiohttp's 300 s in total to the configured value): calls that used to succeed slowly, "
-        "or fail fast, behave differently. Choose the value, then apply.";
+    info_ = builtin_info("AF304");
   }
   const RuleInfo& info() const override { return info_; }
   void register_matchers(MatcherRegistry& registry) const override {

@@ -16,6 +16,7 @@
 #include "engine/rule/context.h"
 #include "engine/semantic/model.h"
 #include "engine/syntax/node.h"
+#include "transforms/registry.h"
 #include "transforms/rules.h"
 #include "transforms/support.h"
 
@@ -30,40 +31,7 @@ using syntax::text;
 class DanglingTask : public Rule {
  public:
   DanglingTask() {
-    info_.id = "AF401";
-    info_.name = "dangling-task";
-    info_.severity = Severity::P2;
-    info_.message = "the task is not kept: it can be garbage-collected before it finishes, and its exception is lost";
-    info_.fix_title = "Keep a reference until it is done, and report its exception";
-    info_.applicability = Applicability::Safe;
-    info_.fixable = true;
-    info_.triggers = {"create_task", "ensure_future"};
-    info_.origin = "built-in";
-    info_.docs.what_it_does =
-        "Checks for `asyncio.create_task(...)`, `asyncio.ensure_future(...)` and "
-        "`loop.create_task(...)` whose result is dropped, or stored in a local variable that is "
-        "never read. `TaskGroup.create_task` is not reported: the group holds its tasks.";
-    info_.docs.why_bad =
-        "The event loop keeps only weak references to tasks. A task that nothing else references "
-        "may be garbage-collected before it finishes (the asyncio documentation warns about "
-        "exactly this), and an exception it raises is reported late or never.";
-    info_.docs.example =
-        "```python\nasync def signup(user):\n    await save(user)\n    asyncio.create_task(send_welcome(user))\n```";
-    info_.docs.use_instead =
-        "```python\nasync def signup(user):\n    await save(user)\n    _keep_task(asyncio.create_task(send_welcome(user)))\n```\n\n"
-        "with, once per module:\n\n```python\n_background_tasks = set()\n\n\ndef _keep_task(task):\n"
-        "    _background_tasks.add(task)\n    task.add_done_callback(_background_task_done)\n    return task\n\n\n"
-        "def _background_task_done(task):\n    _background_tasks.discard(task)\n"
-        "    if not task.cancelled() and task.exception() is not None:\n"
-        "        task.get_loop().call_exception_handler(\n"
-        "            {\"message\": \"background task failed\", \"exception\": task.exception(), \"task\": task}\n"
-        "        )\n```";
-    info_.docs.fix_safety =
-        "Safe: the task runs as before; it is now referenced until it is done, then forgotten. A "
-        "failure goes to the event loop's exception handler (by default, logged by asyncio) "
-        "instead of \"Task exception was never retrieved\" at some later garbage collection. The "
-        "helper names are fresh (nothing in the module is shadowed) and shared by every fix in "
-        "the module.";
+    info_ = builtin_info("AF401");
   }
   const RuleInfo& info() const override { return info_; }
   void register_matchers(MatcherRegistry& registry) const override {

@@ -11,6 +11,7 @@
 #include "engine/rule/context.h"
 #include "engine/semantic/model.h"
 #include "engine/syntax/node.h"
+#include "transforms/registry.h"
 #include "transforms/rules.h"
 #include "transforms/support.h"
 
@@ -25,37 +26,7 @@ using syntax::text;
 class UnboundedGather : public Rule {
  public:
   explicit UnboundedGather(const RuleSettings& settings) : limit_(settings.gather_limit) {
-    info_.id = "AF402";
-    info_.name = "unbounded-gather";
-    info_.severity = Severity::P2;
-    info_.message = "`gather()` over a collection of any size runs all of it at once";
-    info_.fix_title = "Bound it with a semaphore (at most N at once, results in order)";
-    info_.applicability = Applicability::Unsafe;
-    info_.fixable = true;
-    info_.triggers = {"gather"};
-    info_.origin = "built-in";
-    info_.docs.what_it_does =
-        "Checks for `asyncio.gather(*xs)` where `xs` is a list comprehension, a generator "
-        "expression or `map(...)`, written in place or built in a local variable (by a "
-        "comprehension, or by `.append()` in a loop) just before.";
-    info_.docs.why_bad =
-        "Every awaitable starts at once: a thousand ids make a thousand simultaneous queries or "
-        "HTTP requests. The database pool is exhausted, the remote API rate-limits you, memory "
-        "grows with the input, and one large request slows every other.";
-    info_.docs.example = "```python\nresults = await asyncio.gather(*[fetch(i) for i in ids])\n```";
-    info_.docs.use_instead =
-        "```python\nresults = await _bounded_gather(10, *[fetch(i) for i in ids])\n```\n\nwith, once per module:\n\n"
-        "```python\nasync def _bounded_gather(limit, *aws, return_exceptions=False):\n"
-        "    semaphore = asyncio.Semaphore(limit)\n\n    async def bounded(aw):\n        async with semaphore:\n"
-        "            return await aw\n\n"
-        "    return await asyncio.gather(*[bounded(aw) for aw in aws], return_exceptions=return_exceptions)\n```\n\n"
-        "The limit is `gather-limit` in `[tool.asyncfix]` (default 10).";
-    info_.docs.fix_safety =
-        "Unsafe: the results are the same and in the same order, `return_exceptions` is kept, "
-        "but the work now runs at most N at a time. Awaitables that wait for each other (one "
-        "sets an event another waits for) can deadlock under a limit, and total time may grow. "
-        "Tasks made with `create_task` inside the comprehension are already running: those are "
-        "reported without a fix (bound their creation instead).";
+    info_ = builtin_info("AF402");
   }
   const RuleInfo& info() const override { return info_; }
   void register_matchers(MatcherRegistry& registry) const override {

@@ -18,6 +18,7 @@
 #include "engine/semantic/model.h"
 #include "engine/semantic/types.h"
 #include "engine/syntax/node.h"
+#include "transforms/registry.h"
 #include "transforms/rules.h"
 #include "transforms/support.h"
 
@@ -87,44 +88,7 @@ struct Step {
 class SequentialAwaits : public Rule {
  public:
   SequentialAwaits() {
-    info_.id = "AF403";
-    info_.name = "sequential-awaits";
-    info_.severity = Severity::P2;
-    info_.message = "independent awaits run one after the other: run them together";
-    info_.fix_title = "Run them together with `asyncio.gather()`";
-    info_.applicability = Applicability::Unsafe;
-    info_.fixable = true;
-    info_.triggers = {"await"};
-    info_.required_triggers = {kAsyncDefTrigger};
-    info_.origin = "built-in";
-    info_.docs.what_it_does =
-        "Checks for consecutive statements of one block that each await a call (`x = await "
-        "f(...)` or `await f(...)`) where no call reads a name an earlier one binds. It does not "
-        "report calls that share a session or a connection (an `AsyncSession`, a `db`/`conn`/"
-        "`session` argument or receiver: one connection runs one query at a time), calls whose "
-        "names say they write (`post`, `save`, `send`, `commit`, `delete`, ...: their order may "
-        "matter), two calls on one object (except an `httpx.AsyncClient` or `aiohttp` session, made "
-        "to be shared), a bare `await f()` unless its name says it only reads (`get`, `fetch`, "
-        "`load`, `warm`, `check`...: a discarded value means the call runs for an effect), "
-        "`asyncio` calls, or runs under a lock. Comments between the statements are kept, above "
-        "the merged statement.";
-    info_.docs.why_bad =
-        "Each await waits for the previous one to finish: three 100 ms calls take 300 ms where "
-        "they could take 100 ms. In a request handler the latency adds up on every request.";
-    info_.docs.example =
-        "```python\nasync def dashboard(user_id: int):\n    user = await get_user(user_id)\n"
-        "    posts = await get_user_posts(user_id)\n    stats = await get_user_stats(user_id)\n"
-        "    return {\"user\": user, \"posts\": posts, \"stats\": stats}\n```";
-    info_.docs.use_instead =
-        "```python\nasync def dashboard(user_id: int):\n    user, posts, stats = await asyncio.gather(\n"
-        "        get_user(user_id), get_user_posts(user_id), get_user_stats(user_id)\n    )\n"
-        "    return {\"user\": user, \"posts\": posts, \"stats\": stats}\n```";
-    info_.docs.fix_safety =
-        "Unsafe: the values are the same, but the calls now run interleaved. Effects the rule "
-        "cannot see (two calls writing the same row or file, a rate limit, an order the remote "
-        "side depends on) may change, and when one call fails the others still run to their end "
-        "(`gather` without `return_exceptions` raises the first error). The calls are still "
-        "made in their original order, so their arguments are evaluated as before.";
+    info_ = builtin_info("AF403");
   }
   const RuleInfo& info() const override { return info_; }
 

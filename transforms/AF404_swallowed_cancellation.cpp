@@ -11,6 +11,7 @@
 #include "engine/rule/context.h"
 #include "engine/semantic/model.h"
 #include "engine/syntax/node.h"
+#include "transforms/registry.h"
 #include "transforms/rules.h"
 
 namespace asyncfix::rules {
@@ -24,40 +25,7 @@ using syntax::text;
 class SwallowedCancellation : public Rule {
  public:
   SwallowedCancellation() {
-    info_.id = "AF404";
-    info_.name = "swallowed-cancellation";
-    info_.severity = Severity::P2;
-    info_.message = "this handler catches `asyncio.CancelledError` and does not re-raise it: the task cannot be cancelled";
-    info_.fix_title = "Re-raise `CancelledError` before this handler";
-    info_.applicability = Applicability::Safe;
-    info_.fixable = true;
-    info_.triggers = {"except"};
-    info_.required_triggers = {kAsyncDefTrigger};
-    info_.origin = "built-in";
-    info_.docs.what_it_does =
-        "Checks for a bare `except:` or `except BaseException:` (alone or in a tuple) on a `try` "
-        "whose body awaits, in an `async def`, when the handler never raises, does not hand the "
-        "exception on (`fut.set_exception(e)`, `errors.append(e)`, `convert(e)`, `saved = e`, "
-        "`return e`, `sys.exc_info()`: it is dealt with elsewhere), and no earlier handler of the "
-        "same `try` deals with `CancelledError`. Logging or printing the exception is not handing "
-        "it on. An explicit `except asyncio.CancelledError:` is a decision and is not reported.";
-    info_.docs.why_bad =
-        "Cancelling a task raises `asyncio.CancelledError` at its current `await`. Since Python "
-        "3.8 it derives from `BaseException`, precisely so that `except Exception` does not "
-        "catch it; a bare `except:` or `except BaseException:` does, and swallowing it leaves "
-        "the task running: request timeouts, `TaskGroup`s, `asyncio.timeout()` and server "
-        "shutdown all stop working for that code.";
-    info_.docs.example =
-        "```python\nasync def poll_forever():\n    while True:\n        try:\n            await poll_once()\n"
-        "        except BaseException:\n            log.exception(\"poll failed\")\n```";
-    info_.docs.use_instead =
-        "```python\nasync def poll_forever():\n    while True:\n        try:\n            await poll_once()\n"
-        "        except asyncio.CancelledError:\n            raise\n        except BaseException:\n"
-        "            log.exception(\"poll failed\")\n```";
-    info_.docs.fix_safety =
-        "Safe: only cancellation changes, and to what asyncio requires; every other exception "
-        "reaches the handler as before. Handlers that re-raise (a bare `raise` or any `raise`) "
-        "are not reported.";
+    info_ = builtin_info("AF404");
   }
   const RuleInfo& info() const override { return info_; }
 

@@ -18,6 +18,7 @@
 #include "engine/rule/context.h"
 #include "engine/semantic/model.h"
 #include "engine/syntax/node.h"
+#include "transforms/registry.h"
 #include "transforms/rules.h"
 #include "transforms/support.h"
 
@@ -32,41 +33,7 @@ using syntax::text;
 class OnEventLifespan : public Rule {
  public:
   explicit OnEventLifespan(const RuleSettings& settings) : target_fastapi_(settings.target_fastapi) {
-    info_.id = "AF501";
-    info_.name = "on-event-lifespan";
-    info_.severity = Severity::P3;
-    info_.message = "startup/shutdown handlers (`on_event`) are deprecated: use one lifespan";
-    info_.fix_title = "Move them into a lifespan context manager";
-    info_.applicability = Applicability::Safe;
-    info_.fixable = true;
-    info_.triggers = {"on_event", "add_event_handler"};
-    info_.origin = "built-in";
-    info_.docs.what_it_does =
-        "Checks for FastAPI (and Starlette) apps that register `@app.on_event(\"startup\")` / "
-        "`(\"shutdown\")` handlers, or `app.add_event_handler(...)`, in the module that creates "
-        "the app.";
-    info_.docs.why_bad =
-        "`on_event` is deprecated in FastAPI and Starlette. Startup and shutdown code split over "
-        "separate functions cannot share state except through globals, and a resource opened at "
-        "startup is easily forgotten at shutdown. A lifespan keeps both halves in one function, "
-        "around one `yield`.";
-    info_.docs.example =
-        "```python\napp = FastAPI()\n\n@app.on_event(\"startup\")\nasync def open_pool():\n"
-        "    app.state.pool = await asyncpg.create_pool(DSN)\n\n@app.on_event(\"shutdown\")\n"
-        "async def close_pool():\n    await app.state.pool.close()\n```";
-    info_.docs.use_instead =
-        "```python\n@asynccontextmanager\nasync def lifespan(app):\n    await open_pool()\n    yield\n"
-        "    await close_pool()\n\n\napp = FastAPI(lifespan=lifespan)\n\nasync def open_pool():\n"
-        "    app.state.pool = await asyncpg.create_pool(DSN)\n\nasync def close_pool():\n"
-        "    await app.state.pool.close()\n```";
-    info_.docs.fix_safety =
-        "Safe: the handlers keep their code and run in the same order (startup ones before the "
-        "app serves, in registration order; shutdown ones after, in registration order), async "
-        "ones awaited, sync ones called, as Starlette ran them. Their decorators go; the functions "
-        "stay, so other code calling them still works. Only with a FastAPI target >= 0.93 (from "
-        "`--target-fastapi` or the project's pins); for older versions, an app that already has a "
-        "`lifespan=`, or handlers whose async-ness cannot be told (a name imported from "
-        "elsewhere), the finding has no fix.";
+    info_ = builtin_info("AF501");
   }
   const RuleInfo& info() const override { return info_; }
 

@@ -7,6 +7,7 @@
 #include "engine/rule/context.h"
 #include "engine/semantic/model.h"
 #include "engine/syntax/node.h"
+#include "transforms/registry.h"
 #include "transforms/rules.h"
 
 namespace asyncfix::rules {
@@ -20,36 +21,7 @@ using syntax::text;
 class LongWorkInHandler : public Rule {
  public:
   explicit LongWorkInHandler(const RuleSettings& settings) : extra_(settings.slow_side_effects) {
-    info_.id = "AF502";
-    info_.name = "long-work-in-handler";
-    info_.severity = Severity::P3;
-    info_.message = "a slow side effect is awaited before the response: the client waits for it";
-    info_.fixable = false;
-    info_.triggers = {"await"};
-    info_.required_triggers = {kAsyncDefTrigger};
-    info_.origin = "built-in";
-    info_.docs.what_it_does =
-        "Checks route handlers for awaited calls whose result is not used and whose name says "
-        "they are a slow side effect: sending mail or messages (`send_email`, `send_mail`, "
-        "`send_message`, `sendmail`, `send_sms`, `aiosmtplib.send`), webhooks (a name with "
-        "`webhook`), notifications (`notify...`), plus the names in `slow-side-effects` of "
-        "`[tool.asyncfix]` (qualified names or their last parts, e.g. `app.audit.record`). "
-        "This is a report; there is no automatic fix.";
-    info_.docs.why_bad =
-        "The response waits for work the client does not need to wait for: an SMTP exchange "
-        "takes seconds, a webhook as long as the remote side wants. Requests are slow, time out "
-        "under load, and a failure of the side effect fails a request whose real work succeeded.";
-    info_.docs.example =
-        "```python\n@router.post(\"/signup\")\nasync def signup(data: SignupIn):\n    user = await create_user(data)\n"
-        "    await send_welcome_email(user.email)\n    return user\n```";
-    info_.docs.use_instead =
-        "```python\n@router.post(\"/signup\")\nasync def signup(data: SignupIn, background_tasks: BackgroundTasks):\n"
-        "    user = await create_user(data)\n    background_tasks.add_task(send_welcome_email, user.email)\n"
-        "    return user\n```";
-    info_.docs.fix_safety =
-        "No fix: moving work after the response changes what a client can rely on (the mail is "
-        "not sent yet when the response arrives; its failure is no longer reported to the client). "
-        "That is a product decision. A task queue may also be the better home for it.";
+    info_ = builtin_info("AF502");
   }
   const RuleInfo& info() const override { return info_; }
 

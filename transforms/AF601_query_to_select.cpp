@@ -18,6 +18,7 @@
 #include "engine/project/project.h"
 #include "engine/syntax/node.h"
 #include "engine/rewrite/edit_list.h"
+#include "transforms/registry.h"
 #include "transforms/rules.h"
 #include "transforms/sqlalchemy_support.h"
 
@@ -66,54 +67,7 @@ struct QueryOrigin {
 class QueryToSelect : public Rule {
  public:
   QueryToSelect() {
-    info_.id = "AF601";
-    info_.name = "query-to-select";
-    info_.severity = Severity::P2;
-    info_.message = "legacy `session.query()` API: use `select()`";
-    info_.fix_title = "Rewrite with `select()`";
-    info_.applicability = Applicability::Safe;
-    info_.fixable = true;
-    // `session.query(...)`; chains rooted at a `lazy="dynamic"` relationship add the
-    // relationship's name (project_triggers).
-    info_.triggers = {"query ("};
-    info_.origin = "built-in";
-    info_.docs.what_it_does =
-        "Checks for SQLAlchemy 1.x `session.query(...)` chains and rewrites them in the 2.0 `select()` "
-        "style: every form of `shared/data/sqlalchemy_query_to_select.tsv`. Chains of any length and "
-        "order of `filter`/`filter_by`/`join`/`outerjoin`/`options`/`order_by`/`limit`/`offset`/"
-        "`group_by`/`having`/`distinct`/`with_for_update`/`with_entities`/`populate_existing`/"
-        "`yield_per`/`with_parent`/`from_statement`; terminals `all`/`first`/`one`/`one_or_none`/"
-        "`scalar`/`count`/`get`/`exists`/`delete`/`update`/`subquery`/slices; iteration over a query; "
-        "a query kept in a variable and refined later in the function. The session is known from an "
-        "annotation (`db: Session`), a `Depends(get_db)` parameter, a session factory, an attribute "
-        "set in `__init__` (`self.db`), or the names listed in `[tool.asyncfix] session-names`.";
-    info_.docs.why_bad =
-        "`Query` is the legacy API: it is not available on an `AsyncSession` at all, so sync code that "
-        "uses it cannot move to async SQLAlchemy, and SQLAlchemy 2.0 marks it legacy. `select()` "
-        "statements work with both sessions and make the execution explicit.";
-    info_.docs.example =
-        "```python\ndef get_user_by_email(db: Session, email: str):\n"
-        "    return db.query(User).filter(User.email == email).first()\n```";
-    info_.docs.use_instead =
-        "```python\ndef get_user_by_email(db: Session, email: str):\n"
-        "    return db.scalars(select(User).where(User.email == email).limit(1)).first()\n```\n\n"
-        "and with an `AsyncSession`:\n\n"
-        "```python\nasync def get_user_by_email(db: AsyncSession, email: str):\n"
-        "    return (await db.scalars(select(User).where(User.email == email).limit(1))).first()\n```";
-    info_.docs.fix_safety =
-        "The fix keeps what the legacy `Query` did implicitly: `first()` gets `.limit(1)`, `count()` "
-        "counts a subquery of the filtered statement, bulk `update()`/`delete()` return `.rowcount`, "
-        "a query of one entity that joins (or eager-loads a collection with a join) gets `.unique()`, "
-        "because the legacy `Query` returned each entity once where `select()` repeats it per joined "
-        "row (the table omits this for row 14; tests run every row against SQLite to check the "
-        "results are the same), `== None` becomes `.is_(None)`, string "
-        "relationship names (`join(\"addresses\")`) become attributes, and `DISTINCT` with `ORDER BY` "
-        "on another entity's column adds that column to the select list. It is safe. With an "
-        "`AsyncSession` (or under `asyncfix migrate async-sqlalchemy`) the statement is awaited; in a "
-        "plain `def` that cannot await, the finding is reported without a fix. `Query.get()` becomes "
-        "`Session.get()` (not `get_one()`, which would change the exception a caller sees). A form "
-        "the table does not cover (a chain method it does not know, a query object passed to other "
-        "code) is reported without a fix.";
+    info_ = builtin_info("AF601");
   }
   const RuleInfo& info() const override { return info_; }
   bool needs_project() const override { return true; }

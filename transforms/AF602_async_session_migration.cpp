@@ -28,6 +28,7 @@
 #include "engine/project/project.h"
 #include "engine/syntax/node.h"
 #include "engine/rewrite/edit_list.h"
+#include "transforms/registry.h"
 #include "transforms/rules.h"
 #include "transforms/sqlalchemy_support.h"
 #include "transforms/support.h"
@@ -81,54 +82,7 @@ const char* kUrlHelper =
 class AsyncSessionMigration : public Rule {
  public:
   explicit AsyncSessionMigration(const RuleSettings& settings) : settings_(settings) {
-    info_.id = "AF602";
-    info_.name = "async-session-migration";
-    info_.severity = Severity::P1;
-    info_.message = "sync SQLAlchemy sessions in an async app";
-    info_.fix_title = "Migrate to AsyncSession (asyncfix migrate async-sqlalchemy)";
-    info_.applicability = Applicability::Safe;
-    info_.fixable = true;
-    info_.triggers = {"sqlalchemy", "Session", "sessionmaker", "create_engine", "create_all", "relationship"};
-    info_.origin = "built-in";
-    info_.docs.what_it_does =
-        "Under `asyncfix migrate async-sqlalchemy`, moves a sync SQLAlchemy + FastAPI application to "
-        "`AsyncSession` as one reviewable change across all its modules: the engine "
-        "(`create_async_engine`, with the async driver in the URL: `sqlite+aiosqlite`, "
-        "`postgresql+asyncpg`, `mysql+aiomysql`), the session factory (`async_sessionmaker(..., "
-        "expire_on_commit=False)` for SQLAlchemy 2.0, `sessionmaker(..., class_=AsyncSession, "
-        "expire_on_commit=False)` for 1.4), the session dependency (AF303), `Session` annotations, "
-        "`await` on `commit`/`refresh`/`flush`/`delete`/`execute`/`scalars`/`scalar`/`get`/`close`/"
-        "`rollback`/`merge` (`add`/`add_all` stay sync), `with SessionLocal()` -> `async with`, the "
-        "queries (AF601), and await propagation: every function that now awaits becomes `async def`, "
-        "every call to it in the project is awaited, and its callers become async in turn, up to the "
-        "route handlers. `Base.metadata.create_all(bind=engine)` at import time moves into a startup "
-        "handler (FastAPI < 0.93) or the lifespan, run with `conn.run_sync`. Relationships that are "
-        "read after their query (by code or by a response model) get `lazy=\"selectin\"`. With "
-        "`asyncfix check`, it reports the session factory of such an app.";
-    info_.docs.why_bad =
-        "An async FastAPI app on a sync session blocks the event loop for every query: the app "
-        "serves one request at a time whenever it talks to the database. Migrating by hand means "
-        "touching every function between the database and the handlers, in many modules.";
-    info_.docs.example =
-        "```python\nengine = create_engine(\"sqlite:///./app.db\")\nSessionLocal = sessionmaker(bind=engine)\n\n"
-        "def get_user(db: Session, user_id: int):\n    return db.query(User).get(user_id)\n\n"
-        "@router.get(\"/users/{user_id}\")\nasync def read_user(user_id: int, db: Session = Depends(get_db)):\n"
-        "    return get_user(db, user_id)\n```";
-    info_.docs.use_instead =
-        "```python\nengine = create_async_engine(\"sqlite+aiosqlite:///./app.db\")\n"
-        "SessionLocal = async_sessionmaker(bind=engine, expire_on_commit=False)\n\n"
-        "async def get_user(db: AsyncSession, user_id: int):\n    return await db.get(User, user_id)\n\n"
-        "@router.get(\"/users/{user_id}\")\nasync def read_user(user_id: int, db: AsyncSession = Depends(get_db)):\n"
-        "    return await get_user(db, user_id)\n```";
-    info_.docs.fix_safety =
-        "The migration is one change: its parts only make sense together, so `migrate` applies all "
-        "of them (review the diff, or use `--interactive`). `expire_on_commit=False` keeps objects "
-        "readable after a commit, as sync code expects. Callers that cannot become async (code run "
-        "at import time, a function passed as a callback such as `atexit.register(f)`) are reported "
-        "where they are, with a suggestion; a call under `if __name__ == \"__main__\":` becomes "
-        "`asyncio.run(...)`. Relationships with `lazy=\"dynamic\"` do not work with `AsyncSession` and "
-        "are reported. Targets come from `--target-sqlalchemy` / `--target-fastapi`, else from the "
-        "project's `requirements*.txt` / `pyproject.toml`, else the newest.";
+    info_ = builtin_info("AF602");
   }
   const RuleInfo& info() const override { return info_; }
   bool needs_project() const override { return true; }

@@ -1,11 +1,36 @@
 #include "transforms/registry.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
 
 #include "engine/yaml/yaml_rule.h"
 #include "transforms/rules.h"
 
 namespace asyncfix::rules {
+
+const RuleSidecar& builtin_sidecar(std::string_view id) {
+  static const std::map<std::string, RuleSidecar, std::less<>> sidecars = [] {
+    std::map<std::string, RuleSidecar, std::less<>> m;
+    for (const EmbeddedFile& f : embedded_sidecars()) {
+      auto sc = load_sidecar_text(std::string(f.path), f.content);
+      if (!sc) {
+        std::fprintf(stderr, "asyncfix: internal error: %s\n", sc.error().to_string().c_str());
+        std::abort();
+      }
+      std::string key = sc->info.id;
+      m.emplace(std::move(key), std::move(sc).value());
+    }
+    return m;
+  }();
+  auto it = sidecars.find(id);
+  if (it == sidecars.end()) {
+    std::fprintf(stderr, "asyncfix: internal error: no sidecar transforms/%.*s_*.yml\n", static_cast<int>(id.size()), id.data());
+    std::abort();
+  }
+  return it->second;
+}
 
 // The C++ transforms, one per rule that needs code (see ARCHITECTURE.md's catalogue). Rules
 // the rule language can say live in patterns/ instead.

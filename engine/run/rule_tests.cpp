@@ -1,9 +1,14 @@
 #include "engine/run/rule_tests.h"
 
+#include <stdlib.h>
+
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 #include "engine/diff/unified.h"
 #include "engine/run/pipeline.h"
+#include "engine/run/runner.h"
 
 namespace asyncfix {
 
@@ -17,26 +22,69 @@ const char* to_string(RuleTestProblem::Kind k) {
   return "?";
 }
 
-RuleTestReport run_rule_tests(const YamlRule& rule, const RuleSettings& settings) {
+RuleUnderTest under_test(const YamlRule& rule) { return {&rule, &rule.tests(), rule.path(), rule.content()}; }
+
+namespace {
+
+// One case through the pipeline, as a file of its own; with a project index over that file
+// when the rule reads one.
+class CaseRunner {
+ public:
+  CaseRunner(Engine& engine, const std::string& path, const BlockingClassifier& classifier)
+      : engine_(engine), path_(path), classifier_(classifier) {
+    fo_.fix_mode = FixMode::Unsafe;
+  }
+  ~CaseRunner() {
+    std::error_code ec;
+    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
+  }
+  std::optional<FileResult> run(const RuleTestCase& c) {
+    auto src = SourceFile::from_bytes(path_ + ":" + std::to_string(c.line), c.code);
+    if (!src) return std::nullopt;
+    std::unique_ptr<ProjectIndex> project;
+    if (engine_.needs_project() && classifier_) project = index_of(c.code);
+    fo_.module_name = project ? "case" : "";
+    return engine_.process(*src, fo_, parser_, project.get());
+  }
+
+ private:
+  // The index of a project whose one module, `case`, holds the code.
+  std::unique_ptr<ProjectIndex> index_of(const std::string& code) {
+    if (dir_.empty()) {
+      std::string tmpl = (std::filesystem::temp_directory_path() / "asyncfix-rule-test-XXXXXX").string();
+      if (!mkdtemp(tmpl.data())) return nullptr;
+      dir_ = tmpl;
+    }
+    std::string file = dir_ + "/case.py";
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << code;
+    return prepare_project(engine_, {DiscoveredFile{file, "case", false}}, classifier_, 1);
+  }
+
+  Engine& engine_;
+  std::string path_;
+  const BlockingClassifier& classifier_;
+  syntax::Parser parser_;
+  FileOptions fo_;
+  std::string dir_;
+};
+
+}  // namespace
+
+RuleTestReport run_rule_tests(const RuleUnderTest& t, const RuleSettings& settings, const BlockingClassifier& classifier) {
   RuleTestReport rep;
+  const Rule& rule = *t.rule;
   rep.rule_id = rule.info().id;
   rep.rule_name = rule.info().name;
-  rep.path = rule.path();
+  rep.path = t.path;
   RulePtr self(std::shared_ptr<const Rule>(), &rule);  // non-owning: the caller owns the rule
   auto engine = Engine::create({self}, settings);
   if (!engine) {
     rep.problems.push_back({RuleTestProblem::Kind::Error, 0, engine.error().to_string()});
     return rep;
   }
-  syntax::Parser parser;
-  FileOptions fo;
-  fo.fix_mode = FixMode::Unsafe;
-  auto run = [&](const RuleTestCase& c) -> std::optional<FileResult> {
-    auto src = SourceFile::from_bytes(rep.path + ":" + std::to_string(c.line), c.code);
-    if (!src) return std::nullopt;
-    return (*engine)->process(*src, fo, parser);
-  };
-  for (const RuleTestCase& c : rule.tests().valid) {
+  CaseRunner runner(**engine, rep.path, classifier);
+  auto run = [&](const RuleTestCase& c) { return runner.run(c); };
+  for (const RuleTestCase& c : t.tests->valid) {
     ++rep.valid;
     auto r = run(c);
     if (!r || r->error) {
@@ -49,7 +97,7 @@ RuleTestReport run_rule_tests(const YamlRule& rule, const RuleSettings& settings
                                   ": " + f.message});
     }
   }
-  for (const RuleTestCase& c : rule.tests().invalid) {
+  for (const RuleTestCase& c : t.tests->invalid) {
     ++rep.invalid;
     auto r = run(c);
     if (!r || r->error) {
@@ -106,12 +154,12 @@ std::string block(const std::string& key, const std::string& text, const std::st
 
 }  // namespace
 
-std::string update_rule_file(const YamlRule& rule, const RuleTestReport& report) {
-  if (!rule.info().fixable) return rule.content();
-  std::vector<std::string> lines = split_keep(rule.content());
+std::string update_rule_file(const RuleUnderTest& t, const RuleTestReport& report) {
+  if (!t.rule->info().fixable) return t.content;
+  std::vector<std::string> lines = split_keep(t.content);
   // Each invalid case starts on its line (after "- "); rewrite from the last one backwards so
   // earlier line numbers stay valid.
-  const auto& cases = rule.tests().invalid;
+  const auto& cases = t.tests->invalid;
   for (size_t k = cases.size(); k-- > 0;) {
     if (k >= report.actual_fixed.size()) continue;
     // The "- " line of the case: the line of its code, or above it for `- code: |`.

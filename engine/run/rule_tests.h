@@ -1,4 +1,5 @@
-// A rule file's own tests (`tests: valid: / invalid:`), as `asyncfix test-rules` runs them:
+// A rule's own tests (`tests: valid: / invalid:` of a rule file, or of a C++ rule's sidecar),
+// as `asyncfix test-rules` runs them:
 // valid snippets must not fire (else Noisy), invalid ones must (else Missing), and an invalid
 // case's `fixed:` must be what all fixes produce, unsafe ones included (else Wrong fix).
 #pragma once
@@ -6,8 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/yaml/yaml_rule.h"
+#include "engine/project/project.h"
 #include "engine/rule/settings.h"
+#include "engine/yaml/yaml_rule.h"
 
 namespace asyncfix {
 
@@ -25,11 +27,28 @@ struct RuleTestReport {
   bool ok() const { return problems.empty(); }
 };
 
-RuleTestReport run_rule_tests(const YamlRule& rule, const RuleSettings& settings = {});
+// A rule, its inline cases, and the file they are written in (a rule file or a sidecar).
+struct RuleUnderTest {
+  const Rule* rule = nullptr;
+  const RuleTests* tests = nullptr;
+  std::string path, content;
+};
+RuleUnderTest under_test(const YamlRule& rule);
 
-// The rule file's text with every invalid case written as `code:` + `fixed:` (the actual
-// output), for `test-rules --update`. Cases whose rule has no fix keep their form.
-std::string update_rule_file(const YamlRule& rule, const RuleTestReport& report);
+// Runs each case as a file of its own. A rule that reads the project index (AF108, AF202...)
+// gets one built over that file alone, with `classifier` saying which calls block.
+RuleTestReport run_rule_tests(const RuleUnderTest& t, const RuleSettings& settings = {},
+                              const BlockingClassifier& classifier = {});
+inline RuleTestReport run_rule_tests(const YamlRule& rule, const RuleSettings& settings = {}) {
+  return run_rule_tests(under_test(rule), settings);
+}
+
+// The file's text with every invalid case written as `code:` + `fixed:` (the actual output),
+// for `test-rules --update`. Cases whose rule has no fix keep their form.
+std::string update_rule_file(const RuleUnderTest& t, const RuleTestReport& report);
+inline std::string update_rule_file(const YamlRule& rule, const RuleTestReport& report) {
+  return update_rule_file(under_test(rule), report);
+}
 
 const char* to_string(RuleTestProblem::Kind k);
 

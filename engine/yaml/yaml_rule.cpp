@@ -155,6 +155,9 @@ class Reader {
     return e;
   }
 
+  // An error of the whole document (a missing field), placed at its start.
+  Error error_at_start(const std::string& what) const { return make_error(Error::Kind::Rule, what, {path_, 1, 1}); }
+
   const std::string& path() const { return path_; }
 
  private:
@@ -247,6 +250,88 @@ Expected<std::unique_ptr<Relation>> parse_relation(const Reader& rd, const YAML:
   return rel;
 }
 
+// `pattern: CODE` or `pattern: {context: CODE, selector: KIND}`.
+Status parse_pattern(const Reader& rd, const YAML::Node& v, RuleObject& r) {
+  std::string text, selector;
+  YAML::Node text_node = v;
+  if (v.IsMap()) {
+    if (auto st = check_keys(rd, v, {"context", "selector"}, "pattern"); !st) return st.error();
+    if (!v["context"]) return rd.error(v, "pattern needs `context` (and optionally `selector`)");
+    auto c = scalar(rd, v["context"], "context");
+    if (!c) return c.error();
+    text = *c;
+    text_node.reset(v["context"]);  // rebind: `=` would overwrite the node it refers to
+    if (v["selector"]) {
+      auto s = scalar(rd, v["selector"], "selector");
+      if (!s) return s.error();
+      if (!known_kind(*s)) return rd.error(v["selector"], "unknown node kind `" + *s + "`");
+      selector = *s;
+    }
+  } else {
+    auto s = scalar(rd, v, "pattern");
+    if (!s) return s.error();
+    text = *s;
+  }
+  auto p = Pattern::compile(text, selector);
+  if (!p) return rd.error_inside(text_node, p.error(), "");
+  r.pattern = std::move(p).value();
+  return Ok{};
+}
+
+// The atomic matchers: kind, regex, query.
+Status parse_atom(const Reader& rd, const std::string& key, const YAML::Node& v, RuleObject& r) {
+  auto s = scalar(rd, v, key.c_str());
+  if (!s) return s.error();
+  if (key == "kind") {
+    if (!known_kind(*s)) return rd.error(v, "unknown node kind `" + *s + "` (tree-sitter-python's node types)");
+    r.kind = *s;
+  } else if (key == "regex") {
+    RE2::Options o;
+    o.set_log_errors(false);
+    auto re = std::make_shared<re2::RE2>(*s, o);
+    if (!re->ok()) return rd.error(v, "regex refused by RE2: " + re->error());
+    r.regex = re;
+  } else {
+    auto q = RawQuery::compile(*s);
+    if (!q) return rd.error_inside(v, q.error(), "");
+    r.query = std::move(q).value();
+  }
+  return Ok{};
+}
+
+Expected<RuleObject> parse_rule(const Reader& rd, const YAML::Node& n, const char* where);
+
+// all, any, not: rules made of rules.
+Status parse_composite(const Reader& rd, const std::string& key, const YAML::Node& v, RuleObject& r) {
+  if (key == "not") {
+    auto sub = parse_rule(rd, v, "not");
+    if (!sub) return sub.error();
+    r.not_ = std::make_unique<RuleObject>(std::move(sub).value());
+    return Ok{};
+  }
+  if (!v.IsSequence()) return rd.error(v, "`" + key + "` must be a list of rules");
+  auto& list = key == "all" ? r.all : r.any;
+  for (const auto& item : v) {
+    auto sub = parse_rule(rd, item, key.c_str());
+    if (!sub) return sub.error();
+    list.push_back(std::move(sub).value());
+  }
+  if (list.empty()) return rd.error(v, "`" + key + "` must not be empty");
+  return Ok{};
+}
+
+// The yes/no conditions: inside-async, inside-sync-def, in-route-handler, not-awaited, result-unused.
+Status parse_flag(const Reader& rd, const std::string& key, const YAML::Node& v, RuleObject& r) {
+  auto b = boolean(rd, v, key.c_str());
+  if (!b) return b.error();
+  if (key == "inside-async") r.inside_async = *b;
+  else if (key == "inside-sync-def") r.inside_sync_def = *b;
+  else if (key == "in-route-handler") r.in_route_handler = *b;
+  else if (key == "not-awaited") r.not_awaited = *b;
+  else if (key == "result-unused") r.result_unused = *b;
+  return Ok{};
+}
+
 Expected<RuleObject> parse_rule(const Reader& rd, const YAML::Node& n, const char* where) {
   if (auto st = check_keys(rd, n, {"pattern", "kind", "regex", "query", "inside", "has", "follows", "precedes",
                                    "all", "any", "not", "inside-async", "inside-sync-def", "in-route-handler",
@@ -258,78 +343,25 @@ Expected<RuleObject> parse_rule(const Reader& rd, const YAML::Node& n, const cha
   for (auto it = n.begin(); it != n.end(); ++it) {
     std::string key = it->first.as<std::string>();
     YAML::Node v = it->second;  // a copy: `it->` yields a temporary proxy (ASan: stack-use-after-scope)
+    Status st = Ok{};
     if (key == "stopBy" || key == "field") {
       if (std::string(where) == "rule") return rd.error(it->first, "`" + key + "` only goes with inside, has, follows or precedes");
       continue;  // read by parse_relation
     }
     if (key == "pattern") {
-      std::string text, selector;
-      YAML::Node text_node = v;
-      if (v.IsMap()) {
-        if (auto st = check_keys(rd, v, {"context", "selector"}, "pattern"); !st) return st.error();
-        if (!v["context"]) return rd.error(v, "pattern needs `context` (and optionally `selector`)");
-        auto c = scalar(rd, v["context"], "context");
-        if (!c) return c.error();
-        text = *c;
-        text_node.reset(v["context"]);  // rebind: `=` would overwrite the node it refers to
-        if (v["selector"]) {
-          auto s = scalar(rd, v["selector"], "selector");
-          if (!s) return s.error();
-          if (!known_kind(*s)) return rd.error(v["selector"], "unknown node kind `" + *s + "`");
-          selector = *s;
-        }
-      } else {
-        auto s = scalar(rd, v, "pattern");
-        if (!s) return s.error();
-        text = *s;
-      }
-      auto p = Pattern::compile(text, selector);
-      if (!p) return rd.error_inside(text_node, p.error(), "");
-      r.pattern = std::move(p).value();
-    } else if (key == "kind") {
-      auto s = scalar(rd, v, "kind");
-      if (!s) return s.error();
-      if (!known_kind(*s)) return rd.error(v, "unknown node kind `" + *s + "` (tree-sitter-python's node types)");
-      r.kind = *s;
-    } else if (key == "regex") {
-      auto s = scalar(rd, v, "regex");
-      if (!s) return s.error();
-      RE2::Options o;
-      o.set_log_errors(false);
-      auto re = std::make_shared<re2::RE2>(*s, o);
-      if (!re->ok()) return rd.error(v, "regex refused by RE2: " + re->error());
-      r.regex = re;
-    } else if (key == "query") {
-      auto s = scalar(rd, v, "query");
-      if (!s) return s.error();
-      auto q = RawQuery::compile(*s);
-      if (!q) return rd.error_inside(v, q.error(), "");
-      r.query = std::move(q).value();
+      st = parse_pattern(rd, v, r);
+    } else if (key == "kind" || key == "regex" || key == "query") {
+      st = parse_atom(rd, key, v, r);
     } else if (key == "inside" || key == "has" || key == "follows" || key == "precedes") {
       auto rel = parse_relation(rd, v, key.c_str());
       if (!rel) return rel.error();
       (key == "inside" ? r.inside : key == "has" ? r.has : key == "follows" ? r.follows : r.precedes) = std::move(rel).value();
-    } else if (key == "all" || key == "any") {
-      if (!v.IsSequence()) return rd.error(v, "`" + key + "` must be a list of rules");
-      for (const auto& item : v) {
-        auto sub = parse_rule(rd, item, key.c_str());
-        if (!sub) return sub.error();
-        (key == "all" ? r.all : r.any).push_back(std::move(sub).value());
-      }
-      if ((key == "all" ? r.all : r.any).empty()) return rd.error(v, "`" + key + "` must not be empty");
-    } else if (key == "not") {
-      auto sub = parse_rule(rd, v, "not");
-      if (!sub) return sub.error();
-      r.not_ = std::make_unique<RuleObject>(std::move(sub).value());
+    } else if (key == "all" || key == "any" || key == "not") {
+      st = parse_composite(rd, key, v, r);
     } else {
-      auto b = boolean(rd, v, key.c_str());
-      if (!b) return b.error();
-      if (key == "inside-async") r.inside_async = *b;
-      else if (key == "inside-sync-def") r.inside_sync_def = *b;
-      else if (key == "in-route-handler") r.in_route_handler = *b;
-      else if (key == "not-awaited") r.not_awaited = *b;
-      else if (key == "result-unused") r.result_unused = *b;
+      st = parse_flag(rd, key, v, r);
     }
+    if (!st) return st.error();
   }
   return r;
 }
@@ -344,10 +376,149 @@ std::string trimmed(std::string s) {
   return s.substr(b);
 }
 
-}  // namespace
+// --- the metadata: what a rule file and a C++ rule's sidecar share -------------------------
 
-Expected<std::shared_ptr<const YamlRule>> load_rule_text(const std::string& path, std::string_view content) {
-  Reader rd(path, content);
+Status parse_identity(const Reader& rd, const YAML::Node& doc, RuleInfo& info) {
+  auto id = scalar(rd, doc["id"], "id");
+  if (!id) return id.error();
+  static const RE2 kId("[A-Za-z][A-Za-z0-9_-]*");
+  if (!RE2::FullMatch(*id, kId)) return rd.error(doc["id"], "id `" + *id + "` must be letters, digits, `_` or `-` (like AF204)");
+  info.id = *id;
+  auto name = scalar(rd, doc["name"], "name");
+  if (!name) return name.error();
+  static const RE2 kName("[a-z0-9]+(-[a-z0-9]+)*");
+  if (!RE2::FullMatch(*name, kName)) return rd.error(doc["name"], "name `" + *name + "` must be kebab-case (like get-event-loop)");
+  info.name = *name;
+  return Ok{};
+}
+
+Status parse_severity_and_language(const Reader& rd, const YAML::Node& doc, RuleInfo& info) {
+  if (doc["severity"]) {
+    auto s = scalar(rd, doc["severity"], "severity");
+    if (!s) return s.error();
+    std::string v = *s;
+    auto sev = parse_severity(v);
+    if (!sev) {
+      if (v == "error") sev = Severity::P1;
+      else if (v == "warning") sev = Severity::P2;
+      else if (v == "info" || v == "hint") sev = Severity::P3;
+    }
+    if (!sev) return rd.error(doc["severity"], "severity must be P1, P2 or P3 (or error, warning, info, hint)");
+    info.severity = *sev;
+  }
+  if (doc["language"]) {
+    auto l = scalar(rd, doc["language"], "language");
+    if (!l) return l.error();
+    std::string lower = *l;
+    std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+    if (lower != "python" && lower != "py") return rd.error(doc["language"], "language must be python");
+  }
+  auto msg = scalar(rd, doc["message"], "message");
+  if (!msg) return msg.error();
+  info.message = trimmed(*msg);
+  return Ok{};
+}
+
+Status check_url(const Reader& rd, const YAML::Node& doc) {
+  if (doc["url"] && !doc["url"].IsScalar()) return rd.error(doc["url"], "url must be a string");
+  return Ok{};
+}
+
+Status parse_fix_metadata(const Reader& rd, const YAML::Node& doc, RuleInfo& info) {
+  if (doc["fix-title"]) {
+    auto t = scalar(rd, doc["fix-title"], "fix-title");
+    if (!t) return t.error();
+    info.fix_title = *t;
+  }
+  if (doc["applicability"]) {
+    auto a = scalar(rd, doc["applicability"], "applicability");
+    if (!a) return a.error();
+    if (*a == "safe") info.applicability = Applicability::Safe;
+    else if (*a == "unsafe") info.applicability = Applicability::Unsafe;
+    else if (*a == "display-only") info.applicability = Applicability::DisplayOnly;
+    else return rd.error(doc["applicability"], "applicability must be safe, unsafe or display-only");
+  }
+  return Ok{};
+}
+
+// `triggers:` (any one) and `required-triggers:` (all); without `triggers`, the defaults.
+Status parse_triggers(const Reader& rd, const YAML::Node& doc, RuleInfo& info, std::vector<std::string> defaults) {
+  if (doc["triggers"]) {
+    auto l = string_list(rd, doc["triggers"], "triggers");
+    if (!l) return l.error();
+    info.triggers = *l;
+  } else {
+    info.triggers = std::move(defaults);
+  }
+  if (doc["required-triggers"]) {
+    auto l = string_list(rd, doc["required-triggers"], "required-triggers");
+    if (!l) return l.error();
+    for (auto& t : *l) {
+      if (std::find(info.required_triggers.begin(), info.required_triggers.end(), t) == info.required_triggers.end())
+        info.required_triggers.push_back(std::move(t));
+    }
+  }
+  return Ok{};
+}
+
+Status parse_docs(const Reader& rd, const YAML::Node& d, RuleDocs& docs) {
+  if (auto st = check_keys(rd, d, {"what-it-does", "why-is-this-bad", "example", "use-instead", "fix-safety"}, "docs"); !st)
+    return st.error();
+  for (auto [k, out] : std::initializer_list<std::pair<const char*, std::string*>>{
+           {"what-it-does", &docs.what_it_does}, {"why-is-this-bad", &docs.why_bad},
+           {"example", &docs.example}, {"use-instead", &docs.use_instead},
+           {"fix-safety", &docs.fix_safety}}) {
+    if (!d[k]) continue;
+    auto s = scalar(rd, d[k], k);
+    if (!s) return s.error();
+    *out = trimmed(*s);
+  }
+  return Ok{};
+}
+
+// One case of `tests.valid` (a code string) or `tests.invalid` (a code string, or {code, fixed}).
+Expected<RuleTestCase> parse_test_case(const Reader& rd, const YAML::Node& c, bool invalid) {
+  RuleTestCase tc;
+  tc.line = line_of(c);
+  if (c.IsScalar()) {
+    tc.code = c.as<std::string>();
+    return tc;
+  }
+  if (!c.IsMap() || !invalid) {
+    return rd.error(c, std::string("a ") + (invalid ? "invalid" : "valid") + " test case must be a code string" +
+                           (invalid ? " or {code, fixed}" : ""));
+  }
+  if (auto st = check_keys(rd, c, {"code", "fixed"}, "an invalid test case"); !st) return st.error();
+  if (!c["code"]) return rd.error(c, "an invalid test case needs `code`");
+  auto code = scalar(rd, c["code"], "code");
+  if (!code) return code.error();
+  tc.code = *code;
+  tc.line = line_of(c["code"]);
+  if (c["fixed"]) {
+    auto fixed = scalar(rd, c["fixed"], "fixed");
+    if (!fixed) return fixed.error();
+    tc.fixed = *fixed;
+  }
+  return tc;
+}
+
+Status parse_tests(const Reader& rd, const YAML::Node& t, RuleTests& tests) {
+  if (auto st = check_keys(rd, t, {"valid", "invalid"}, "tests"); !st) return st.error();
+  for (const char* which : {"valid", "invalid"}) {
+    if (!t[which]) continue;
+    if (!t[which].IsSequence()) return rd.error(t[which], std::string("tests.") + which + " must be a list");
+    bool invalid = std::string(which) == "invalid";
+    for (const auto& c : t[which]) {
+      auto tc = parse_test_case(rd, c, invalid);
+      if (!tc) return tc.error();
+      (invalid ? tests.invalid : tests.valid).push_back(std::move(tc).value());
+    }
+  }
+  return Ok{};
+}
+
+// Parses the YAML text of a rule file or sidecar: one mapping, YAML errors placed.
+Expected<YAML::Node> parse_document(const std::string& path, std::string_view content, const char* what) {
   YAML::Node doc;
   try {
     doc = YAML::Load(std::string(content));
@@ -355,232 +526,209 @@ Expected<std::shared_ptr<const YamlRule>> load_rule_text(const std::string& path
     return make_error(Error::Kind::Rule, "invalid YAML: " + e.msg,
                       {path, static_cast<uint32_t>(e.mark.line + 1), static_cast<uint32_t>(e.mark.column + 1)});
   }
+  if (!doc.IsMap()) return make_error(Error::Kind::Rule, std::string("a ") + what + " holds one mapping (id, name, ...)", {path, 1, 1});
+  return doc;
+}
+
+// --- the logic of a rule file: rule, constraints, imports, fix ------------------------------
+
+Status parse_rule_logic(const Reader& rd, const YAML::Node& doc, YamlRule::Impl& impl) {
+  auto rule = parse_rule(rd, doc["rule"], "rule");
+  if (!rule) return rule.error();
+  impl.rule = std::move(rule).value();
+  impl.drivers = impl.rule.drivers();
+  if (impl.drivers.empty()) {
+    return rd.error(doc["rule"], "the rule has no positive matcher: give it a `pattern`, `kind` or `query` "
+                                 "(directly, in every `any` branch, or in one `all` member)");
+  }
+  if (!doc["constraints"]) return Ok{};
+  const YAML::Node& cs = doc["constraints"];
+  if (!cs.IsMap()) return rd.error(cs, "constraints must map metavariable names to rules");
+  std::vector<std::string> captured;
+  impl.rule.metavariables(captured);
+  for (auto it = cs.begin(); it != cs.end(); ++it) {
+    std::string mv = it->first.as<std::string>();
+    if (!mv.empty() && mv[0] == '$') mv = mv.substr(mv.find_first_not_of('$'));
+    if (std::find(captured.begin(), captured.end(), mv) == captured.end()) {
+      return rd.error(it->first, "constraint on `" + mv + "`, which the rule never captures");
+    }
+    auto c = parse_rule(rd, it->second, "constraints");
+    if (!c) return c.error();
+    impl.constraints.emplace_back(mv, std::move(c).value());
+  }
+  return Ok{};
+}
+
+Status parse_imports(const Reader& rd, const YAML::Node& im, YamlRule::Impl& impl) {
+  if (auto st = check_keys(rd, im, {"add", "remove-if-unused"}, "imports"); !st) return st.error();
+  if (im["add"]) {
+    auto l = string_list(rd, im["add"], "imports.add");
+    if (!l) return l.error();
+    for (const auto& s : *l) {
+      auto spec = ImportSpec::parse(s);
+      if (!spec) return rd.error(im["add"], spec.error().message);
+      impl.imports_add.push_back(*spec);
+    }
+  }
+  if (im["remove-if-unused"]) {
+    auto l = string_list(rd, im["remove-if-unused"], "imports.remove-if-unused");
+    if (!l) return l.error();
+    impl.remove_if_unused = *l;
+  }
+  return Ok{};
+}
+
+// The line and column (1-based) of the `$NAME` of metavariable `mv` in a template's text.
+std::pair<uint32_t, uint32_t> metavariable_position(const std::string& text, const std::string& mv) {
+  size_t at = 0;
+  for (size_t p = text.find("$"); p != std::string::npos; p = text.find("$", p + 1)) {
+    size_t s = text.find_first_not_of('$', p);
+    if (s != std::string::npos && text.compare(s, mv.size(), mv) == 0) {
+      at = p;
+      break;
+    }
+  }
+  uint32_t line = 1, col = 1;
+  for (size_t i = 0; i < at; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return {line, col};
+}
+
+Status parse_fix(const Reader& rd, const YAML::Node& fx, YamlRule::Impl& impl) {
+  YAML::Node text_node = fx;
+  if (fx.IsMap()) {
+    if (auto st = check_keys(rd, fx, {"template"}, "fix"); !st) return st.error();
+    if (!fx["template"]) return rd.error(fx, "fix needs a `template`");
+    text_node.reset(fx["template"]);  // rebind: `=` would overwrite the node it refers to
+  }
+  auto t = scalar(rd, text_node, "fix");
+  if (!t) return t.error();
+  std::string text = *t;
+  while (!text.empty() && text.back() == '\n') text.pop_back();  // a block scalar's final newline
+  auto tmpl = FixTemplate::compile(text, impl.imports_add);
+  if (!tmpl) return rd.error_inside(text_node, tmpl.error(), "");
+  std::vector<std::string> captured;
+  impl.rule.metavariables(captured);
+  for (const auto& mv : tmpl->metavariables()) {
+    if (std::find(captured.begin(), captured.end(), mv) != captured.end()) continue;
+    auto [line, col] = metavariable_position(text, mv);  // point at the `$NAME` in the template
+    return rd.error_inside(text_node, make_error(Error::Kind::Rule, "", {"", line, col}),
+                           "fix uses $" + mv + ", which the rule never captures");
+  }
+  impl.fix = std::move(tmpl).value();
+  impl.info.fixable = true;
+  impl.info.fix_title = "Apply the rewrite";
+  return Ok{};
+}
+
+// Everything of a rule file after the check of its keys, in the order errors are looked for.
+Status parse_rule_document(const Reader& rd, const YAML::Node& doc, YamlRule::Impl& impl) {
+  RuleInfo& info = impl.info;
+  for (const char* req : {"id", "name", "message", "rule"}) {
+    if (!doc[req]) return rd.error_at_start(std::string("missing required field `") + req + "`");
+  }
+  if (auto st = parse_identity(rd, doc, info); !st) return st;
+  if (auto st = parse_severity_and_language(rd, doc, info); !st) return st;
+  if (doc["note"]) {
+    auto n = scalar(rd, doc["note"], "note");
+    if (!n) return n.error();
+    impl.note = trimmed(*n);
+  }
+  if (auto st = check_url(rd, doc); !st) return st;
+  if (auto st = parse_rule_logic(rd, doc, impl); !st) return st;
+  if (doc["imports"]) {
+    if (auto st = parse_imports(rd, doc["imports"], impl); !st) return st;
+  }
+  if (doc["fix"]) {
+    if (auto st = parse_fix(rd, doc["fix"], impl); !st) return st;
+  }
+  if (auto st = parse_fix_metadata(rd, doc, info); !st) return st;
+  // A rule that only fires inside `async def` needs one in the file.
+  if (impl.rule.inside_async.value_or(false)) info.required_triggers = {kAsyncDefTrigger};
+  if (auto st = parse_triggers(rd, doc, info, impl.rule.triggers()); !st) return st;
+  if (doc["docs"]) {
+    if (auto st = parse_docs(rd, doc["docs"], info.docs); !st) return st;
+  }
+  if (doc["tests"]) {
+    if (auto st = parse_tests(rd, doc["tests"], impl.tests); !st) return st;
+  }
+  return Ok{};
+}
+
+// Everything of a sidecar after the check of its keys.
+Status parse_sidecar_document(const Reader& rd, const YAML::Node& doc, RuleSidecar& sc) {
+  RuleInfo& info = sc.info;
+  for (const char* req : {"id", "name", "message"}) {
+    if (!doc[req]) return rd.error_at_start(std::string("missing required field `") + req + "`");
+  }
+  if (auto st = parse_identity(rd, doc, info); !st) return st;
+  if (auto st = parse_severity_and_language(rd, doc, info); !st) return st;
+  if (auto st = check_url(rd, doc); !st) return st;
+  if (auto st = parse_fix_metadata(rd, doc, info); !st) return st;
+  info.fixable = !info.fix_title.empty();  // a C++ rule that fixes says how
+  if (auto st = parse_triggers(rd, doc, info, {}); !st) return st;
+  if (doc["docs"]) {
+    if (auto st = parse_docs(rd, doc["docs"], info.docs); !st) return st;
+  }
+  if (doc["tests"]) {
+    if (auto st = parse_tests(rd, doc["tests"], sc.tests); !st) return st;
+  }
+  return Ok{};
+}
+
+Error yaml_error(const std::string& path, const YAML::Exception& e, const char* what) {
+  return make_error(Error::Kind::Rule, std::string(what) + e.msg,
+                    {path, static_cast<uint32_t>(e.mark.line + 1), static_cast<uint32_t>(e.mark.column + 1)});
+}
+
+}  // namespace
+
+Expected<std::shared_ptr<const YamlRule>> load_rule_text(const std::string& path, std::string_view content) {
+  Reader rd(path, content);
+  auto doc = parse_document(path, content, "rule file");
+  if (!doc) return doc.error();
   try {
-    if (!doc.IsMap()) return make_error(Error::Kind::Rule, "a rule file holds one mapping (id, name, rule, ...)", {path, 1, 1});
-    if (auto st = check_keys(rd, doc, {"id", "name", "severity", "language", "message", "note", "rule", "constraints",
-                                        "fix", "fix-title", "applicability", "imports", "triggers", "docs", "tests",
-                                        "url", "metadata"},
+    if (auto st = check_keys(rd, *doc, {"id", "name", "severity", "language", "message", "note", "rule", "constraints",
+                                         "fix", "fix-title", "applicability", "imports", "triggers",
+                                         "required-triggers", "docs", "tests", "url", "metadata"},
                              "the rule file");
         !st)
       return st.error();
     auto impl = std::make_unique<YamlRule::Impl>();
     impl->path = path;
     impl->content = std::string(content);
-    RuleInfo& info = impl->info;
-    info.origin = path;
-
-    for (const char* req : {"id", "name", "message", "rule"}) {
-      if (!doc[req]) return make_error(Error::Kind::Rule, std::string("missing required field `") + req + "`", {path, 1, 1});
-    }
-    auto id = scalar(rd, doc["id"], "id");
-    if (!id) return id.error();
-    static const RE2 kId("[A-Za-z][A-Za-z0-9_-]*");
-    if (!RE2::FullMatch(*id, kId)) return rd.error(doc["id"], "id `" + *id + "` must be letters, digits, `_` or `-` (like AF204)");
-    info.id = *id;
-    auto name = scalar(rd, doc["name"], "name");
-    if (!name) return name.error();
-    static const RE2 kName("[a-z0-9]+(-[a-z0-9]+)*");
-    if (!RE2::FullMatch(*name, kName)) return rd.error(doc["name"], "name `" + *name + "` must be kebab-case (like get-event-loop)");
-    info.name = *name;
-    if (doc["severity"]) {
-      auto s = scalar(rd, doc["severity"], "severity");
-      if (!s) return s.error();
-      std::string v = *s;
-      auto sev = parse_severity(v);
-      if (!sev) {
-        if (v == "error") sev = Severity::P1;
-        else if (v == "warning") sev = Severity::P2;
-        else if (v == "info" || v == "hint") sev = Severity::P3;
-      }
-      if (!sev) return rd.error(doc["severity"], "severity must be P1, P2 or P3 (or error, warning, info, hint)");
-      info.severity = *sev;
-    }
-    if (doc["language"]) {
-      auto l = scalar(rd, doc["language"], "language");
-      if (!l) return l.error();
-      std::string lower = *l;
-      std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-      if (lower != "python" && lower != "py") return rd.error(doc["language"], "language must be python");
-    }
-    auto msg = scalar(rd, doc["message"], "message");
-    if (!msg) return msg.error();
-    info.message = trimmed(*msg);
-    if (doc["note"]) {
-      auto n = scalar(rd, doc["note"], "note");
-      if (!n) return n.error();
-      impl->note = trimmed(*n);
-    }
-    if (doc["url"] && !doc["url"].IsScalar()) return rd.error(doc["url"], "url must be a string");
-
-    auto rule = parse_rule(rd, doc["rule"], "rule");
-    if (!rule) return rule.error();
-    impl->rule = std::move(rule).value();
-    impl->drivers = impl->rule.drivers();
-    if (impl->drivers.empty()) {
-      return rd.error(doc["rule"], "the rule has no positive matcher: give it a `pattern`, `kind` or `query` "
-                                   "(directly, in every `any` branch, or in one `all` member)");
-    }
-
-    if (doc["constraints"]) {
-      const YAML::Node& cs = doc["constraints"];
-      if (!cs.IsMap()) return rd.error(cs, "constraints must map metavariable names to rules");
-      std::vector<std::string> captured;
-      impl->rule.metavariables(captured);
-      for (auto it = cs.begin(); it != cs.end(); ++it) {
-        std::string mv = it->first.as<std::string>();
-        if (!mv.empty() && mv[0] == '$') mv = mv.substr(mv.find_first_not_of('$'));
-        if (std::find(captured.begin(), captured.end(), mv) == captured.end()) {
-          return rd.error(it->first, "constraint on `" + mv + "`, which the rule never captures");
-        }
-        auto c = parse_rule(rd, it->second, "constraints");
-        if (!c) return c.error();
-        impl->constraints.emplace_back(mv, std::move(c).value());
-      }
-    }
-
-    if (doc["imports"]) {
-      const YAML::Node& im = doc["imports"];
-      if (auto st = check_keys(rd, im, {"add", "remove-if-unused"}, "imports"); !st) return st.error();
-      if (im["add"]) {
-        auto l = string_list(rd, im["add"], "imports.add");
-        if (!l) return l.error();
-        for (const auto& s : *l) {
-          auto spec = ImportSpec::parse(s);
-          if (!spec) return rd.error(im["add"], spec.error().message);
-          impl->imports_add.push_back(*spec);
-        }
-      }
-      if (im["remove-if-unused"]) {
-        auto l = string_list(rd, im["remove-if-unused"], "imports.remove-if-unused");
-        if (!l) return l.error();
-        impl->remove_if_unused = *l;
-      }
-    }
-
-    if (doc["fix"]) {
-      const YAML::Node& fx = doc["fix"];
-      YAML::Node text_node = fx;
-      std::string text;
-      if (fx.IsMap()) {
-        if (auto st = check_keys(rd, fx, {"template"}, "fix"); !st) return st.error();
-        if (!fx["template"]) return rd.error(fx, "fix needs a `template`");
-        text_node.reset(fx["template"]);  // rebind: `=` would overwrite the node it refers to
-      }
-      auto t = scalar(rd, text_node, "fix");
-      if (!t) return t.error();
-      text = *t;
-      while (!text.empty() && text.back() == '\n') text.pop_back();  // a block scalar's final newline
-      auto tmpl = FixTemplate::compile(text, impl->imports_add);
-      if (!tmpl) return rd.error_inside(text_node, tmpl.error(), "");
-      std::vector<std::string> captured;
-      impl->rule.metavariables(captured);
-      for (const auto& mv : tmpl->metavariables()) {
-        if (std::find(captured.begin(), captured.end(), mv) == captured.end()) {
-          // Point at the `$NAME` in the template.
-          size_t at = 0;
-          for (size_t p = text.find("$"); p != std::string::npos; p = text.find("$", p + 1)) {
-            size_t s = text.find_first_not_of('$', p);
-            if (s != std::string::npos && text.compare(s, mv.size(), mv) == 0) {
-              at = p;
-              break;
-            }
-          }
-          uint32_t line = 1, col = 1;
-          for (size_t i = 0; i < at; ++i) {
-            if (text[i] == '\n') {
-              ++line;
-              col = 1;
-            } else {
-              ++col;
-            }
-          }
-          return rd.error_inside(text_node, make_error(Error::Kind::Rule, "", {"", line, col}),
-                                 "fix uses $" + mv + ", which the rule never captures");
-        }
-      }
-      impl->fix = std::move(tmpl).value();
-      info.fixable = true;
-      info.fix_title = "Apply the rewrite";
-    }
-    if (doc["fix-title"]) {
-      auto t = scalar(rd, doc["fix-title"], "fix-title");
-      if (!t) return t.error();
-      info.fix_title = *t;
-    }
-    if (doc["applicability"]) {
-      auto a = scalar(rd, doc["applicability"], "applicability");
-      if (!a) return a.error();
-      if (*a == "safe") info.applicability = Applicability::Safe;
-      else if (*a == "unsafe") info.applicability = Applicability::Unsafe;
-      else if (*a == "display-only") info.applicability = Applicability::DisplayOnly;
-      else return rd.error(doc["applicability"], "applicability must be safe, unsafe or display-only");
-    }
-
-    if (doc["triggers"]) {
-      auto l = string_list(rd, doc["triggers"], "triggers");
-      if (!l) return l.error();
-      info.triggers = *l;
-    } else {
-      info.triggers = impl->rule.triggers();
-    }
-    // A rule that only fires inside `async def` needs one in the file.
-    if (impl->rule.inside_async.value_or(false)) info.required_triggers = {kAsyncDefTrigger};
-
-    if (doc["docs"]) {
-      const YAML::Node& d = doc["docs"];
-      if (auto st = check_keys(rd, d, {"what-it-does", "why-is-this-bad", "example", "use-instead", "fix-safety"}, "docs");
-          !st)
-        return st.error();
-      auto get = [&](const char* k, std::string& out) -> Status {
-        if (!d[k]) return Ok{};
-        auto s = scalar(rd, d[k], k);
-        if (!s) return s.error();
-        out = trimmed(*s);
-        return Ok{};
-      };
-      for (auto [k, out] : std::initializer_list<std::pair<const char*, std::string*>>{
-               {"what-it-does", &info.docs.what_it_does}, {"why-is-this-bad", &info.docs.why_bad},
-               {"example", &info.docs.example}, {"use-instead", &info.docs.use_instead},
-               {"fix-safety", &info.docs.fix_safety}}) {
-        if (auto st = get(k, *out); !st) return st.error();
-      }
-    }
-
-    if (doc["tests"]) {
-      const YAML::Node& t = doc["tests"];
-      if (auto st = check_keys(rd, t, {"valid", "invalid"}, "tests"); !st) return st.error();
-      for (const char* which : {"valid", "invalid"}) {
-        if (!t[which]) continue;
-        if (!t[which].IsSequence()) return rd.error(t[which], std::string("tests.") + which + " must be a list");
-        for (const auto& c : t[which]) {
-          RuleTestCase tc;
-          tc.line = line_of(c);
-          if (c.IsScalar()) {
-            tc.code = c.as<std::string>();
-          } else if (c.IsMap() && std::string(which) == "invalid") {
-            if (auto st = check_keys(rd, c, {"code", "fixed"}, "an invalid test case"); !st) return st.error();
-            if (!c["code"]) return rd.error(c, "an invalid test case needs `code`");
-            auto code = scalar(rd, c["code"], "code");
-            if (!code) return code.error();
-            tc.code = *code;
-            tc.line = line_of(c["code"]);
-            if (c["fixed"]) {
-              auto fixed = scalar(rd, c["fixed"], "fixed");
-              if (!fixed) return fixed.error();
-              tc.fixed = *fixed;
-            }
-          } else {
-            return rd.error(c, std::string("a ") + which + " test case must be a code string" +
-                                   (std::string(which) == "invalid" ? " or {code, fixed}" : ""));
-          }
-          (std::string(which) == "valid" ? impl->tests.valid : impl->tests.invalid).push_back(std::move(tc));
-        }
-      }
-    }
+    impl->info.origin = path;
+    if (auto st = parse_rule_document(rd, *doc, *impl); !st) return st.error();
     return std::shared_ptr<const YamlRule>(std::make_shared<YamlRule>(std::move(impl)));
   } catch (const YAML::Exception& e) {
-    return make_error(Error::Kind::Rule, "invalid rule file: " + e.msg,
-                      {path, static_cast<uint32_t>(e.mark.line + 1), static_cast<uint32_t>(e.mark.column + 1)});
+    return yaml_error(path, e, "invalid rule file: ");
+  }
+}
+
+Expected<RuleSidecar> load_sidecar_text(const std::string& path, std::string_view content) {
+  Reader rd(path, content);
+  auto doc = parse_document(path, content, "rule's sidecar");
+  if (!doc) return doc.error();
+  try {
+    if (auto st = check_keys(rd, *doc, {"id", "name", "severity", "language", "message", "fix-title", "applicability",
+                                         "triggers", "required-triggers", "docs", "tests", "url", "metadata"},
+                             "the sidecar (the logic of a C++ rule is its code: no rule, fix, imports or note)");
+        !st)
+      return st.error();
+    RuleSidecar sc;
+    sc.path = path;
+    sc.content = std::string(content);
+    sc.info.origin = "built-in";
+    if (auto st = parse_sidecar_document(rd, *doc, sc); !st) return st.error();
+    return sc;
+  } catch (const YAML::Exception& e) {
+    return yaml_error(path, e, "invalid sidecar: ");
   }
 }
 

@@ -1,6 +1,7 @@
 // Rules as data: one YAML file per rule (patterns/AF204-get-event-loop.yml). Field names
 // follow ast-grep where they mean the same thing (id, severity, message, note, rule,
 // constraints, fix); ours add fix-title, applicability, imports, triggers, docs and tests.
+// A C++ rule keeps its metadata in a sidecar of the same schema, without the logic.
 // The language reference is docs/writing-rules.md. Unknown fields are errors; every error
 // names file:line:col.
 #pragma once
@@ -28,6 +29,16 @@ struct RuleTests {
 };
 
 class YamlRule;
+
+// A C++ rule's sidecar (transforms/AF102_blocking_http.yml): the fields of a rule file except
+// its logic (no rule, constraints, fix, imports or note), in the same schema. A sidecar with
+// a `fix-title` is of a rule that fixes.
+struct RuleSidecar {
+  RuleInfo info;
+  RuleTests tests;
+  std::string path, content;
+};
+Expected<RuleSidecar> load_sidecar_text(const std::string& path, std::string_view content);
 
 // Loads a rule from the text of a rule file (`path` is for messages).
 Expected<std::shared_ptr<const YamlRule>> load_rule_text(const std::string& path, std::string_view content);
