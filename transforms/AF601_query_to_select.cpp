@@ -1,5 +1,5 @@
 // AF601 query-to-select: SQLAlchemy 1.x `session.query(...)` chains -> 2.0 `select()` style,
-// sync or async (shared/data/sqlalchemy_query_to_select.tsv is the specification).
+// sync or async (docs/sqlalchemy-query-forms.md is the specification).
 //
 // A chain is read from the inside out: `db.query(User).filter(c).order_by(o).first()` is the
 // root `db.query(User)`, the steps `filter`, `order_by`, and the terminal `first`. The steps

@@ -1,5 +1,5 @@
 """Rule pack 2 sample: tasks, gather, sequential awaits, pools, cancellation. Each function
-is run in its original and its fixed form by test_rule_pack2.py."""
+is run in its original and its fixed form by test_AF3_AF4_AF5_fixes_run.py."""
 import asyncio
 
 state = {"running": 0, "peak": 0, "log": []}

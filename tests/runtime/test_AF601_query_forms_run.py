@@ -1,4 +1,4 @@
-"""Every row of shared/data/sqlalchemy_query_to_select.tsv, run for real: the legacy function
+"""Every row of docs/data/sqlalchemy_query_to_select.tsv, run for real: the legacy function
 (corpus/rules/AF601/table_sync/rows.py) with a sync Session, its fixed version
 (rows.fixed.py) with a sync Session, and the fixed async version
 (table_async/rows.fixed.py) with an AsyncSession over aiosqlite, all on the same seeded
@@ -114,7 +114,7 @@ def run_async(module, row, path):
 
 
 @pytest.mark.parametrize("row", ROWS)
-def test_row_gives_the_same_result(packages, tmp_path, row):
+def test_AF601_row_gives_the_same_result(packages, tmp_path, row):
     mods, _root = packages
     models = sys.modules["legacy.models"]
     path = fresh_db(tmp_path, models, row)
@@ -124,7 +124,7 @@ def test_row_gives_the_same_result(packages, tmp_path, row):
         assert run_async(mods["fixed_async"], row, path) == legacy, "async fix differs"
 
 
-def test_the_rows_return_data(packages, tmp_path):
+def test_AF601_the_rows_return_data(packages, tmp_path):
     # A guard against a seed that makes every row trivially empty.
     mods, _root = packages
     models = sys.modules["legacy.models"]

@@ -88,7 +88,7 @@ def both(modules, name, *args):
     return asyncio.run(getattr(original, name)(*args)), asyncio.run(getattr(fixed, name)(*args))
 
 
-def test_nothing_blocking_is_left(modules):
+def test_AF101_to_AF108_nothing_blocking_is_left(modules):
     source = modules[2]
     for blocking in (r"requests\.", r"time\.sleep", r"subprocess\.run\(", r"subprocess\.check_output\(",
                      r"os\.path\.exists\(", r"(?<!async )with open\(", r"\bopen\(path\)"):
@@ -99,19 +99,19 @@ def test_nothing_blocking_is_left(modules):
 
 
 @pytest.mark.parametrize("name,path", [("fetch_json", "/json"), ("follows_redirect", "/redirect")])
-def test_http_get(modules, server, name, path):
+def test_AF102_http_get(modules, server, name, path):
     a, b = both(modules, name, server + path)
     assert a == b
 
 
-def test_http_post_and_status(modules, server):
+def test_AF102_http_post_and_status(modules, server):
     a, b = both(modules, "post_echo", server + "/echo", {"x": [1, 2]})
     assert a == b == (201, {"echo": {"x": [1, 2]}})
     a, b = both(modules, "status_ok", server + "/missing")
     assert a == b == (False, "Not Found", 404)
 
 
-def test_http_session_and_errors(modules, server):
+def test_AF102_http_session_and_errors(modules, server):
     a, b = both(modules, "fetch_with_session", [server + "/json", server + "/other"])
     assert a == b
     a, b = both(modules, "timeout_or_error", server + "/slow")
@@ -120,12 +120,12 @@ def test_http_session_and_errors(modules, server):
     assert a == b == "error"
 
 
-def test_helper_moved_to_a_thread(modules, server):
+def test_AF108_helper_moved_to_a_thread(modules, server):
     a, b = both(modules, "via_helper", server + "/json")
     assert a == b
 
 
-def test_files(modules, tmp_path):
+def test_AF103_files(modules, tmp_path):
     cfg = tmp_path / "config.json"
     cfg.write_text('{"debug": true, "level": 3}')
     assert both(modules, "read_config", str(cfg)) == ({"debug": True, "level": 3},) * 2
@@ -140,7 +140,7 @@ def test_files(modules, tmp_path):
     assert both(modules, "first_line", str(lines)) == ("one\n", "one\n")
 
 
-def test_file_system(modules, tmp_path):
+def test_AF104_file_system(modules, tmp_path):
     f = tmp_path / "data.bin"
     f.write_bytes(b"12345")
     assert both(modules, "exists_and_size", str(f)) == (5, 5)
@@ -152,7 +152,7 @@ def test_file_system(modules, tmp_path):
     assert asyncio.run(original.make_tree(str(ra))) == asyncio.run(fixed.make_tree(str(rb)))
 
 
-def test_subprocess(modules, tmp_path):
+def test_AF105_subprocess(modules, tmp_path):
     assert both(modules, "echo_run", "hello") == ((0, b"hello\n", b""),) * 2
     assert both(modules, "echo_output", "hi there") == (b"hi there\n",) * 2
     assert both(modules, "failing_command") == (("error", 1),) * 2
@@ -161,6 +161,6 @@ def test_subprocess(modules, tmp_path):
     assert asyncio.run(fixed.echo_status("x", str(tmp_path / "m2"))) is True
 
 
-def test_sleep_and_cpu(modules):
+def test_AF101_AF107_sleep_and_cpu(modules):
     assert both(modules, "nap") == ("slept", "slept")
     assert both(modules, "digest", b"pw", b"salt")[0] == both(modules, "digest", b"pw", b"salt")[1]

@@ -46,7 +46,7 @@ def run(mod, name, *args):
     return asyncio.run(getattr(mod, name)(*args))
 
 
-def test_the_fixes_were_made(conc):
+def test_AF301_AF401_AF402_AF403_AF404_AF501_fixes_were_made(conc):
     source = conc[2]
     for expected in ("_bounded_gather(10, *[fetch(i) for i in ids])", "_keep_task(asyncio.create_task(",
                      "async with pool.acquire() as conn:", "except asyncio.CancelledError:",
@@ -54,7 +54,7 @@ def test_the_fixes_were_made(conc):
         assert expected in source, f"{expected!r} not in the fixed code:\n{source}"
 
 
-def test_bounded_gather_keeps_the_limit_and_the_order(conc):
+def test_AF402_bounded_gather_keeps_the_limit_and_the_order(conc):
     original, fixed, _ = conc
     ids = list(range(50))
     assert run(original, "fetch_all", ids) == [i * 2 for i in ids]
@@ -63,7 +63,7 @@ def test_bounded_gather_keeps_the_limit_and_the_order(conc):
     assert 1 < fixed.state["peak"] <= 10
 
 
-def test_bounded_gather_keeps_return_exceptions(conc):
+def test_AF402_bounded_gather_keeps_return_exceptions(conc):
     original, fixed, _ = conc
     ids = [1, "boom", 3] * 10
     a = run(original, "fetch_all_built", ids)
@@ -72,7 +72,7 @@ def test_bounded_gather_keeps_return_exceptions(conc):
     assert fixed.state["peak"] <= 10
 
 
-def test_kept_tasks_finish_and_their_exceptions_are_reported(conc):
+def test_AF401_kept_tasks_finish_and_their_exceptions_are_reported(conc):
     _, fixed, _ = conc
     reported = []
 
@@ -92,7 +92,7 @@ def test_kept_tasks_finish_and_their_exceptions_are_reported(conc):
     assert isinstance(reported[0]["exception"], RuntimeError)
 
 
-def test_merged_awaits_return_the_same_values_concurrently(conc):
+def test_AF403_merged_awaits_return_the_same_values_concurrently(conc):
     original, fixed, _ = conc
     assert run(original, "dashboard", 10) == run(fixed, "dashboard", 10) == {"user": 20, "posts": 22, "stats": 24}
     assert fixed.state["peak"] == 3
@@ -134,7 +134,7 @@ class Conn:
         return ["row"]
 
 
-def test_acquired_connections_are_released_even_on_errors(conc):
+def test_AF301_acquired_connections_are_released_even_on_errors(conc):
     original, fixed, _ = conc
     for mod, leaks in ((original, 1), (fixed, 0)):
         pool = FakePool()
@@ -145,7 +145,7 @@ def test_acquired_connections_are_released_even_on_errors(conc):
         assert pool.in_use == leaks
 
 
-def test_cancellation_is_no_longer_swallowed(conc):
+def test_AF404_cancellation_is_no_longer_swallowed(conc):
     original, fixed, _ = conc
 
     async def cancel(mod):
@@ -165,7 +165,7 @@ def test_cancellation_is_no_longer_swallowed(conc):
     assert task.cancelled() and "swallowed" not in ticks and len(ticks) < 40
 
 
-def test_lifespan_runs_the_handlers_in_the_same_order(pkgs, monkeypatch):
+def test_AF501_lifespan_runs_the_handlers_in_the_same_order(pkgs, monkeypatch):
     import fastapi
     from fastapi.testclient import TestClient
 
