@@ -4,8 +4,9 @@
 //
 // Expectations sit beside the code: a comment `# AF101` on a line that must fire (several
 // ids allowed: `# AF101 AF201`), `# ok` on lines that must not (any unmarked line must not
-// either). The expected fixed file is <case>.fixed.py; set ASYNCFIX_UPDATE_FIXTURES=1 to
-// (re)write expected files, then review their diff like code.
+// either). <case>.findings holds each finding's line, column, message, note and fix title;
+// the expected fixed file is <case>.fixed.py. Set ASYNCFIX_UPDATE_FIXTURES=1 to (re)write
+// the expected files, then review their diff like code.
 //
 // Invariants checked for every case, whatever the rule:
 //   findings == markers; fixed output == expected file; the fixed output parses (no syntax
@@ -28,6 +29,7 @@
 #include "engine/run/pipeline.h"
 #include "engine/run/project_config.h"
 #include "engine/run/runner.h"
+#include "engine/yaml/yaml_rule.h"
 #include "transforms/blocking_catalog.h"
 #include "engine/syntax/node.h"
 #include "transforms/registry.h"
@@ -147,13 +149,39 @@ void check_file(const FixtureCase& c, const Engine& engine, const FileResult& r,
     EXPECT_TRUE(want.count(g)) << path << ":" << g.first << ": Noisy: " << g.second << " fired on a line not marked for it";
   }
 
+  // 1b. Where each finding starts (line and column) and what it says: the findings snapshot
+  // <file>.findings, one line per finding of this rule, compared whole (as clang-tidy's
+  // CHECK-MESSAGES compares the column and the message).
+  bool update = std::getenv("ASYNCFIX_UPDATE_FIXTURES") != nullptr;
+  {
+    std::string snapshot;
+    for (const auto& f : r.findings) {
+      if (f.rule_id != c.rule_id) continue;
+      snapshot += std::to_string(f.start_pos.line) + ":" + std::to_string(f.start_pos.col) + ": " + f.rule_id + " " +
+                  f.message + "\n";
+      if (!f.note.empty()) snapshot += "  note: " + f.note + "\n";
+      if (f.fix) snapshot += std::string("  fix: ") + f.fix->title + " (" + to_string(f.fix->applicability) + ")\n";
+    }
+    fs::path snap = fs::path(path).replace_extension(".findings");
+    if (update) {
+      if (snapshot.empty()) fs::remove(snap);
+      else std::ofstream(snap, std::ios::binary) << snapshot;
+    } else if (snapshot.empty()) {
+      EXPECT_FALSE(fs::exists(snap)) << snap.string() << " exists but " << c.rule_id << " found nothing";
+    } else {
+      ASSERT_TRUE(fs::exists(snap)) << "missing findings snapshot " << snap.string()
+                                    << " (run with ASYNCFIX_UPDATE_FIXTURES=1 and review it)";
+      EXPECT_EQ(snapshot, read(snap)) << "Wrong findings: " << path << " differs from " << snap.string() << "\n"
+                                      << unified_diff(read(snap), snapshot, "expected", "actual");
+    }
+  }
+
   // 2. No internal errors; the fix loop settled.
   for (const auto& n : r.notes) {
     EXPECT_FALSE(n.internal_error) << path << ":" << n.pos.line << ": " << n.message;
   }
 
   // 3. The fixed output is the expected file.
-  bool update = std::getenv("ASYNCFIX_UPDATE_FIXTURES") != nullptr;
   if (r.changed()) {
     if (update) {
       std::ofstream(expected, std::ios::binary) << r.fixed;
@@ -297,6 +325,72 @@ TEST(RuleFixtures, EveryRuleHasAFixtureDirectory) {
   for (const auto& r : all_rules()) {
     fs::path dir = fs::path(ASYNCFIX_SOURCE_DIR) / "corpus" / "rules" / r->info().id;
     EXPECT_TRUE(fs::is_directory(dir)) << r->info().id << " has no corpus/rules/" << r->info().id << "/";
+  }
+}
+
+// What every rule must have, whatever it is written in.
+//   - all five documentation sections (what it does, why it is bad, an example, what to use
+//     instead, how safe its fix is);
+//   - at least one case that must fire (a fixture marker, or an invalid inline test) and one
+//     that must not (a `# ok` marker, a fixture file it does not fire in, or a valid inline test);
+//   - if it offers fixes, at least one expected fixed file (<case>.fixed.py).
+std::vector<fs::path> fixture_files(const std::string& rule_id) {
+  std::vector<fs::path> out;
+  fs::path dir = fs::path(ASYNCFIX_SOURCE_DIR) / "corpus" / "rules" / rule_id;
+  if (!fs::is_directory(dir)) return out;
+  for (const auto& f : fs::recursive_directory_iterator(dir)) {
+    if (f.is_regular_file() && f.path().extension() == ".py") out.push_back(f.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+bool is_fixed_file(const fs::path& p) {
+  std::string n = p.filename().string();
+  return n.size() > 9 && n.substr(n.size() - 9) == ".fixed.py";
+}
+
+const RuleTests* inline_tests(const RulePtr& r) {
+  if (auto y = std::dynamic_pointer_cast<const YamlRule>(r)) return &y->tests();
+  return &rules::builtin_sidecar(r->info().id).tests;
+}
+
+TEST(RuleFixtures, EveryRuleHasItsFiveDocSections) {
+  for (const auto& r : all_rules()) {
+    const RuleDocs& d = r->info().docs;
+    for (auto [section, text] : std::initializer_list<std::pair<const char*, const std::string*>>{
+             {"what-it-does", &d.what_it_does}, {"why-is-this-bad", &d.why_bad}, {"example", &d.example},
+             {"use-instead", &d.use_instead}, {"fix-safety", &d.fix_safety}}) {
+      EXPECT_FALSE(text->empty()) << r->info().id << " has no `" << section << "` documentation";
+    }
+  }
+}
+
+TEST(RuleFixtures, EveryRuleHasCasesThatMustFireAndMustNot) {
+  static const RE2 kOk(R"((?m)#\s*ok\b)");
+  for (const auto& r : all_rules()) {
+    const std::string& id = r->info().id;
+    const RuleTests* tests = inline_tests(r);
+    bool fires = !tests->invalid.empty(), quiet = !tests->valid.empty();
+    for (const fs::path& f : fixture_files(id)) {
+      if (is_fixed_file(f)) continue;
+      std::string text = read(f);
+      bool marked = text.find("# " + id) != std::string::npos;
+      fires |= marked;
+      quiet |= !marked || RE2::PartialMatch(text, kOk);
+    }
+    EXPECT_TRUE(fires) << id << " has no case that must fire (a `# " << id << "` marker or an invalid test)";
+    EXPECT_TRUE(quiet) << id << " has no case that must not fire (`# ok`, an unmarked fixture or a valid test)";
+  }
+}
+
+TEST(RuleFixtures, EveryFixableRuleHasAnExpectedFixedFile) {
+  for (const auto& r : all_rules()) {
+    if (!r->info().fixable) continue;
+    auto files = fixture_files(r->info().id);
+    bool has_fixed = std::any_of(files.begin(), files.end(), is_fixed_file);
+    EXPECT_TRUE(has_fixed) << r->info().id << " offers fixes but corpus/rules/" << r->info().id
+                           << "/ has no <case>.fixed.py";
   }
 }
 

@@ -85,7 +85,7 @@ TEST(NodeTable, AgreesWithTreeSitterOnEveryNode) {
       "import a.b as c\nfrom . import d\n\n@dec\nasync def f(x: int = 1, *a, **k) -> None:\n"
       "    async with s() as t:\n        await g(x)[0].h\n    return [y async for y in z if y]\n",
       "class C(B):\n    def m(self):\n        self.x = lambda q=1: q\n",
-      "\xef\xbb\xbfdef f():\r\n\treturn 1\r\n",
+      "\xef\xbb\xbf" "def f():\r\n\treturn 1\r\n",  // a BOM, then `def` (two literals: \xbfdef would be one escape)
       "def f(:\n    pass\nx = (1,\nasync def g():\n    time.sleep(1)\n",  // syntax errors
       "if a:\n  b\n\telse c\n",
       deep,

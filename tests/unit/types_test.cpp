@@ -18,7 +18,14 @@ std::string type_at(const std::string& code, std::string_view kind, std::string_
 }
 
 TEST(Types, Annotations) {
-  EXPECT_EQ(type_at("from sqlalchemy.orm import Session\ndef f(db: Session):\n    db.x\n", "attribute", "db.x").size() > 0, true);
+  {
+    // The receiver of `db.x` is the annotated parameter.
+    auto p = parse("from sqlalchemy.orm import Session\ndef f(db: Session):\n    db.x\n");
+    semantic::TypeOracle o(*p->model);
+    TSNode attr = p->find("attribute", "db.x");
+    ASSERT_FALSE(ts_node_is_null(attr));
+    EXPECT_EQ(o.type_of(syntax::field(attr, "object")).value_or("?"), "sqlalchemy.orm.Session");
+  }
   EXPECT_EQ(type_at("from sqlalchemy.orm import Session\ndef f(db: Session):\n    use(db)\n", "argument_list", "(db)"), "?");
   auto p = parse("from sqlalchemy.orm import Session\ndef f(db: Session):\n    use(db)\n");
   semantic::TypeOracle o(*p->model);
