@@ -205,6 +205,246 @@ bool ProjectIndex::answers_changed(const std::set<TypeQuery>& asked) const {
   return false;
 }
 
+namespace {
+
+// What one walk of a module records for its summary (summarize): one member function per
+// kind of node it handles.
+class ModuleSummarizer {
+ public:
+  ModuleSummarizer(const DiscoveredFile& df, const SourceFile& src, const semantic::SemanticModel& model,
+                   const semantic::TypeOracle& types, const BlockingClassifier& classifier)
+      : df_(df), src_(src), t_(src.text()), model_(model), types_(types), classifier_(classifier) {
+    m_.module = df.module;
+    m_.path = df.path;
+  }
+
+  ModuleSummary summarize(TSNode root) {
+    for (const auto& [name, list] : model_.scope(0).bindings) on_module_binding(name, list.back());
+
+    for (TSNode st : syntax::code_children(root)) {
+      TSNode def = is(st, "decorated_definition") ? field(st, "definition") : st;
+      if (is(def, "class_definition")) m_.classes.emplace(text(field(def, "name"), t_));
+    }
+
+    // Functions: module level and methods of module-level classes.
+    for (TSNode fn : summarized_functions(root)) on_function_definition(fn);
+
+    // Calls and awaits, attributed to the function whose own body holds them.
+    syntax::walk(root, [&](TSNode n) {
+      if (is(n, "await")) on_await(n);
+      else if (is(n, "call")) on_call(n);
+      return true;
+    });
+    // Mapped classes' relationships, attribute reads, pydantic fields (for the migration's
+    // lazy-loading decisions and string-named joins).
+    // (Pre-order: an assignment is seen before its target, which is then not a read.)
+    syntax::walk(root, [&](TSNode n) {
+      if (is(n, "assignment")) on_assignment(n);
+      else if (is(n, "attribute")) on_attribute(n);
+      else if (is(n, "class_definition")) on_class_definition(n);
+      return true;
+    });
+
+    // Names of functions used as values (passed as callbacks): `executor.submit(load)`.
+    for (TSNode r : model_.references()) on_reference(r);
+    return std::move(m_);
+  }
+
+ private:
+  // A module-level name: an import, or a global whose type is known.
+  void on_module_binding(std::string_view name, const semantic::Binding& b) {
+    if (b.is_import()) {
+      m_.imports.emplace(std::string(name), b.qualname);
+    } else if (b.kind == semantic::BindingKind::Assignment) {
+      if (auto ty = types_.type_of(b.name)) m_.globals.emplace(std::string(name), *ty);
+    }
+  }
+
+  // The module-level functions and the methods of module-level classes, in order.
+  static std::vector<TSNode> summarized_functions(TSNode root) {
+    std::vector<TSNode> fns;
+    syntax::walk(root, [&](TSNode n) {
+      if (is(n, "function_definition")) {
+        TSNode p = syntax::parent(n);
+        if (is(p, "decorated_definition")) p = syntax::parent(p);
+        bool top = is(p, "module");
+        bool method = is(p, "block") && is(syntax::parent(p), "class_definition") &&
+                      is(syntax::parent(syntax::parent(p)), "module");
+        if (top || method) fns.push_back(n);
+        return false;  // nested functions belong to their parent's body
+      }
+      return !is(n, "lambda");
+    });
+    return fns;
+  }
+
+  void on_function_definition(TSNode fn) {
+    const std::string& module = df_.module;
+    FunctionSummary s;
+    s.qualname = ProjectIndex::function_qualname(module, fn, t_);
+    s.module = module;
+    s.path = df_.path;
+    s.pos = src_.position(ts_node_start_byte(field(fn, "name")));
+    s.is_async = syntax::is_async_def(fn);
+    s.is_method = s.qualname.size() > module.size() + 1 &&
+                  s.qualname.substr(module.size() + 1).find('.') != std::string::npos;
+    s.is_route_handler = model_.is_route_handler(fn);
+    s.result_type = types_.function_result_type(fn);
+    std::string key = module.empty() ? s.qualname : s.qualname.substr(module.size() + 1);
+    auto& slot = m_.functions[key] = std::move(s);
+    by_node_[reinterpret_cast<uintptr_t>(fn.id)] = &slot;
+  }
+
+  // The summarized function whose own body holds n, if any.
+  FunctionSummary* owner(TSNode n) const {
+    TSNode fn = model_.enclosing_function(n);
+    if (!is(fn, "function_definition")) return nullptr;
+    auto it = by_node_.find(reinterpret_cast<uintptr_t>(fn.id));
+    return it == by_node_.end() ? nullptr : it->second;
+  }
+
+  void on_await(TSNode n) {
+    TSNode fn = model_.enclosing_function(n);
+    if (FunctionSummary* f = owner(n); f && !f->is_async && is(fn, "function_definition")) f->sync_with_await = true;
+  }
+
+  void on_call(TSNode n) {
+    FunctionSummary* f = owner(n);
+    bool at_module = syntax::is_null(model_.enclosing_function(n));
+    std::string resolved = ProjectIndex::resolve_callee(n, model_, &types_);
+    if (!f && !at_module) on_call_that_cannot_await(n, resolved);
+    if (f || at_module) on_own_call(n, f, resolved);
+  }
+
+  // In a lambda or a nested plain def: it cannot await what becomes async.
+  void on_call_that_cannot_await(TSNode n, const std::string& resolved) {
+    TSNode fn = model_.enclosing_function(n);
+    bool lambda = is(fn, "lambda");
+    if ((lambda || !syntax::is_async_def(fn)) && !resolved.empty()) {
+      auto it = by_node_.find(reinterpret_cast<uintptr_t>(outermost_function(fn).id));
+      CallRecord c{resolved, it == by_node_.end() ? "" : it->second->qualname, src_.position(ts_node_start_byte(n)),
+                   is_awaited(n), false};
+      (lambda ? m_.lambda_calls : m_.nested_calls).push_back(std::move(c));
+    }
+  }
+
+  // The outermost function (or lambda) that encloses fn, fn itself when none does.
+  TSNode outermost_function(TSNode fn) const {
+    TSNode top = fn;
+    for (TSNode up = model_.enclosing_function(syntax::parent(fn)); !syntax::is_null(up); up = model_.enclosing_function(syntax::parent(up))) top = up;
+    return top;
+  }
+
+  // A call in the own body of summarized function f, or at module level (f null).
+  void on_own_call(TSNode n, FunctionSummary* f, const std::string& resolved) {
+    CallRecord c;
+    c.callee = resolved;
+    c.caller = f ? f->qualname : "";
+    c.pos = src_.position(ts_node_start_byte(n));
+    c.awaited = is_awaited(n);
+    c.in_async = f && f->is_async;
+    if (f && classifier_) {
+      if (auto blk = classifier_(n, model_, types_)) {
+        f->blocking.push_back(BlockingRecord{blk->first, blk->second, c.pos});
+      }
+    }
+    if (!c.callee.empty()) (f ? f->calls : m_.module_calls).push_back(std::move(c));
+  }
+
+  void on_assignment(TSNode n) {
+    TSNode left = field(n, "left");
+    if (is(left, "attribute")) assigned_.insert(left.id);
+  }
+
+  void on_attribute(TSNode n) {
+    if (!assigned_.count(n.id)) m_.attribute_reads.emplace(text(field(n, "attribute"), t_));
+  }
+
+  void on_class_definition(TSNode n) {
+    std::string cls(text(field(n, "name"), t_));
+    bool pydantic = is_pydantic_model(n);
+    if (pydantic) m_.schema_fields.insert("__class__:" + cls);
+    for (TSNode st : syntax::code_children(field(n, "body"))) {
+      if (!is(st, "expression_statement")) continue;
+      TSNode a = ts_node_named_child(st, 0);
+      if (!is(a, "assignment") || !is(field(a, "left"), "identifier")) continue;
+      on_class_attribute(cls, a, pydantic);
+    }
+  }
+
+  // Does the class derive from a pydantic model?
+  bool is_pydantic_model(TSNode n) const {
+    bool pydantic = false;
+    for (TSNode b : syntax::code_children(field(n, "superclasses"))) {
+      auto q = model_.qualified_name(b);
+      std::string_view bt = q ? std::string_view(*q) : text(b, t_);
+      if (bt.find("BaseModel") != std::string_view::npos || bt.rfind("pydantic", 0) == 0) pydantic = true;
+      // Subclasses of a pydantic model of this module.
+      if (is(b, "identifier") && m_.schema_fields.count("__class__:" + std::string(text(b, t_)))) pydantic = true;
+    }
+    return pydantic;
+  }
+
+  // `attr = ...` in the body of class cls: a pydantic field, a relationship.
+  void on_class_attribute(const std::string& cls, TSNode a, bool pydantic) {
+    std::string attr(text(field(a, "left"), t_));
+    if (pydantic && !syntax::is_null(field(a, "type"))) m_.schema_fields.insert(attr);
+    TSNode right = field(a, "right");
+    if (!is(right, "call")) return;
+    auto q = model_.qualified_name(field(right, "function"));
+    if (!q || (*q != "sqlalchemy.orm.relationship" && *q != "sqlalchemy.orm.relation")) return;
+    m_.relationships[cls][attr] = relationship_info(right);
+  }
+
+  // What a `relationship(...)` call says: its target class and its lazy= value.
+  RelationshipInfo relationship_info(TSNode call) const {
+    RelationshipInfo r;
+    r.pos = src_.position(ts_node_start_byte(call));
+    for (TSNode arg : syntax::code_children(field(call, "arguments"))) {
+      if (is(arg, "keyword_argument")) {
+        if (text(field(arg, "name"), t_) == "lazy") r.lazy = std::string(text(field(arg, "value"), t_));
+        continue;
+      }
+      if (r.target.empty()) {
+        std::string_view v = text(arg, t_);
+        if (is(arg, "string") && v.size() >= 2) v = v.substr(1, v.size() - 2);
+        r.target = std::string(v.substr(v.rfind('.') == std::string_view::npos ? 0 : v.rfind('.') + 1));
+      }
+    }
+    return r;
+  }
+
+  // A name used but not called: a function passed as a value.
+  void on_reference(TSNode r) {
+    TSNode p = syntax::parent(r);
+    if (is(p, "call") && syntax::same(field(p, "function"), r)) return;
+    if (is(p, "attribute")) return;
+    const semantic::Binding* b = model_.resolve(text(r, t_), r);
+    if (!b || !(b->is_import() || b->kind == semantic::BindingKind::FunctionDef)) return;
+    // Depends(get_db): FastAPI calls the dependency and awaits it when it is async.
+    if (is(p, "argument_list") && is(syntax::parent(p), "call")) {
+      auto dq = model_.qualified_name(field(syntax::parent(p), "function"));
+      if (dq && (*dq == "fastapi.Depends" || *dq == "fastapi.params.Depends" || *dq == "fastapi.Security")) return;
+    }
+    std::string q = b->is_import() ? b->qualname : df_.module + "." + std::string(text(r, t_));
+    FunctionSummary* f = owner(r);
+    m_.value_uses.push_back(CallRecord{q, f ? f->qualname : "", src_.position(ts_node_start_byte(r)), false,
+                                       f && f->is_async});
+  }
+
+  const DiscoveredFile& df_;
+  const SourceFile& src_;
+  std::string_view t_;
+  const semantic::SemanticModel& model_;
+  const semantic::TypeOracle& types_;
+  const BlockingClassifier& classifier_;
+  ModuleSummary m_;
+  std::map<uintptr_t, FunctionSummary*> by_node_;  // function node id -> its summary in m_
+  std::set<const void*> assigned_;                 // attributes assigned to (not reads)
+};
+
+}  // namespace
+
 std::optional<ModuleSummary> ProjectIndex::summarize(const DiscoveredFile& df, std::set<TypeQuery>* asked) const {
   std::string bytes;
   if (!read_text(df.path, &bytes)) return std::nullopt;
@@ -217,175 +457,7 @@ std::optional<ModuleSummary> ProjectIndex::summarize(const DiscoveredFile& df, s
   auto model = semantic::SemanticModel::build(tree->root(), src->text(), df.module, df.is_package);
   RecordingTypes project(*this, asked);
   semantic::TypeOracle types(model, &project);
-  std::string_view t = src->text();
-
-  ModuleSummary m;
-  m.module = df.module;
-  m.path = df.path;
-  for (const auto& [name, list] : model.scope(0).bindings) {
-    const semantic::Binding& b = list.back();
-    if (b.is_import()) {
-      m.imports.emplace(std::string(name), b.qualname);
-    } else if (b.kind == semantic::BindingKind::Assignment) {
-      if (auto ty = types.type_of(b.name)) m.globals.emplace(std::string(name), *ty);
-    }
-  }
-
-  for (TSNode st : syntax::code_children(tree->root())) {
-    TSNode def = is(st, "decorated_definition") ? field(st, "definition") : st;
-    if (is(def, "class_definition")) m.classes.emplace(text(field(def, "name"), t));
-  }
-
-  // Functions: module level and methods of module-level classes.
-  std::vector<TSNode> fns;
-  syntax::walk(tree->root(), [&](TSNode n) {
-    if (is(n, "function_definition")) {
-      TSNode p = syntax::parent(n);
-      if (is(p, "decorated_definition")) p = syntax::parent(p);
-      bool top = is(p, "module");
-      bool method = is(p, "block") && is(syntax::parent(p), "class_definition") &&
-                    is(syntax::parent(syntax::parent(p)), "module");
-      if (top || method) fns.push_back(n);
-      return false;  // nested functions belong to their parent's body
-    }
-    return !is(n, "lambda");
-  });
-  std::map<uintptr_t, FunctionSummary*> by_node;
-  for (TSNode fn : fns) {
-    FunctionSummary s;
-    s.qualname = function_qualname(df.module, fn, t);
-    s.module = df.module;
-    s.path = df.path;
-    s.pos = src->position(ts_node_start_byte(field(fn, "name")));
-    s.is_async = syntax::is_async_def(fn);
-    s.is_method = s.qualname.size() > df.module.size() + 1 &&
-                  s.qualname.substr(df.module.size() + 1).find('.') != std::string::npos;
-    s.is_route_handler = model.is_route_handler(fn);
-    s.result_type = types.function_result_type(fn);
-    std::string key = df.module.empty() ? s.qualname : s.qualname.substr(df.module.size() + 1);
-    auto& slot = m.functions[key] = std::move(s);
-    by_node[reinterpret_cast<uintptr_t>(fn.id)] = &slot;
-  }
-
-  // Calls and awaits, attributed to the function whose own body holds them.
-  auto owner = [&](TSNode n) -> FunctionSummary* {
-    TSNode fn = model.enclosing_function(n);
-    if (!is(fn, "function_definition")) return nullptr;
-    auto it = by_node.find(reinterpret_cast<uintptr_t>(fn.id));
-    return it == by_node.end() ? nullptr : it->second;
-  };
-  syntax::walk(tree->root(), [&](TSNode n) {
-    if (is(n, "await")) {
-      TSNode fn = model.enclosing_function(n);
-      if (FunctionSummary* f = owner(n); f && !f->is_async && is(fn, "function_definition")) f->sync_with_await = true;
-      return true;
-    }
-    if (!is(n, "call")) return true;
-    FunctionSummary* f = owner(n);
-    bool at_module = syntax::is_null(model.enclosing_function(n));
-    std::string resolved = resolve_callee(n, model, &types);
-    std::optional<std::string> q;
-    if (!resolved.empty()) q = resolved;
-    if (!f && !at_module) {
-      // In a lambda or a nested plain def: it cannot await what becomes async.
-      TSNode fn = model.enclosing_function(n);
-      bool lambda = is(fn, "lambda");
-      if ((lambda || !syntax::is_async_def(fn)) && !resolved.empty()) {
-        TSNode top = fn;
-        for (TSNode up = model.enclosing_function(syntax::parent(fn)); !syntax::is_null(up); up = model.enclosing_function(syntax::parent(up))) top = up;
-        auto it = by_node.find(reinterpret_cast<uintptr_t>(top.id));
-        CallRecord c{resolved, it == by_node.end() ? "" : it->second->qualname, src->position(ts_node_start_byte(n)),
-                     is_awaited(n), false};
-        (lambda ? m.lambda_calls : m.nested_calls).push_back(std::move(c));
-      }
-    }
-    if (f || at_module) {
-      CallRecord c;
-      c.callee = q.value_or("");
-      c.caller = f ? f->qualname : "";
-      c.pos = src->position(ts_node_start_byte(n));
-      c.awaited = is_awaited(n);
-      c.in_async = f && f->is_async;
-      if (f && classifier_) {
-        if (auto blk = classifier_(n, model, types)) {
-          f->blocking.push_back(BlockingRecord{blk->first, blk->second, c.pos});
-        }
-      }
-      if (!c.callee.empty()) (f ? f->calls : m.module_calls).push_back(std::move(c));
-    }
-    return true;
-  });
-  // Mapped classes' relationships, attribute reads, pydantic fields (for the migration's
-  // lazy-loading decisions and string-named joins).
-  // (Pre-order: an assignment is seen before its target, which is then not a read.)
-  std::set<const void*> assigned;
-  syntax::walk(tree->root(), [&](TSNode n) {
-    if (is(n, "assignment")) {
-      TSNode left = field(n, "left");
-      if (is(left, "attribute")) assigned.insert(left.id);
-      return true;
-    }
-    if (is(n, "attribute")) {
-      if (!assigned.count(n.id)) m.attribute_reads.emplace(text(field(n, "attribute"), t));
-      return true;
-    }
-    if (!is(n, "class_definition")) return true;
-    std::string cls(text(field(n, "name"), t));
-    bool pydantic = false;
-    for (TSNode b : syntax::code_children(field(n, "superclasses"))) {
-      auto q = model.qualified_name(b);
-      std::string_view bt = q ? std::string_view(*q) : text(b, t);
-      if (bt.find("BaseModel") != std::string_view::npos || bt.rfind("pydantic", 0) == 0) pydantic = true;
-      // Subclasses of a pydantic model of this module.
-      if (is(b, "identifier") && m.schema_fields.count("__class__:" + std::string(text(b, t)))) pydantic = true;
-    }
-    if (pydantic) m.schema_fields.insert("__class__:" + cls);
-    for (TSNode st : syntax::code_children(field(n, "body"))) {
-      if (!is(st, "expression_statement")) continue;
-      TSNode a = ts_node_named_child(st, 0);
-      if (!is(a, "assignment") || !is(field(a, "left"), "identifier")) continue;
-      std::string attr(text(field(a, "left"), t));
-      if (pydantic && !syntax::is_null(field(a, "type"))) m.schema_fields.insert(attr);
-      TSNode right = field(a, "right");
-      if (!is(right, "call")) continue;
-      auto q = model.qualified_name(field(right, "function"));
-      if (!q || (*q != "sqlalchemy.orm.relationship" && *q != "sqlalchemy.orm.relation")) continue;
-      RelationshipInfo r;
-      r.pos = src->position(ts_node_start_byte(right));
-      for (TSNode arg : syntax::code_children(field(right, "arguments"))) {
-        if (is(arg, "keyword_argument")) {
-          if (text(field(arg, "name"), t) == "lazy") r.lazy = std::string(text(field(arg, "value"), t));
-          continue;
-        }
-        if (r.target.empty()) {
-          std::string_view v = text(arg, t);
-          if (is(arg, "string") && v.size() >= 2) v = v.substr(1, v.size() - 2);
-          r.target = std::string(v.substr(v.rfind('.') == std::string_view::npos ? 0 : v.rfind('.') + 1));
-        }
-      }
-      m.relationships[cls][attr] = std::move(r);
-    }
-    return true;
-  });
-
-  // Names of functions used as values (passed as callbacks): `executor.submit(load)`.
-  for (TSNode r : model.references()) {
-    TSNode p = syntax::parent(r);
-    if (is(p, "call") && syntax::same(field(p, "function"), r)) continue;
-    if (is(p, "attribute")) continue;
-    const semantic::Binding* b = model.resolve(text(r, t), r);
-    if (!b || !(b->is_import() || b->kind == semantic::BindingKind::FunctionDef)) continue;
-    // Depends(get_db): FastAPI calls the dependency and awaits it when it is async.
-    if (is(p, "argument_list") && is(syntax::parent(p), "call")) {
-      auto dq = model.qualified_name(field(syntax::parent(p), "function"));
-      if (dq && (*dq == "fastapi.Depends" || *dq == "fastapi.params.Depends" || *dq == "fastapi.Security")) continue;
-    }
-    std::string q = b->is_import() ? b->qualname : df.module + "." + std::string(text(r, t));
-    FunctionSummary* f = owner(r);
-    m.value_uses.push_back(CallRecord{q, f ? f->qualname : "", src->position(ts_node_start_byte(r)), false,
-                                      f && f->is_async});
-  }
-  return m;
+  return ModuleSummarizer(df, *src, model, types, classifier_).summarize(tree->root());
 }
 
 void ProjectIndex::load_wave(std::vector<const DiscoveredFile*> wave, int jobs) {
