@@ -482,34 +482,35 @@ void ProjectIndex::load_wave(std::vector<const DiscoveredFile*> wave, int jobs) 
   }
 }
 
-void ProjectIndex::close_over_calls(int jobs) {
-  // Follow calls function by function, not module by module: from every async function to
-  // what it calls (is it sync? does it block?), and on through the sync functions reached
-  // that way (for AF108's call paths). Modules are loaded only when a followed call leads
-  // into them, or when such a module's summary asked about a type they define.
+namespace {
+
+// The project module that holds qualname (its longest dotted prefix that is one), or "".
+std::string module_of(const std::string& q, const std::map<std::string, const DiscoveredFile*>& by_module) {
+  std::string prefix = q;
+  while (!prefix.empty()) {
+    if (by_module.count(prefix)) return prefix;
+    prefix = split_last(prefix).first;
+  }
+  return {};
+}
+
+// What close_over_calls has followed so far.
+struct CallClosure {
   std::set<std::string> expanded, reached_raw;
   std::set<std::string> reached;     // project functions reached from async code
   std::set<std::string> unresolved;  // callees not (yet) known as project functions
   std::vector<std::string> fresh;    // callees seen since the last resolution
-  bool loaded = true;
-  auto module_of = [&](const std::string& q) -> std::string {
-    std::string prefix = q;
-    while (!prefix.empty()) {
-      if (by_module_.count(prefix)) return prefix;
-      prefix = split_last(prefix).first;
-    }
-    return {};
-  };
-  for (;;) {
-    // Resolve what is new; retry the unresolved only when modules were loaded since.
+
+  // Resolve what is new; retry the unresolved only when modules were loaded since.
+  void resolve(const ProjectIndex& index, bool loaded) {
     for (const auto& r : fresh) {
-      if (const FunctionSummary* f = function(r)) reached.insert(f->qualname);
+      if (const FunctionSummary* f = index.function(r)) reached.insert(f->qualname);
       else unresolved.insert(r);
     }
     fresh.clear();
     if (loaded) {
       for (auto it = unresolved.begin(); it != unresolved.end();) {
-        if (const FunctionSummary* f = function(*it)) {
+        if (const FunctionSummary* f = index.function(*it)) {
           reached.insert(f->qualname);
           it = unresolved.erase(it);
         } else {
@@ -517,22 +518,51 @@ void ProjectIndex::close_over_calls(int jobs) {
         }
       }
     }
+  }
+
+  // Follows the calls of m's functions that are async or reached, each function once:
+  // *relevant says whether m has such functions, *callees gets the calls of those followed
+  // now. Returns whether any was.
+  bool expand(const ModuleSummary& m, bool* relevant, std::vector<std::string>* callees) {
+    bool progress = false;
+    for (const auto& [fname, f] : m.functions) {
+      if (!f.is_async && !reached.count(f.qualname)) continue;
+      *relevant = true;
+      if (!expanded.insert(f.qualname).second) continue;
+      progress = true;
+      for (const auto& c : f.calls) {
+        if (reached_raw.insert(c.callee).second) fresh.push_back(c.callee);
+        callees->push_back(c.callee);
+      }
+    }
+    return progress;
+  }
+};
+
+}  // namespace
+
+void ProjectIndex::close_over_calls(int jobs) {
+  // Follow calls function by function, not module by module: from every async function to
+  // what it calls (is it sync? does it block?), and on through the sync functions reached
+  // that way (for AF108's call paths). Modules are loaded only when a followed call leads
+  // into them, or when such a module's summary asked about a type they define.
+  CallClosure closure;
+  bool loaded = true;
+  // Adds the module of q to want when it is a project module not loaded yet.
+  auto want_module_of = [&](const std::string& q, std::set<std::string>& want) {
+    std::string mod = module_of(q, by_module_);
+    if (!mod.empty() && !attempted_.count(mod)) want.insert(mod);
+  };
+  for (;;) {
+    closure.resolve(*this, loaded);
     loaded = false;
     std::set<std::string> want;
     bool progress = false;
     for (const auto& [mname, m] : modules_) {
       bool relevant_module = false;
-      for (const auto& [fname, f] : m.functions) {
-        if (!f.is_async && !reached.count(f.qualname)) continue;
-        relevant_module = true;
-        if (!expanded.insert(f.qualname).second) continue;
-        progress = true;
-        for (const auto& c : f.calls) {
-          if (reached_raw.insert(c.callee).second) fresh.push_back(c.callee);
-          std::string mod = module_of(c.callee);
-          if (!mod.empty() && !attempted_.count(mod)) want.insert(mod);
-        }
-      }
+      std::vector<std::string> callees;
+      if (closure.expand(m, &relevant_module, &callees)) progress = true;
+      for (const auto& callee : callees) want_module_of(callee, want);
       if (relevant_module) relevant_.insert(mname);
       if (relevant_module) {
         // The modules its summary asked types of (a session factory or a client made in
@@ -540,10 +570,7 @@ void ProjectIndex::close_over_calls(int jobs) {
         // when their answers change (load_containing).
         auto asked = asked_.find(mname);
         if (asked != asked_.end()) {
-          for (const TypeQuery& q : asked->second) {
-            std::string mod = module_of(q.qualname);
-            if (!mod.empty() && !attempted_.count(mod)) want.insert(mod);
-          }
+          for (const TypeQuery& q : asked->second) want_module_of(q.qualname, want);
         }
       }
     }
