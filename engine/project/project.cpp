@@ -748,80 +748,127 @@ std::vector<const CallRecord*> ProjectIndex::callers_of(std::string_view qualnam
   return out;
 }
 
+namespace {
+
+// Callers are found in the files that mention a function's name: load those first.
+void load_mentions(ProjectIndex& index, const std::vector<std::string>& names, int jobs) {
+  std::vector<std::string> lits;
+  for (const auto& n : names) lits.push_back(split_last(n).second);
+  if (!lits.empty()) index.load_containing(lits, jobs);
+}
+
+// Await propagation from one seed (plan_async): the functions that become async with it,
+// and the callers that cannot await.
+class SeedPropagation {
+ public:
+  SeedPropagation(const ProjectIndex& index, const std::string& seed, const std::string& seed_reason)
+      : index_(index), chain_{{seed, seed_reason}} {}
+
+  // Finds the callers of fq in the loaded modules; the sync ones that become async in turn
+  // go to *next.
+  void find_callers(const std::string& fq, std::vector<std::string>* next) {
+    const FunctionSummary* target = index_.function(fq);
+    std::string want = target ? target->qualname : fq;
+    for (const auto& [mname, m] : index_.modules()) {
+      record_module_callers(m, want);
+      record_lambda_and_nested_callers(m, want);
+      add_sync_callers(m, want, next);
+      record_value_uses(m, want);
+    }
+  }
+
+  // Why the seed cannot become async (empty: nothing stops it).
+  std::vector<std::string>& reasons() { return reasons_; }
+
+  // Merges the chain into the plan, and with with_stuck the callers that cannot await
+  // (one per place).
+  void merge_into(AsyncPlan& plan, bool with_stuck) {
+    for (auto& [q, why] : chain_) plan.make_async.emplace(q, why);
+    if (!with_stuck) return;
+    for (auto& st : stuck_) {
+      bool dup = std::any_of(plan.stuck.begin(), plan.stuck.end(), [&](const AsyncPlan::Stuck& o) {
+        return o.path == st.path && o.pos.line == st.pos.line && o.pos.col == st.pos.col;
+      });
+      if (!dup) plan.stuck.push_back(std::move(st));
+    }
+  }
+
+ private:
+  // Does a call to callee call the function want?
+  bool calls(const std::string& callee, const std::string& want) const {
+    const FunctionSummary* s = index_.function(callee);
+    return (s && s->qualname == want) || callee == want;
+  }
+
+  void record_module_callers(const ModuleSummary& m, const std::string& want) {
+    for (const auto& c : m.module_calls) {
+      if (calls(c.callee, want)) {
+        reasons_.push_back(m.path + ":" + std::to_string(c.pos.line) + ": called at import time by module code, which cannot await");
+        stuck_.push_back(AsyncPlan::Stuck{m.path, c.pos, want, "", false});
+      }
+    }
+  }
+
+  void record_lambda_and_nested_callers(const ModuleSummary& m, const std::string& want) {
+    for (const auto* list : {&m.lambda_calls, &m.nested_calls}) {
+      bool lambda = list == &m.lambda_calls;
+      for (const auto& c : *list) {
+        if (!calls(c.callee, want)) continue;
+        reasons_.push_back(m.path + ":" + std::to_string(c.pos.line) + ": called in " +
+                           (lambda ? "a lambda" : "a nested function") + ", which cannot await");
+        stuck_.push_back(AsyncPlan::Stuck{m.path, c.pos, want, c.caller, false,
+                                          lambda ? AsyncPlan::Stuck::Where::Lambda : AsyncPlan::Stuck::Where::Nested});
+      }
+    }
+  }
+
+  // Sync functions that call want without await join the chain (and go to *next).
+  void add_sync_callers(const ModuleSummary& m, const std::string& want, std::vector<std::string>* next) {
+    for (const auto& [fname, f] : m.functions) {
+      for (const auto& c : f.calls) {
+        if (!calls(c.callee, want) || c.awaited || f.is_async) continue;
+        if (!chain_.count(f.qualname)) {
+          chain_.emplace(f.qualname, "calls `" + want + "`, which becomes async");
+          next->push_back(f.qualname);
+        }
+      }
+    }
+  }
+
+  void record_value_uses(const ModuleSummary& m, const std::string& want) {
+    for (const auto& u : m.value_uses) {
+      if (!calls(u.callee, want)) continue;
+      reasons_.push_back(m.path + ":" + std::to_string(u.pos.line) + ": `" + split_last(want).second +
+                         "` is passed as a value (a callback that will not be awaited)");
+      stuck_.push_back(AsyncPlan::Stuck{m.path, u.pos, want, u.caller, true, AsyncPlan::Stuck::Where::Value});
+    }
+  }
+
+  const ProjectIndex& index_;
+  std::map<std::string, std::string> chain_;  // function -> why it becomes async
+  std::vector<std::string> reasons_;
+  std::vector<AsyncPlan::Stuck> stuck_;
+};
+
+}  // namespace
+
 AsyncPlan ProjectIndex::plan_async(const std::vector<std::string>& seeds, int jobs, bool stop_at_blockers,
                                    const std::string& seed_reason) {
   AsyncPlan plan_;
-  // Callers are found in the files that mention a function's name: load those first.
-  auto load_mentions = [&](const std::vector<std::string>& names) {
-    std::vector<std::string> lits;
-    for (const auto& n : names) lits.push_back(split_last(n).second);
-    if (!lits.empty()) load_containing(lits, jobs);
-  };
   for (const std::string& seed : seeds) {
     if (plan_.make_async.count(seed)) continue;
-    std::map<std::string, std::string> chain{{seed, seed_reason}};
-    std::vector<std::string> reasons;
-    std::vector<AsyncPlan::Stuck> stuck;
+    SeedPropagation propagation(*this, seed, seed_reason);
     std::vector<std::string> work{seed};
     while (!work.empty()) {
       std::vector<std::string> next;
-      load_mentions(work);
-      for (const std::string& fq : work) {
-        const FunctionSummary* target = function(fq);
-        std::string want = target ? target->qualname : fq;
-        for (const auto& [mname, m] : modules_) {
-          auto calls_it = [&](const CallRecord& c) {
-            const FunctionSummary* s = function(c.callee);
-            return (s && s->qualname == want) || c.callee == want;
-          };
-          for (const auto& c : m.module_calls) {
-            if (calls_it(c)) {
-              reasons.push_back(m.path + ":" + std::to_string(c.pos.line) + ": called at import time by module code, which cannot await");
-              stuck.push_back(AsyncPlan::Stuck{m.path, c.pos, want, "", false});
-            }
-          }
-          for (const auto* list : {&m.lambda_calls, &m.nested_calls}) {
-            bool lambda = list == &m.lambda_calls;
-            for (const auto& c : *list) {
-              if (!calls_it(c)) continue;
-              reasons.push_back(m.path + ":" + std::to_string(c.pos.line) + ": called in " +
-                                (lambda ? "a lambda" : "a nested function") + ", which cannot await");
-              stuck.push_back(AsyncPlan::Stuck{m.path, c.pos, want, c.caller, false,
-                                               lambda ? AsyncPlan::Stuck::Where::Lambda : AsyncPlan::Stuck::Where::Nested});
-            }
-          }
-          for (const auto& [fname, f] : m.functions) {
-            for (const auto& c : f.calls) {
-              if (!calls_it(c) || c.awaited || f.is_async) continue;
-              if (!chain.count(f.qualname)) {
-                chain.emplace(f.qualname, "calls `" + want + "`, which becomes async");
-                next.push_back(f.qualname);
-              }
-            }
-          }
-          for (const auto& u : m.value_uses) {
-            const FunctionSummary* s = function(u.callee);
-            if (!((s && s->qualname == want) || u.callee == want)) continue;
-            reasons.push_back(m.path + ":" + std::to_string(u.pos.line) + ": `" + split_last(want).second +
-                              "` is passed as a value (a callback that will not be awaited)");
-            stuck.push_back(AsyncPlan::Stuck{m.path, u.pos, want, u.caller, true, AsyncPlan::Stuck::Where::Value});
-          }
-        }
-      }
+      load_mentions(*this, work, jobs);
+      for (const std::string& fq : work) propagation.find_callers(fq, &next);
       work = std::move(next);
     }
-    if (reasons.empty() || !stop_at_blockers) {
-      for (auto& [q, why] : chain) plan_.make_async.emplace(q, why);
-      if (!stop_at_blockers) {
-        for (auto& st : stuck) {
-          bool dup = std::any_of(plan_.stuck.begin(), plan_.stuck.end(), [&](const AsyncPlan::Stuck& o) {
-            return o.path == st.path && o.pos.line == st.pos.line && o.pos.col == st.pos.col;
-          });
-          if (!dup) plan_.stuck.push_back(std::move(st));
-        }
-      }
+    if (propagation.reasons().empty() || !stop_at_blockers) {
+      propagation.merge_into(plan_, !stop_at_blockers);
     } else {
-      plan_.blocked[seed] = std::move(reasons);
+      plan_.blocked[seed] = std::move(propagation.reasons());
     }
   }
   return plan_;
