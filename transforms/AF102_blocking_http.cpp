@@ -111,49 +111,14 @@ class BlockingHttp : public BlockingCallRule {
     std::vector<ImportNeed> needs = httpx.needs;
 
     // Arguments: what stays on the call, what moves to the client.
-    std::string client_opts;
-    bool has_timeout = false, has_redirects = false;
     TSNode args = field(call, "arguments");
     if (!is(args, "argument_list")) return std::nullopt;
-    for (TSNode a : syntax::code_children(args)) {
-      if (is(a, "list_splat") || is(a, "dictionary_splat")) {
-        *why = "the call passes *args/**kwargs: convert it by hand";
-        return std::nullopt;
-      }
-      if (!is(a, "keyword_argument")) continue;
-      std::string name(text(field(a, "name"), src));
-      TSNode value = field(a, "value");
-      if (name == "stream" || name == "hooks") {
-        *why = "`" + name + "=` has no one-to-one httpx equivalent: convert it by hand";
-        return std::nullopt;
-      }
-      if (name == "allow_redirects") {
-        edits.replace(ts_node_start_byte(field(a, "name")), ts_node_end_byte(field(a, "name")), "follow_redirects");
-        has_redirects = true;
-      } else if (name == "verify" || name == "cert" || name == "proxies") {
-        if (on_object) {
-          *why = "`" + name + "=` on a session call must move to the client: convert it by hand";
-          return std::nullopt;
-        }
-        client_opts += (client_opts.empty() ? "" : ", ") + std::string(text(a, src));
-        remove_argument(a, src, edits);
-      } else if (name == "timeout") {
-        has_timeout = true;
-        if (is(value, "tuple")) {
-          auto parts = syntax::code_children(value);
-          if (parts.size() != 2) return std::nullopt;
-          edits.replace(ts_node_start_byte(value), ts_node_end_byte(value),
-                        httpx.text + ".Timeout(" + std::string(text(parts[1], src)) + ", connect=" +
-                            std::string(text(parts[0], src)) + ")");
-        }
-      } else if (name == "data" && (is(value, "string") || is(value, "concatenated_string"))) {
-        edits.replace(ts_node_start_byte(field(a, "name")), ts_node_end_byte(field(a, "name")), "content");
-      }
-    }
+    CallArguments converted;
+    if (!convert_arguments(args, on_object, httpx.text, src, edits, &converted, why)) return std::nullopt;
     // requests follows redirects by default, httpx does not: keep requests' behaviour (on
     // the client the fix creates, else on the call).
     bool from_requests = hit.api.rfind("requests.", 0) == 0;
-    bool keep_redirects = from_requests && !has_redirects && method != "head";
+    bool keep_redirects = from_requests && !converted.has_redirects && method != "head";
 
     // The response: `.ok` and `.reason` have other names in httpx.
     TSNode stmt = syntax::enclosing_statement(call);
@@ -163,63 +128,11 @@ class BlockingHttp : public BlockingCallRule {
       if (!rename_response_uses(field(asg, "left"), fn, ctx, edits, why)) return std::nullopt;
     }
 
-    uint32_t cb = ts_node_start_byte(call), ce = ts_node_end_byte(call);
-    bool parens = needs_parens(call, src, "await");
-    TSNode callee = field(call, "function");
-
-    if (on_object) {
-      // with requests.Session() as s / with httpx.Client() as c -> async with httpx.AsyncClient() as ...
-      TSNode recv = field(callee, "object");
-      if (!is(recv, "identifier")) return std::nullopt;
-      const semantic::Binding* b = ctx.model().resolve(text(recv, src), recv);
-      if (!b || b->kind != semantic::BindingKind::WithTarget) {
-        *why = "the session is not opened in a `with` here: open an `httpx.AsyncClient` with `async with` instead";
-        return std::nullopt;
-      }
-      TSNode with_stmt = syntax::ancestor(b->name, "with_statement");
-      TSNode item = syntax::ancestor(b->name, "with_item");
-      if (syntax::is_null(with_stmt) || syntax::is_null(item) || syntax::code_children(syntax::child_of_kind(with_stmt, "with_clause")).size() != 1) {
-        *why = "the `with` opens other things too: convert it by hand";
-        return std::nullopt;
-      }
-      TSNode as = ts_node_named_child(item, 0);
-      TSNode ctor = is(as, "as_pattern") ? ts_node_named_child(as, 0) : TSNode{};
-      if (!is(ctor, "call")) return std::nullopt;
-      auto ctor_q = ctx.model().qualified_name(field(ctor, "function"));
-      if (!ctor_q) return std::nullopt;
-      std::string ct = semantic::canonical_type(*ctor_q);
-      if (ct != semantic::types::kRequestsSession && ct != semantic::types::kHttpxClient) return std::nullopt;
-      if (ts_node_child(with_stmt, 0).id && syntax::kind(ts_node_child(with_stmt, 0)) != "async")
-        edits.insert(ts_node_start_byte(with_stmt), "async ");
-      std::string ctor_args = ct == semantic::types::kHttpxClient ? call_arguments(ctx, ctor) : "";
-      if (ct == semantic::types::kRequestsSession && keep_redirects) ctor_args = "follow_redirects=True";
-      edits.replace(ts_node_start_byte(ctor), ts_node_end_byte(ctor), httpx.text + ".AsyncClient(" + ctor_args + ")");
-      edits.insert(cb, parens ? "(await " : "await ");
-      if (parens) edits.insert(ce, ")");
-    } else {
-      std::string client = existing_client(call, fn, ctx);
-      if (client.empty()) {
-        TSNode wrap = wrappable_statement(call, src);
-        if (syntax::is_null(wrap)) return std::nullopt;
-        client = fresh_name(ctx.model(), "client");
-        if (keep_redirects) client_opts += std::string(client_opts.empty() ? "" : ", ") + "follow_redirects=True";
-        keep_redirects = false;
-        std::string indent(line_indent(src, ts_node_start_byte(wrap)));
-        const std::string& unit = ctx.source().indent_unit();
-        edits.insert(ts_node_start_byte(wrap),
-                     "async with " + httpx.text + ".AsyncClient(" + client_opts + ") as " + client + ":\n" + indent + unit);
-        indent_lines(wrap, ctx, unit, edits);
-      } else if (!client_opts.empty()) {
-        *why = "`verify`/`cert`/`proxies` would have to move to the existing client: convert it by hand";
-        return std::nullopt;
-      }
-      edits.insert(cb, parens ? "(await " : "await ");
-      std::string verb = method;
-      edits.replace(ts_node_start_byte(callee), ts_node_end_byte(callee), client + "." + verb);
-      if (keep_redirects) add_keyword(call, src, "follow_redirects=True", edits);
-      if (parens) edits.insert(ce, ")");
-    }
-    if (!has_timeout && from_requests) f.note = "httpx applies a 5 s timeout by default where requests waited without limit";
+    bool awaited = on_object ? await_on_async_session(call, ctx, httpx.text, keep_redirects, edits, why)
+                             : await_on_async_client(call, fn, method, ctx, httpx.text, converted.client_opts,
+                                                     keep_redirects, edits, why);
+    if (!awaited) return std::nullopt;
+    if (!converted.has_timeout && from_requests) f.note = "httpx applies a 5 s timeout by default where requests waited without limit";
 
     // except requests.exceptions.X -> except httpx.Y, once per function, when every requests
     // call of the function can be converted.
@@ -239,6 +152,129 @@ class BlockingHttp : public BlockingCallRule {
     fix.imports = needs;
     fix.remove_if_unused = {"requests", hit.api};
     return fix;
+  }
+
+  // What convert_arguments found in a call's arguments.
+  struct CallArguments {
+    std::string client_opts;  // `verify=`, `cert=`, `proxies=`: for the client
+    bool has_timeout = false, has_redirects = false;
+  };
+
+  // The call's keyword arguments in httpx's terms (edits on the call; the options that move
+  // to the client in out->client_opts). False when the call cannot be converted (*why says
+  // why, when it can tell).
+  static bool convert_arguments(TSNode args, bool on_object, const std::string& httpx, std::string_view src,
+                                EditList& edits, CallArguments* out, std::string* why) {
+    for (TSNode a : syntax::code_children(args)) {
+      if (is(a, "list_splat") || is(a, "dictionary_splat")) {
+        *why = "the call passes *args/**kwargs: convert it by hand";
+        return false;
+      }
+      if (!is(a, "keyword_argument")) continue;
+      std::string name(text(field(a, "name"), src));
+      TSNode value = field(a, "value");
+      if (name == "stream" || name == "hooks") {
+        *why = "`" + name + "=` has no one-to-one httpx equivalent: convert it by hand";
+        return false;
+      }
+      if (name == "allow_redirects") {
+        edits.replace(ts_node_start_byte(field(a, "name")), ts_node_end_byte(field(a, "name")), "follow_redirects");
+        out->has_redirects = true;
+      } else if (name == "verify" || name == "cert" || name == "proxies") {
+        if (on_object) {
+          *why = "`" + name + "=` on a session call must move to the client: convert it by hand";
+          return false;
+        }
+        out->client_opts += (out->client_opts.empty() ? "" : ", ") + std::string(text(a, src));
+        remove_argument(a, src, edits);
+      } else if (name == "timeout") {
+        out->has_timeout = true;
+        if (is(value, "tuple")) {
+          auto parts = syntax::code_children(value);
+          if (parts.size() != 2) return false;
+          edits.replace(ts_node_start_byte(value), ts_node_end_byte(value),
+                        httpx + ".Timeout(" + std::string(text(parts[1], src)) + ", connect=" +
+                            std::string(text(parts[0], src)) + ")");
+        }
+      } else if (name == "data" && (is(value, "string") || is(value, "concatenated_string"))) {
+        edits.replace(ts_node_start_byte(field(a, "name")), ts_node_end_byte(field(a, "name")), "content");
+      }
+    }
+    return true;
+  }
+
+  // A session's method call: the `with` that opens the session opens an httpx.AsyncClient
+  // instead, and the call is awaited. False when it cannot be done (*why says why, when it
+  // can tell).
+  static bool await_on_async_session(TSNode call, FileContext& ctx, const std::string& httpx, bool keep_redirects,
+                                     EditList& edits, std::string* why) {
+    std::string_view src = ctx.text();
+    uint32_t cb = ts_node_start_byte(call), ce = ts_node_end_byte(call);
+    bool parens = needs_parens(call, src, "await");
+    TSNode callee = field(call, "function");
+    // with requests.Session() as s / with httpx.Client() as c -> async with httpx.AsyncClient() as ...
+    TSNode recv = field(callee, "object");
+    if (!is(recv, "identifier")) return false;
+    const semantic::Binding* b = ctx.model().resolve(text(recv, src), recv);
+    if (!b || b->kind != semantic::BindingKind::WithTarget) {
+      *why = "the session is not opened in a `with` here: open an `httpx.AsyncClient` with `async with` instead";
+      return false;
+    }
+    TSNode with_stmt = syntax::ancestor(b->name, "with_statement");
+    TSNode item = syntax::ancestor(b->name, "with_item");
+    if (syntax::is_null(with_stmt) || syntax::is_null(item) || syntax::code_children(syntax::child_of_kind(with_stmt, "with_clause")).size() != 1) {
+      *why = "the `with` opens other things too: convert it by hand";
+      return false;
+    }
+    TSNode as = ts_node_named_child(item, 0);
+    TSNode ctor = is(as, "as_pattern") ? ts_node_named_child(as, 0) : TSNode{};
+    if (!is(ctor, "call")) return false;
+    auto ctor_q = ctx.model().qualified_name(field(ctor, "function"));
+    if (!ctor_q) return false;
+    std::string ct = semantic::canonical_type(*ctor_q);
+    if (ct != semantic::types::kRequestsSession && ct != semantic::types::kHttpxClient) return false;
+    if (ts_node_child(with_stmt, 0).id && syntax::kind(ts_node_child(with_stmt, 0)) != "async")
+      edits.insert(ts_node_start_byte(with_stmt), "async ");
+    std::string ctor_args = ct == semantic::types::kHttpxClient ? call_arguments(ctx, ctor) : "";
+    if (ct == semantic::types::kRequestsSession && keep_redirects) ctor_args = "follow_redirects=True";
+    edits.replace(ts_node_start_byte(ctor), ts_node_end_byte(ctor), httpx + ".AsyncClient(" + ctor_args + ")");
+    edits.insert(cb, parens ? "(await " : "await ");
+    if (parens) edits.insert(ce, ")");
+    return true;
+  }
+
+  // A module function's call (`requests.get(...)`): awaited on an httpx.AsyncClient already
+  // in scope, or on one opened around the statement. False when it cannot be done (*why says
+  // why, when it can tell).
+  static bool await_on_async_client(TSNode call, TSNode fn, const std::string& method, FileContext& ctx,
+                                    const std::string& httpx, std::string client_opts, bool keep_redirects,
+                                    EditList& edits, std::string* why) {
+    std::string_view src = ctx.text();
+    uint32_t cb = ts_node_start_byte(call), ce = ts_node_end_byte(call);
+    bool parens = needs_parens(call, src, "await");
+    TSNode callee = field(call, "function");
+    std::string client = existing_client(call, fn, ctx);
+    if (client.empty()) {
+      TSNode wrap = wrappable_statement(call, src);
+      if (syntax::is_null(wrap)) return false;
+      client = fresh_name(ctx.model(), "client");
+      if (keep_redirects) client_opts += std::string(client_opts.empty() ? "" : ", ") + "follow_redirects=True";
+      keep_redirects = false;
+      std::string indent(line_indent(src, ts_node_start_byte(wrap)));
+      const std::string& unit = ctx.source().indent_unit();
+      edits.insert(ts_node_start_byte(wrap),
+                   "async with " + httpx + ".AsyncClient(" + client_opts + ") as " + client + ":\n" + indent + unit);
+      indent_lines(wrap, ctx, unit, edits);
+    } else if (!client_opts.empty()) {
+      *why = "`verify`/`cert`/`proxies` would have to move to the existing client: convert it by hand";
+      return false;
+    }
+    edits.insert(cb, parens ? "(await " : "await ");
+    std::string verb = method;
+    edits.replace(ts_node_start_byte(callee), ts_node_end_byte(callee), client + "." + verb);
+    if (keep_redirects) add_keyword(call, src, "follow_redirects=True", edits);
+    if (parens) edits.insert(ce, ")");
+    return true;
   }
 
   static void add_keyword(TSNode call, std::string_view src, const std::string& kw, EditList& edits) {

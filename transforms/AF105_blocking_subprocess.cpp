@@ -89,64 +89,28 @@ class BlockingSubprocess : public BlockingCallRule {
     size_t after = src.find_first_not_of(" \t", ts_node_end_byte(stmt));
     if (after != std::string_view::npos && src[after] != '\n' && src[after] != '\r' && src[after] != '#') return std::nullopt;
 
-    auto kids = syntax::code_children(stmt);
-    if (kids.size() != 1) return std::nullopt;
-    TSNode expr = kids[0];
     TSNode target{};
-    if (is(expr, "assignment")) {
-      if (!syntax::same(field(expr, "right"), call) || !syntax::is_null(field(expr, "type"))) return std::nullopt;
-      target = field(expr, "left");
-      if (!is(target, "identifier") && !is(target, "attribute")) return std::nullopt;
-    } else if (!syntax::same(expr, call)) {
-      return std::nullopt;
-    }
+    if (!statement_target(stmt, call, &target)) return std::nullopt;
 
     Args a = read_args(call, src);
     if (!a.simple) return std::nullopt;
-    bool shell = a.kw.count("shell") && is_true(a.kw["shell"]);
-    if (a.kw.count("shell") && !shell && !is(a.kw["shell"], "false")) return std::nullopt;
-    a.kw.erase("shell");
-    bool text_mode = false;
-    for (const char* k : {"text", "universal_newlines"}) {
-      if (a.kw.count(k)) {
-        if (is_true(a.kw[k])) text_mode = true;
-        else if (!is(a.kw[k], "false")) return std::nullopt;
-        a.kw.erase(k);
-      }
-    }
-    bool capture = false, check = false;
-    if (a.kw.count("capture_output")) {
-      if (!is_true(a.kw["capture_output"])) return std::nullopt;
-      capture = true;
-      a.kw.erase("capture_output");
-    }
-    if (a.kw.count("check")) {
-      if (is_true(a.kw["check"])) check = true;
-      else if (!is(a.kw["check"], "false")) return std::nullopt;
-      a.kw.erase("check");
-    }
-    std::string passthrough;  // cwd= and env= map one to one
-    for (const char* k : {"cwd", "env"}) {
-      if (a.kw.count(k)) {
-        passthrough += std::string(", ") + k + "=" + std::string(text(a.kw[k], src));
-        a.kw.erase(k);
-      }
-    }
-    if (!a.kw.empty()) return std::nullopt;  // timeout=, input=, stdin=, ...: to_thread
+    auto options = read_options(a, src);
+    if (!options) return std::nullopt;
+    Options& opt = *options;
 
     std::string api = hit.api;
     bool is_system = api == "os.system";
     if (is_system) {
       if (!syntax::is_null(target)) return std::nullopt;  // its value is an encoded wait status
-      shell = true;
+      opt.shell = true;
     }
     bool is_run = api == "subprocess.run", is_call = api == "subprocess.call", is_check_call = api == "subprocess.check_call",
          is_output = api == "subprocess.check_output";
     if (!(is_run || is_call || is_check_call || is_output || is_system)) return std::nullopt;
     if ((is_call || is_check_call) && !syntax::is_null(target)) return std::nullopt;  // their value: a return code
-    if (is_run && !syntax::is_null(target) != capture) return std::nullopt;  // keep to the two common shapes
+    if (is_run && !syntax::is_null(target) != opt.capture) return std::nullopt;  // keep to the two common shapes
     if (is_output && syntax::is_null(target)) return std::nullopt;
-    if (text_mode && !(capture || is_output)) text_mode = false;  // nothing to decode
+    if (opt.text_mode && !(opt.capture || is_output)) opt.text_mode = false;  // nothing to decode
 
     auto& planner = ctx.imports();
     auto asyncio = planner.module("asyncio", call);
@@ -154,51 +118,113 @@ class BlockingSubprocess : public BlockingCallRule {
     const auto& model = ctx.model();
     std::string proc = fresh_name(model, "proc");
     std::string prog(text(a.program, src));
-    std::string spawn;
-    if (shell) {
-      spawn = asyncio.text + ".create_subprocess_shell(" + prog;
-    } else if (is(a.program, "list") || is(a.program, "tuple")) {
-      std::string inner;
-      for (TSNode e : syntax::code_children(a.program)) inner += (inner.empty() ? "" : ", ") + std::string(text(e, src));
-      if (inner.empty()) return std::nullopt;
-      spawn = asyncio.text + ".create_subprocess_exec(" + inner;
-    } else {
-      if (is(a.program, "string")) return std::nullopt;  // a string without shell=True: one program name
-      spawn = asyncio.text + ".create_subprocess_exec(*" + prog;
-    }
+    auto spawn = spawn_call(a.program, opt.shell, asyncio.text, src);
+    if (!spawn) return std::nullopt;
     std::string pipe = asyncio.text + ".subprocess.PIPE";
     std::string nl = "\n" + indent;
     std::string out;
     std::string tgt = syntax::is_null(target) ? "" : std::string(text(target, src));
     if (is_output) {
-      out = proc + " = await " + spawn + ", stdout=" + pipe + passthrough + ")" + nl;
+      out = proc + " = await " + *spawn + ", stdout=" + pipe + opt.passthrough + ")" + nl;
       out += tgt + ", _ = await " + proc + ".communicate()";
-      if (text_mode) out += nl + tgt + " = " + tgt + ".decode()";
+      if (opt.text_mode) out += nl + tgt + " = " + tgt + ".decode()";
       out += nl + "if " + proc + ".returncode:" + nl + ctx.source().indent_unit() + "raise " + subprocess.text +
              ".CalledProcessError(" + proc + ".returncode, " + prog + ", " + tgt + ")";
-    } else if (capture) {
+    } else if (opt.capture) {
       std::string so = fresh_name(model, "stdout"), se = fresh_name(model, "stderr");
-      out = proc + " = await " + spawn + ", stdout=" + pipe + ", stderr=" + pipe + passthrough + ")" + nl;
+      out = proc + " = await " + *spawn + ", stdout=" + pipe + ", stderr=" + pipe + opt.passthrough + ")" + nl;
       out += so + ", " + se + " = await " + proc + ".communicate()" + nl;
-      std::string o = text_mode ? so + ".decode()" : so, e = text_mode ? se + ".decode()" : se;
+      std::string o = opt.text_mode ? so + ".decode()" : so, e = opt.text_mode ? se + ".decode()" : se;
       out += tgt + " = " + subprocess.text + ".CompletedProcess(" + prog + ", " + proc + ".returncode, " + o + ", " + e + ")";
-      if (check) out += nl + tgt + ".check_returncode()";
+      if (opt.check) out += nl + tgt + ".check_returncode()";
     } else {
-      out = proc + " = await " + spawn + passthrough + ")" + nl + "await " + proc + ".wait()";
-      if (check || is_check_call) {
+      out = proc + " = await " + *spawn + opt.passthrough + ")" + nl + "await " + proc + ".wait()";
+      if (opt.check || is_check_call) {
         out += nl + "if " + proc + ".returncode:" + nl + ctx.source().indent_unit() + "raise " + subprocess.text +
                ".CalledProcessError(" + proc + ".returncode, " + prog + ")";
       }
     }
     Fix fix;
-    fix.title = std::string("Use `asyncio.create_subprocess_") + (shell ? "shell" : "exec") + "`";
-    fix.applicability = text_mode ? Applicability::Unsafe : Applicability::Safe;
+    fix.title = std::string("Use `asyncio.create_subprocess_") + (opt.shell ? "shell" : "exec") + "`";
+    fix.applicability = opt.text_mode ? Applicability::Unsafe : Applicability::Safe;
     fix.edits.push_back(Edit{ts_node_start_byte(stmt), ts_node_end_byte(stmt), out});
     fix.imports = asyncio.needs;
     bool needs_subprocess = out.find(subprocess.text + ".") != std::string::npos;
     if (needs_subprocess) fix.imports.insert(fix.imports.end(), subprocess.needs.begin(), subprocess.needs.end());
     fix.remove_if_unused = {"subprocess", "os", api};
     return fix;
+  }
+
+  // The statement is the call, or `target = call` (*target: a name or an attribute).
+  static bool statement_target(TSNode stmt, TSNode call, TSNode* target) {
+    auto kids = syntax::code_children(stmt);
+    if (kids.size() != 1) return false;
+    TSNode expr = kids[0];
+    if (is(expr, "assignment")) {
+      if (!syntax::same(field(expr, "right"), call) || !syntax::is_null(field(expr, "type"))) return false;
+      *target = field(expr, "left");
+      if (!is(*target, "identifier") && !is(*target, "attribute")) return false;
+    } else if (!syntax::same(expr, call)) {
+      return false;
+    }
+    return true;
+  }
+
+  // The call's keyword options that the rewrite maps (read_options).
+  struct Options {
+    bool shell = false, text_mode = false, capture = false, check = false;
+    std::string passthrough;  // cwd= and env= map one to one
+  };
+
+  // Takes the options the rewrite maps out of a.kw; nothing when one of them has a value it
+  // cannot map, or when other options are left.
+  static std::optional<Options> read_options(Args& a, std::string_view src) {
+    Options o;
+    bool shell = a.kw.count("shell") && is_true(a.kw["shell"]);
+    if (a.kw.count("shell") && !shell && !is(a.kw["shell"], "false")) return std::nullopt;
+    a.kw.erase("shell");
+    o.shell = shell;
+    for (const char* k : {"text", "universal_newlines"}) {
+      if (a.kw.count(k)) {
+        if (is_true(a.kw[k])) o.text_mode = true;
+        else if (!is(a.kw[k], "false")) return std::nullopt;
+        a.kw.erase(k);
+      }
+    }
+    if (a.kw.count("capture_output")) {
+      if (!is_true(a.kw["capture_output"])) return std::nullopt;
+      o.capture = true;
+      a.kw.erase("capture_output");
+    }
+    if (a.kw.count("check")) {
+      if (is_true(a.kw["check"])) o.check = true;
+      else if (!is(a.kw["check"], "false")) return std::nullopt;
+      a.kw.erase("check");
+    }
+    for (const char* k : {"cwd", "env"}) {
+      if (a.kw.count(k)) {
+        o.passthrough += std::string(", ") + k + "=" + std::string(text(a.kw[k], src));
+        a.kw.erase(k);
+      }
+    }
+    if (!a.kw.empty()) return std::nullopt;  // timeout=, input=, stdin=, ...: to_thread
+    return o;
+  }
+
+  // `asyncio.create_subprocess_shell(prog` / `..._exec(arg, ...` / `..._exec(*prog`, without
+  // its closing parenthesis; nothing when the program cannot be passed that way.
+  static std::optional<std::string> spawn_call(TSNode program, bool shell, const std::string& asyncio,
+                                               std::string_view src) {
+    std::string prog(text(program, src));
+    if (shell) return asyncio + ".create_subprocess_shell(" + prog;
+    if (is(program, "list") || is(program, "tuple")) {
+      std::string inner;
+      for (TSNode e : syntax::code_children(program)) inner += (inner.empty() ? "" : ", ") + std::string(text(e, src));
+      if (inner.empty()) return std::nullopt;
+      return asyncio + ".create_subprocess_exec(" + inner;
+    }
+    if (is(program, "string")) return std::nullopt;  // a string without shell=True: one program name
+    return asyncio + ".create_subprocess_exec(*" + prog;
   }
 };
 

@@ -74,54 +74,89 @@ class OnEventLifespan : public Rule {
     return nl == std::string_view::npos ? static_cast<uint32_t>(src.size()) : static_cast<uint32_t>(nl + 1);
   }
 
-  void check_app(FileContext& ctx, TSNode app_stmt, const std::string& app, bool fastapi) const {
-    std::string_view src = ctx.text();
-    const auto& model = ctx.model();
+  // The handlers registered on app in this module, in order: `@app.on_event(...)`
+  // decorators and `app.add_event_handler(...)` statements.
+  static std::vector<Handler> find_handlers(FileContext& ctx, const std::string& app) {
     std::vector<Handler> handlers;
     for (TSNode st : syntax::code_children(ctx.root())) {
       if (is(st, "decorated_definition")) {
-        TSNode def = field(st, "definition");
-        for (TSNode d : syntax::code_children(st)) {
-          if (!is(d, "decorator")) continue;
-          TSNode call = ts_node_named_child(d, 0);
-          if (!is(call, "call") || text(field(call, "function"), src) != app + ".on_event") continue;
-          auto args = syntax::code_children(field(call, "arguments"));
-          if (args.size() != 1) continue;
-          auto ev = event_name(args[0], src);
-          if (!ev || !is(def, "function_definition")) continue;
-          Handler h;
-          h.event = *ev;
-          h.call = std::string(text(field(def, "name"), src));
-          h.is_async = syntax::is_async_def(def) ? 1 : 0;
-          h.remove_begin = line_start(src, ts_node_start_byte(d));
-          h.remove_end = next_line(src, ts_node_end_byte(d));
-          h.at = d;
-          handlers.push_back(h);
-        }
+        add_on_event_handlers(st, app, ctx.text(), &handlers);
       } else if (is(st, "expression_statement")) {
-        TSNode call = ts_node_named_child(st, 0);
-        if (!is(call, "call") || text(field(call, "function"), src) != app + ".add_event_handler") continue;
-        auto args = syntax::code_children(field(call, "arguments"));
-        if (args.size() != 2) continue;
-        auto ev = event_name(args[0], src);
-        if (!ev) continue;
-        Handler h;
-        h.event = *ev;
-        h.call = std::string(text(args[1], src));
-        if (is(args[1], "identifier")) {
-          const semantic::Binding* b = model.resolve(text(args[1], src), args[1]);
-          if (b && b->kind == semantic::BindingKind::FunctionDef) h.is_async = syntax::is_async_def(syntax::parent(b->name)) ? 1 : 0;
-        }
-        h.remove_begin = line_start(src, ts_node_start_byte(st));
-        h.remove_end = next_line(src, ts_node_end_byte(st));
-        // A statement alone between blank lines: the blank lines after it go too.
-        if (count_blank_lines(src, h.remove_begin, -1) > 0) {
-          for (int n = count_blank_lines(src, h.remove_end, +1); n > 0; --n) h.remove_end = next_line(src, h.remove_end);
-        }
-        h.at = st;
-        handlers.push_back(h);
+        if (auto h = added_event_handler(st, app, ctx)) handlers.push_back(*h);
       }
     }
+    return handlers;
+  }
+
+  // The `@app.on_event(...)` decorators of a decorated definition.
+  static void add_on_event_handlers(TSNode st, const std::string& app, std::string_view src,
+                                    std::vector<Handler>* handlers) {
+    TSNode def = field(st, "definition");
+    for (TSNode d : syntax::code_children(st)) {
+      if (!is(d, "decorator")) continue;
+      TSNode call = ts_node_named_child(d, 0);
+      if (!is(call, "call") || text(field(call, "function"), src) != app + ".on_event") continue;
+      auto args = syntax::code_children(field(call, "arguments"));
+      if (args.size() != 1) continue;
+      auto ev = event_name(args[0], src);
+      if (!ev || !is(def, "function_definition")) continue;
+      Handler h;
+      h.event = *ev;
+      h.call = std::string(text(field(def, "name"), src));
+      h.is_async = syntax::is_async_def(def) ? 1 : 0;
+      h.remove_begin = line_start(src, ts_node_start_byte(d));
+      h.remove_end = next_line(src, ts_node_end_byte(d));
+      h.at = d;
+      handlers->push_back(h);
+    }
+  }
+
+  // The handler an `app.add_event_handler(event, f)` statement registers, if it is one.
+  static std::optional<Handler> added_event_handler(TSNode st, const std::string& app, FileContext& ctx) {
+    std::string_view src = ctx.text();
+    const auto& model = ctx.model();
+    TSNode call = ts_node_named_child(st, 0);
+    if (!is(call, "call") || text(field(call, "function"), src) != app + ".add_event_handler") return std::nullopt;
+    auto args = syntax::code_children(field(call, "arguments"));
+    if (args.size() != 2) return std::nullopt;
+    auto ev = event_name(args[0], src);
+    if (!ev) return std::nullopt;
+    Handler h;
+    h.event = *ev;
+    h.call = std::string(text(args[1], src));
+    if (is(args[1], "identifier")) {
+      const semantic::Binding* b = model.resolve(text(args[1], src), args[1]);
+      if (b && b->kind == semantic::BindingKind::FunctionDef) h.is_async = syntax::is_async_def(syntax::parent(b->name)) ? 1 : 0;
+    }
+    h.remove_begin = line_start(src, ts_node_start_byte(st));
+    h.remove_end = next_line(src, ts_node_end_byte(st));
+    // A statement alone between blank lines: the blank lines after it go too.
+    if (count_blank_lines(src, h.remove_begin, -1) > 0) {
+      for (int n = count_blank_lines(src, h.remove_end, +1); n > 0; --n) h.remove_end = next_line(src, h.remove_end);
+    }
+    h.at = st;
+    return h;
+  }
+
+  // The lifespan's body: the startup handlers called in order, `yield`, the shutdown ones.
+  static std::string lifespan_body(const std::vector<Handler>& handlers, const std::string& unit) {
+    std::string body;
+    for (const char* ev : {"startup", "shutdown"}) {
+      if (std::string(ev) == "shutdown") body += unit + "yield\n";
+      for (const Handler& h : handlers) {
+        if (h.event != ev) continue;
+        bool plain_name = h.call.find_first_of("(. ") == std::string::npos;
+        std::string callee = plain_name ? h.call : "(" + h.call + ")";
+        body += unit + (h.is_async ? "await " : "") + callee + "()\n";
+      }
+    }
+    return body;
+  }
+
+  void check_app(FileContext& ctx, TSNode app_stmt, const std::string& app, bool fastapi) const {
+    std::string_view src = ctx.text();
+    const auto& model = ctx.model();
+    std::vector<Handler> handlers = find_handlers(ctx, app);
     if (handlers.empty()) return;
     Finding& f = ctx.report(handlers.front().at);
     if (handlers.size() > 1) {
@@ -153,16 +188,7 @@ class OnEventLifespan : public Rule {
     const std::string& unit = ctx.source().indent_unit();
     auto acm = ctx.imports().name("contextlib", "asynccontextmanager", app_stmt);
     std::string name = fresh_name(model, "lifespan");
-    std::string body;
-    for (const char* ev : {"startup", "shutdown"}) {
-      if (std::string(ev) == "shutdown") body += unit + "yield\n";
-      for (const Handler& h : handlers) {
-        if (h.event != ev) continue;
-        bool plain_name = h.call.find_first_of("(. ") == std::string::npos;
-        std::string callee = plain_name ? h.call : "(" + h.call + ")";
-        body += unit + (h.is_async ? "await " : "") + callee + "()\n";
-      }
-    }
+    std::string body = lifespan_body(handlers, unit);
     uint32_t at = line_start(src, ts_node_start_byte(app_stmt));
     std::string def = blank_lines_to_two(count_blank_lines(src, at, -1)) + "@" + acm.text + "\nasync def " + name +
                       "(app):\n" + body + "\n\n";

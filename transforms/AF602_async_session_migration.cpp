@@ -437,6 +437,30 @@ class AsyncSessionMigration : public Rule {
     f.fix = std::move(fix);
   }
 
+  // A module's FastAPI (or Starlette) app, as module_app finds it.
+  struct ModuleApp {
+    TSNode stmt{};              // `app = FastAPI(...)`, the last one (null: none)
+    std::string name;           // its name
+    bool has_on_event = false;  // some definition is decorated with `.on_event(...)`
+  };
+
+  static ModuleApp module_app(FileContext& ctx) {
+    std::string_view src = ctx.text();
+    ModuleApp found;
+    for (TSNode st : syntax::code_children(ctx.root())) {
+      TSNode a = is(st, "expression_statement") ? ts_node_named_child(st, 0) : TSNode{};
+      if (is(a, "assignment") && is(field(a, "right"), "call") && is(field(a, "left"), "identifier")) {
+        auto q = ctx.model().qualified_name(field(field(a, "right"), "function"));
+        if (q && (*q == "fastapi.FastAPI" || *q == "starlette.applications.Starlette")) {
+          found.stmt = st;
+          found.name = std::string(text(field(a, "left"), src));
+        }
+      }
+      if (is(st, "decorated_definition") && text(st, src).find(".on_event(") != std::string_view::npos) found.has_on_event = true;
+    }
+    return found;
+  }
+
   // Base.metadata.create_all(bind=engine) at import time -> run it at startup.
   void create_all_fix(FileContext& ctx, TSNode stmt) const {
     std::string_view src = ctx.text();
@@ -454,20 +478,10 @@ class AsyncSessionMigration : public Rule {
     if (syntax::is_null(bind)) return;
     Finding& f = ctx.report(call, "`create_all()` on an async engine runs at startup, through `run_sync`");
     // The FastAPI app of this module.
-    TSNode app_stmt{};
-    std::string app;
-    bool has_on_event = false;
-    for (TSNode st : syntax::code_children(ctx.root())) {
-      TSNode a = is(st, "expression_statement") ? ts_node_named_child(st, 0) : TSNode{};
-      if (is(a, "assignment") && is(field(a, "right"), "call") && is(field(a, "left"), "identifier")) {
-        auto q = ctx.model().qualified_name(field(field(a, "right"), "function"));
-        if (q && (*q == "fastapi.FastAPI" || *q == "starlette.applications.Starlette")) {
-          app_stmt = st;
-          app = std::string(text(field(a, "left"), src));
-        }
-      }
-      if (is(st, "decorated_definition") && text(st, src).find(".on_event(") != std::string_view::npos) has_on_event = true;
-    }
+    ModuleApp module = module_app(ctx);
+    TSNode app_stmt = module.stmt;
+    const std::string& app = module.name;
+    bool has_on_event = module.has_on_event;
     if (syntax::is_null(app_stmt)) {
       f.note = "this module has no FastAPI app: run `create_all` from the app's startup (async with engine.begin() as conn: await conn.run_sync(Base.metadata.create_all))";
       return;

@@ -205,6 +205,246 @@ bool ProjectIndex::answers_changed(const std::set<TypeQuery>& asked) const {
   return false;
 }
 
+namespace {
+
+// What one walk of a module records for its summary (summarize): one member function per
+// kind of node it handles.
+class ModuleSummarizer {
+ public:
+  ModuleSummarizer(const DiscoveredFile& df, const SourceFile& src, const semantic::SemanticModel& model,
+                   const semantic::TypeOracle& types, const BlockingClassifier& classifier)
+      : df_(df), src_(src), t_(src.text()), model_(model), types_(types), classifier_(classifier) {
+    m_.module = df.module;
+    m_.path = df.path;
+  }
+
+  ModuleSummary summarize(TSNode root) {
+    for (const auto& [name, list] : model_.scope(0).bindings) on_module_binding(name, list.back());
+
+    for (TSNode st : syntax::code_children(root)) {
+      TSNode def = is(st, "decorated_definition") ? field(st, "definition") : st;
+      if (is(def, "class_definition")) m_.classes.emplace(text(field(def, "name"), t_));
+    }
+
+    // Functions: module level and methods of module-level classes.
+    for (TSNode fn : summarized_functions(root)) on_function_definition(fn);
+
+    // Calls and awaits, attributed to the function whose own body holds them.
+    syntax::walk(root, [&](TSNode n) {
+      if (is(n, "await")) on_await(n);
+      else if (is(n, "call")) on_call(n);
+      return true;
+    });
+    // Mapped classes' relationships, attribute reads, pydantic fields (for the migration's
+    // lazy-loading decisions and string-named joins).
+    // (Pre-order: an assignment is seen before its target, which is then not a read.)
+    syntax::walk(root, [&](TSNode n) {
+      if (is(n, "assignment")) on_assignment(n);
+      else if (is(n, "attribute")) on_attribute(n);
+      else if (is(n, "class_definition")) on_class_definition(n);
+      return true;
+    });
+
+    // Names of functions used as values (passed as callbacks): `executor.submit(load)`.
+    for (TSNode r : model_.references()) on_reference(r);
+    return std::move(m_);
+  }
+
+ private:
+  // A module-level name: an import, or a global whose type is known.
+  void on_module_binding(std::string_view name, const semantic::Binding& b) {
+    if (b.is_import()) {
+      m_.imports.emplace(std::string(name), b.qualname);
+    } else if (b.kind == semantic::BindingKind::Assignment) {
+      if (auto ty = types_.type_of(b.name)) m_.globals.emplace(std::string(name), *ty);
+    }
+  }
+
+  // The module-level functions and the methods of module-level classes, in order.
+  static std::vector<TSNode> summarized_functions(TSNode root) {
+    std::vector<TSNode> fns;
+    syntax::walk(root, [&](TSNode n) {
+      if (is(n, "function_definition")) {
+        TSNode p = syntax::parent(n);
+        if (is(p, "decorated_definition")) p = syntax::parent(p);
+        bool top = is(p, "module");
+        bool method = is(p, "block") && is(syntax::parent(p), "class_definition") &&
+                      is(syntax::parent(syntax::parent(p)), "module");
+        if (top || method) fns.push_back(n);
+        return false;  // nested functions belong to their parent's body
+      }
+      return !is(n, "lambda");
+    });
+    return fns;
+  }
+
+  void on_function_definition(TSNode fn) {
+    const std::string& module = df_.module;
+    FunctionSummary s;
+    s.qualname = ProjectIndex::function_qualname(module, fn, t_);
+    s.module = module;
+    s.path = df_.path;
+    s.pos = src_.position(ts_node_start_byte(field(fn, "name")));
+    s.is_async = syntax::is_async_def(fn);
+    s.is_method = s.qualname.size() > module.size() + 1 &&
+                  s.qualname.substr(module.size() + 1).find('.') != std::string::npos;
+    s.is_route_handler = model_.is_route_handler(fn);
+    s.result_type = types_.function_result_type(fn);
+    std::string key = module.empty() ? s.qualname : s.qualname.substr(module.size() + 1);
+    auto& slot = m_.functions[key] = std::move(s);
+    by_node_[reinterpret_cast<uintptr_t>(fn.id)] = &slot;
+  }
+
+  // The summarized function whose own body holds n, if any.
+  FunctionSummary* owner(TSNode n) const {
+    TSNode fn = model_.enclosing_function(n);
+    if (!is(fn, "function_definition")) return nullptr;
+    auto it = by_node_.find(reinterpret_cast<uintptr_t>(fn.id));
+    return it == by_node_.end() ? nullptr : it->second;
+  }
+
+  void on_await(TSNode n) {
+    TSNode fn = model_.enclosing_function(n);
+    if (FunctionSummary* f = owner(n); f && !f->is_async && is(fn, "function_definition")) f->sync_with_await = true;
+  }
+
+  void on_call(TSNode n) {
+    FunctionSummary* f = owner(n);
+    bool at_module = syntax::is_null(model_.enclosing_function(n));
+    std::string resolved = ProjectIndex::resolve_callee(n, model_, &types_);
+    if (!f && !at_module) on_call_that_cannot_await(n, resolved);
+    if (f || at_module) on_own_call(n, f, resolved);
+  }
+
+  // In a lambda or a nested plain def: it cannot await what becomes async.
+  void on_call_that_cannot_await(TSNode n, const std::string& resolved) {
+    TSNode fn = model_.enclosing_function(n);
+    bool lambda = is(fn, "lambda");
+    if ((lambda || !syntax::is_async_def(fn)) && !resolved.empty()) {
+      auto it = by_node_.find(reinterpret_cast<uintptr_t>(outermost_function(fn).id));
+      CallRecord c{resolved, it == by_node_.end() ? "" : it->second->qualname, src_.position(ts_node_start_byte(n)),
+                   is_awaited(n), false};
+      (lambda ? m_.lambda_calls : m_.nested_calls).push_back(std::move(c));
+    }
+  }
+
+  // The outermost function (or lambda) that encloses fn, fn itself when none does.
+  TSNode outermost_function(TSNode fn) const {
+    TSNode top = fn;
+    for (TSNode up = model_.enclosing_function(syntax::parent(fn)); !syntax::is_null(up); up = model_.enclosing_function(syntax::parent(up))) top = up;
+    return top;
+  }
+
+  // A call in the own body of summarized function f, or at module level (f null).
+  void on_own_call(TSNode n, FunctionSummary* f, const std::string& resolved) {
+    CallRecord c;
+    c.callee = resolved;
+    c.caller = f ? f->qualname : "";
+    c.pos = src_.position(ts_node_start_byte(n));
+    c.awaited = is_awaited(n);
+    c.in_async = f && f->is_async;
+    if (f && classifier_) {
+      if (auto blk = classifier_(n, model_, types_)) {
+        f->blocking.push_back(BlockingRecord{blk->first, blk->second, c.pos});
+      }
+    }
+    if (!c.callee.empty()) (f ? f->calls : m_.module_calls).push_back(std::move(c));
+  }
+
+  void on_assignment(TSNode n) {
+    TSNode left = field(n, "left");
+    if (is(left, "attribute")) assigned_.insert(left.id);
+  }
+
+  void on_attribute(TSNode n) {
+    if (!assigned_.count(n.id)) m_.attribute_reads.emplace(text(field(n, "attribute"), t_));
+  }
+
+  void on_class_definition(TSNode n) {
+    std::string cls(text(field(n, "name"), t_));
+    bool pydantic = is_pydantic_model(n);
+    if (pydantic) m_.schema_fields.insert("__class__:" + cls);
+    for (TSNode st : syntax::code_children(field(n, "body"))) {
+      if (!is(st, "expression_statement")) continue;
+      TSNode a = ts_node_named_child(st, 0);
+      if (!is(a, "assignment") || !is(field(a, "left"), "identifier")) continue;
+      on_class_attribute(cls, a, pydantic);
+    }
+  }
+
+  // Does the class derive from a pydantic model?
+  bool is_pydantic_model(TSNode n) const {
+    bool pydantic = false;
+    for (TSNode b : syntax::code_children(field(n, "superclasses"))) {
+      auto q = model_.qualified_name(b);
+      std::string_view bt = q ? std::string_view(*q) : text(b, t_);
+      if (bt.find("BaseModel") != std::string_view::npos || bt.rfind("pydantic", 0) == 0) pydantic = true;
+      // Subclasses of a pydantic model of this module.
+      if (is(b, "identifier") && m_.schema_fields.count("__class__:" + std::string(text(b, t_)))) pydantic = true;
+    }
+    return pydantic;
+  }
+
+  // `attr = ...` in the body of class cls: a pydantic field, a relationship.
+  void on_class_attribute(const std::string& cls, TSNode a, bool pydantic) {
+    std::string attr(text(field(a, "left"), t_));
+    if (pydantic && !syntax::is_null(field(a, "type"))) m_.schema_fields.insert(attr);
+    TSNode right = field(a, "right");
+    if (!is(right, "call")) return;
+    auto q = model_.qualified_name(field(right, "function"));
+    if (!q || (*q != "sqlalchemy.orm.relationship" && *q != "sqlalchemy.orm.relation")) return;
+    m_.relationships[cls][attr] = relationship_info(right);
+  }
+
+  // What a `relationship(...)` call says: its target class and its lazy= value.
+  RelationshipInfo relationship_info(TSNode call) const {
+    RelationshipInfo r;
+    r.pos = src_.position(ts_node_start_byte(call));
+    for (TSNode arg : syntax::code_children(field(call, "arguments"))) {
+      if (is(arg, "keyword_argument")) {
+        if (text(field(arg, "name"), t_) == "lazy") r.lazy = std::string(text(field(arg, "value"), t_));
+        continue;
+      }
+      if (r.target.empty()) {
+        std::string_view v = text(arg, t_);
+        if (is(arg, "string") && v.size() >= 2) v = v.substr(1, v.size() - 2);
+        r.target = std::string(v.substr(v.rfind('.') == std::string_view::npos ? 0 : v.rfind('.') + 1));
+      }
+    }
+    return r;
+  }
+
+  // A name used but not called: a function passed as a value.
+  void on_reference(TSNode r) {
+    TSNode p = syntax::parent(r);
+    if (is(p, "call") && syntax::same(field(p, "function"), r)) return;
+    if (is(p, "attribute")) return;
+    const semantic::Binding* b = model_.resolve(text(r, t_), r);
+    if (!b || !(b->is_import() || b->kind == semantic::BindingKind::FunctionDef)) return;
+    // Depends(get_db): FastAPI calls the dependency and awaits it when it is async.
+    if (is(p, "argument_list") && is(syntax::parent(p), "call")) {
+      auto dq = model_.qualified_name(field(syntax::parent(p), "function"));
+      if (dq && (*dq == "fastapi.Depends" || *dq == "fastapi.params.Depends" || *dq == "fastapi.Security")) return;
+    }
+    std::string q = b->is_import() ? b->qualname : df_.module + "." + std::string(text(r, t_));
+    FunctionSummary* f = owner(r);
+    m_.value_uses.push_back(CallRecord{q, f ? f->qualname : "", src_.position(ts_node_start_byte(r)), false,
+                                       f && f->is_async});
+  }
+
+  const DiscoveredFile& df_;
+  const SourceFile& src_;
+  std::string_view t_;
+  const semantic::SemanticModel& model_;
+  const semantic::TypeOracle& types_;
+  const BlockingClassifier& classifier_;
+  ModuleSummary m_;
+  std::map<uintptr_t, FunctionSummary*> by_node_;  // function node id -> its summary in m_
+  std::set<const void*> assigned_;                 // attributes assigned to (not reads)
+};
+
+}  // namespace
+
 std::optional<ModuleSummary> ProjectIndex::summarize(const DiscoveredFile& df, std::set<TypeQuery>* asked) const {
   std::string bytes;
   if (!read_text(df.path, &bytes)) return std::nullopt;
@@ -217,175 +457,7 @@ std::optional<ModuleSummary> ProjectIndex::summarize(const DiscoveredFile& df, s
   auto model = semantic::SemanticModel::build(tree->root(), src->text(), df.module, df.is_package);
   RecordingTypes project(*this, asked);
   semantic::TypeOracle types(model, &project);
-  std::string_view t = src->text();
-
-  ModuleSummary m;
-  m.module = df.module;
-  m.path = df.path;
-  for (const auto& [name, list] : model.scope(0).bindings) {
-    const semantic::Binding& b = list.back();
-    if (b.is_import()) {
-      m.imports.emplace(std::string(name), b.qualname);
-    } else if (b.kind == semantic::BindingKind::Assignment) {
-      if (auto ty = types.type_of(b.name)) m.globals.emplace(std::string(name), *ty);
-    }
-  }
-
-  for (TSNode st : syntax::code_children(tree->root())) {
-    TSNode def = is(st, "decorated_definition") ? field(st, "definition") : st;
-    if (is(def, "class_definition")) m.classes.emplace(text(field(def, "name"), t));
-  }
-
-  // Functions: module level and methods of module-level classes.
-  std::vector<TSNode> fns;
-  syntax::walk(tree->root(), [&](TSNode n) {
-    if (is(n, "function_definition")) {
-      TSNode p = syntax::parent(n);
-      if (is(p, "decorated_definition")) p = syntax::parent(p);
-      bool top = is(p, "module");
-      bool method = is(p, "block") && is(syntax::parent(p), "class_definition") &&
-                    is(syntax::parent(syntax::parent(p)), "module");
-      if (top || method) fns.push_back(n);
-      return false;  // nested functions belong to their parent's body
-    }
-    return !is(n, "lambda");
-  });
-  std::map<uintptr_t, FunctionSummary*> by_node;
-  for (TSNode fn : fns) {
-    FunctionSummary s;
-    s.qualname = function_qualname(df.module, fn, t);
-    s.module = df.module;
-    s.path = df.path;
-    s.pos = src->position(ts_node_start_byte(field(fn, "name")));
-    s.is_async = syntax::is_async_def(fn);
-    s.is_method = s.qualname.size() > df.module.size() + 1 &&
-                  s.qualname.substr(df.module.size() + 1).find('.') != std::string::npos;
-    s.is_route_handler = model.is_route_handler(fn);
-    s.result_type = types.function_result_type(fn);
-    std::string key = df.module.empty() ? s.qualname : s.qualname.substr(df.module.size() + 1);
-    auto& slot = m.functions[key] = std::move(s);
-    by_node[reinterpret_cast<uintptr_t>(fn.id)] = &slot;
-  }
-
-  // Calls and awaits, attributed to the function whose own body holds them.
-  auto owner = [&](TSNode n) -> FunctionSummary* {
-    TSNode fn = model.enclosing_function(n);
-    if (!is(fn, "function_definition")) return nullptr;
-    auto it = by_node.find(reinterpret_cast<uintptr_t>(fn.id));
-    return it == by_node.end() ? nullptr : it->second;
-  };
-  syntax::walk(tree->root(), [&](TSNode n) {
-    if (is(n, "await")) {
-      TSNode fn = model.enclosing_function(n);
-      if (FunctionSummary* f = owner(n); f && !f->is_async && is(fn, "function_definition")) f->sync_with_await = true;
-      return true;
-    }
-    if (!is(n, "call")) return true;
-    FunctionSummary* f = owner(n);
-    bool at_module = syntax::is_null(model.enclosing_function(n));
-    std::string resolved = resolve_callee(n, model, &types);
-    std::optional<std::string> q;
-    if (!resolved.empty()) q = resolved;
-    if (!f && !at_module) {
-      // In a lambda or a nested plain def: it cannot await what becomes async.
-      TSNode fn = model.enclosing_function(n);
-      bool lambda = is(fn, "lambda");
-      if ((lambda || !syntax::is_async_def(fn)) && !resolved.empty()) {
-        TSNode top = fn;
-        for (TSNode up = model.enclosing_function(syntax::parent(fn)); !syntax::is_null(up); up = model.enclosing_function(syntax::parent(up))) top = up;
-        auto it = by_node.find(reinterpret_cast<uintptr_t>(top.id));
-        CallRecord c{resolved, it == by_node.end() ? "" : it->second->qualname, src->position(ts_node_start_byte(n)),
-                     is_awaited(n), false};
-        (lambda ? m.lambda_calls : m.nested_calls).push_back(std::move(c));
-      }
-    }
-    if (f || at_module) {
-      CallRecord c;
-      c.callee = q.value_or("");
-      c.caller = f ? f->qualname : "";
-      c.pos = src->position(ts_node_start_byte(n));
-      c.awaited = is_awaited(n);
-      c.in_async = f && f->is_async;
-      if (f && classifier_) {
-        if (auto blk = classifier_(n, model, types)) {
-          f->blocking.push_back(BlockingRecord{blk->first, blk->second, c.pos});
-        }
-      }
-      if (!c.callee.empty()) (f ? f->calls : m.module_calls).push_back(std::move(c));
-    }
-    return true;
-  });
-  // Mapped classes' relationships, attribute reads, pydantic fields (for the migration's
-  // lazy-loading decisions and string-named joins).
-  // (Pre-order: an assignment is seen before its target, which is then not a read.)
-  std::set<const void*> assigned;
-  syntax::walk(tree->root(), [&](TSNode n) {
-    if (is(n, "assignment")) {
-      TSNode left = field(n, "left");
-      if (is(left, "attribute")) assigned.insert(left.id);
-      return true;
-    }
-    if (is(n, "attribute")) {
-      if (!assigned.count(n.id)) m.attribute_reads.emplace(text(field(n, "attribute"), t));
-      return true;
-    }
-    if (!is(n, "class_definition")) return true;
-    std::string cls(text(field(n, "name"), t));
-    bool pydantic = false;
-    for (TSNode b : syntax::code_children(field(n, "superclasses"))) {
-      auto q = model.qualified_name(b);
-      std::string_view bt = q ? std::string_view(*q) : text(b, t);
-      if (bt.find("BaseModel") != std::string_view::npos || bt.rfind("pydantic", 0) == 0) pydantic = true;
-      // Subclasses of a pydantic model of this module.
-      if (is(b, "identifier") && m.schema_fields.count("__class__:" + std::string(text(b, t)))) pydantic = true;
-    }
-    if (pydantic) m.schema_fields.insert("__class__:" + cls);
-    for (TSNode st : syntax::code_children(field(n, "body"))) {
-      if (!is(st, "expression_statement")) continue;
-      TSNode a = ts_node_named_child(st, 0);
-      if (!is(a, "assignment") || !is(field(a, "left"), "identifier")) continue;
-      std::string attr(text(field(a, "left"), t));
-      if (pydantic && !syntax::is_null(field(a, "type"))) m.schema_fields.insert(attr);
-      TSNode right = field(a, "right");
-      if (!is(right, "call")) continue;
-      auto q = model.qualified_name(field(right, "function"));
-      if (!q || (*q != "sqlalchemy.orm.relationship" && *q != "sqlalchemy.orm.relation")) continue;
-      RelationshipInfo r;
-      r.pos = src->position(ts_node_start_byte(right));
-      for (TSNode arg : syntax::code_children(field(right, "arguments"))) {
-        if (is(arg, "keyword_argument")) {
-          if (text(field(arg, "name"), t) == "lazy") r.lazy = std::string(text(field(arg, "value"), t));
-          continue;
-        }
-        if (r.target.empty()) {
-          std::string_view v = text(arg, t);
-          if (is(arg, "string") && v.size() >= 2) v = v.substr(1, v.size() - 2);
-          r.target = std::string(v.substr(v.rfind('.') == std::string_view::npos ? 0 : v.rfind('.') + 1));
-        }
-      }
-      m.relationships[cls][attr] = std::move(r);
-    }
-    return true;
-  });
-
-  // Names of functions used as values (passed as callbacks): `executor.submit(load)`.
-  for (TSNode r : model.references()) {
-    TSNode p = syntax::parent(r);
-    if (is(p, "call") && syntax::same(field(p, "function"), r)) continue;
-    if (is(p, "attribute")) continue;
-    const semantic::Binding* b = model.resolve(text(r, t), r);
-    if (!b || !(b->is_import() || b->kind == semantic::BindingKind::FunctionDef)) continue;
-    // Depends(get_db): FastAPI calls the dependency and awaits it when it is async.
-    if (is(p, "argument_list") && is(syntax::parent(p), "call")) {
-      auto dq = model.qualified_name(field(syntax::parent(p), "function"));
-      if (dq && (*dq == "fastapi.Depends" || *dq == "fastapi.params.Depends" || *dq == "fastapi.Security")) continue;
-    }
-    std::string q = b->is_import() ? b->qualname : df.module + "." + std::string(text(r, t));
-    FunctionSummary* f = owner(r);
-    m.value_uses.push_back(CallRecord{q, f ? f->qualname : "", src->position(ts_node_start_byte(r)), false,
-                                      f && f->is_async});
-  }
-  return m;
+  return ModuleSummarizer(df, *src, model, types, classifier_).summarize(tree->root());
 }
 
 void ProjectIndex::load_wave(std::vector<const DiscoveredFile*> wave, int jobs) {
@@ -410,34 +482,35 @@ void ProjectIndex::load_wave(std::vector<const DiscoveredFile*> wave, int jobs) 
   }
 }
 
-void ProjectIndex::close_over_calls(int jobs) {
-  // Follow calls function by function, not module by module: from every async function to
-  // what it calls (is it sync? does it block?), and on through the sync functions reached
-  // that way (for AF108's call paths). Modules are loaded only when a followed call leads
-  // into them, or when such a module's summary asked about a type they define.
+namespace {
+
+// The project module that holds qualname (its longest dotted prefix that is one), or "".
+std::string module_of(const std::string& q, const std::map<std::string, const DiscoveredFile*>& by_module) {
+  std::string prefix = q;
+  while (!prefix.empty()) {
+    if (by_module.count(prefix)) return prefix;
+    prefix = split_last(prefix).first;
+  }
+  return {};
+}
+
+// What close_over_calls has followed so far.
+struct CallClosure {
   std::set<std::string> expanded, reached_raw;
   std::set<std::string> reached;     // project functions reached from async code
   std::set<std::string> unresolved;  // callees not (yet) known as project functions
   std::vector<std::string> fresh;    // callees seen since the last resolution
-  bool loaded = true;
-  auto module_of = [&](const std::string& q) -> std::string {
-    std::string prefix = q;
-    while (!prefix.empty()) {
-      if (by_module_.count(prefix)) return prefix;
-      prefix = split_last(prefix).first;
-    }
-    return {};
-  };
-  for (;;) {
-    // Resolve what is new; retry the unresolved only when modules were loaded since.
+
+  // Resolve what is new; retry the unresolved only when modules were loaded since.
+  void resolve(const ProjectIndex& index, bool loaded) {
     for (const auto& r : fresh) {
-      if (const FunctionSummary* f = function(r)) reached.insert(f->qualname);
+      if (const FunctionSummary* f = index.function(r)) reached.insert(f->qualname);
       else unresolved.insert(r);
     }
     fresh.clear();
     if (loaded) {
       for (auto it = unresolved.begin(); it != unresolved.end();) {
-        if (const FunctionSummary* f = function(*it)) {
+        if (const FunctionSummary* f = index.function(*it)) {
           reached.insert(f->qualname);
           it = unresolved.erase(it);
         } else {
@@ -445,22 +518,51 @@ void ProjectIndex::close_over_calls(int jobs) {
         }
       }
     }
+  }
+
+  // Follows the calls of m's functions that are async or reached, each function once:
+  // *relevant says whether m has such functions, *callees gets the calls of those followed
+  // now. Returns whether any was.
+  bool expand(const ModuleSummary& m, bool* relevant, std::vector<std::string>* callees) {
+    bool progress = false;
+    for (const auto& [fname, f] : m.functions) {
+      if (!f.is_async && !reached.count(f.qualname)) continue;
+      *relevant = true;
+      if (!expanded.insert(f.qualname).second) continue;
+      progress = true;
+      for (const auto& c : f.calls) {
+        if (reached_raw.insert(c.callee).second) fresh.push_back(c.callee);
+        callees->push_back(c.callee);
+      }
+    }
+    return progress;
+  }
+};
+
+}  // namespace
+
+void ProjectIndex::close_over_calls(int jobs) {
+  // Follow calls function by function, not module by module: from every async function to
+  // what it calls (is it sync? does it block?), and on through the sync functions reached
+  // that way (for AF108's call paths). Modules are loaded only when a followed call leads
+  // into them, or when such a module's summary asked about a type they define.
+  CallClosure closure;
+  bool loaded = true;
+  // Adds the module of q to want when it is a project module not loaded yet.
+  auto want_module_of = [&](const std::string& q, std::set<std::string>& want) {
+    std::string mod = module_of(q, by_module_);
+    if (!mod.empty() && !attempted_.count(mod)) want.insert(mod);
+  };
+  for (;;) {
+    closure.resolve(*this, loaded);
     loaded = false;
     std::set<std::string> want;
     bool progress = false;
     for (const auto& [mname, m] : modules_) {
       bool relevant_module = false;
-      for (const auto& [fname, f] : m.functions) {
-        if (!f.is_async && !reached.count(f.qualname)) continue;
-        relevant_module = true;
-        if (!expanded.insert(f.qualname).second) continue;
-        progress = true;
-        for (const auto& c : f.calls) {
-          if (reached_raw.insert(c.callee).second) fresh.push_back(c.callee);
-          std::string mod = module_of(c.callee);
-          if (!mod.empty() && !attempted_.count(mod)) want.insert(mod);
-        }
-      }
+      std::vector<std::string> callees;
+      if (closure.expand(m, &relevant_module, &callees)) progress = true;
+      for (const auto& callee : callees) want_module_of(callee, want);
       if (relevant_module) relevant_.insert(mname);
       if (relevant_module) {
         // The modules its summary asked types of (a session factory or a client made in
@@ -468,10 +570,7 @@ void ProjectIndex::close_over_calls(int jobs) {
         // when their answers change (load_containing).
         auto asked = asked_.find(mname);
         if (asked != asked_.end()) {
-          for (const TypeQuery& q : asked->second) {
-            std::string mod = module_of(q.qualname);
-            if (!mod.empty() && !attempted_.count(mod)) want.insert(mod);
-          }
+          for (const TypeQuery& q : asked->second) want_module_of(q.qualname, want);
         }
       }
     }
@@ -649,80 +748,127 @@ std::vector<const CallRecord*> ProjectIndex::callers_of(std::string_view qualnam
   return out;
 }
 
+namespace {
+
+// Callers are found in the files that mention a function's name: load those first.
+void load_mentions(ProjectIndex& index, const std::vector<std::string>& names, int jobs) {
+  std::vector<std::string> lits;
+  for (const auto& n : names) lits.push_back(split_last(n).second);
+  if (!lits.empty()) index.load_containing(lits, jobs);
+}
+
+// Await propagation from one seed (plan_async): the functions that become async with it,
+// and the callers that cannot await.
+class SeedPropagation {
+ public:
+  SeedPropagation(const ProjectIndex& index, const std::string& seed, const std::string& seed_reason)
+      : index_(index), chain_{{seed, seed_reason}} {}
+
+  // Finds the callers of fq in the loaded modules; the sync ones that become async in turn
+  // go to *next.
+  void find_callers(const std::string& fq, std::vector<std::string>* next) {
+    const FunctionSummary* target = index_.function(fq);
+    std::string want = target ? target->qualname : fq;
+    for (const auto& [mname, m] : index_.modules()) {
+      record_module_callers(m, want);
+      record_lambda_and_nested_callers(m, want);
+      add_sync_callers(m, want, next);
+      record_value_uses(m, want);
+    }
+  }
+
+  // Why the seed cannot become async (empty: nothing stops it).
+  std::vector<std::string>& reasons() { return reasons_; }
+
+  // Merges the chain into the plan, and with with_stuck the callers that cannot await
+  // (one per place).
+  void merge_into(AsyncPlan& plan, bool with_stuck) {
+    for (auto& [q, why] : chain_) plan.make_async.emplace(q, why);
+    if (!with_stuck) return;
+    for (auto& st : stuck_) {
+      bool dup = std::any_of(plan.stuck.begin(), plan.stuck.end(), [&](const AsyncPlan::Stuck& o) {
+        return o.path == st.path && o.pos.line == st.pos.line && o.pos.col == st.pos.col;
+      });
+      if (!dup) plan.stuck.push_back(std::move(st));
+    }
+  }
+
+ private:
+  // Does a call to callee call the function want?
+  bool calls(const std::string& callee, const std::string& want) const {
+    const FunctionSummary* s = index_.function(callee);
+    return (s && s->qualname == want) || callee == want;
+  }
+
+  void record_module_callers(const ModuleSummary& m, const std::string& want) {
+    for (const auto& c : m.module_calls) {
+      if (calls(c.callee, want)) {
+        reasons_.push_back(m.path + ":" + std::to_string(c.pos.line) + ": called at import time by module code, which cannot await");
+        stuck_.push_back(AsyncPlan::Stuck{m.path, c.pos, want, "", false});
+      }
+    }
+  }
+
+  void record_lambda_and_nested_callers(const ModuleSummary& m, const std::string& want) {
+    for (const auto* list : {&m.lambda_calls, &m.nested_calls}) {
+      bool lambda = list == &m.lambda_calls;
+      for (const auto& c : *list) {
+        if (!calls(c.callee, want)) continue;
+        reasons_.push_back(m.path + ":" + std::to_string(c.pos.line) + ": called in " +
+                           (lambda ? "a lambda" : "a nested function") + ", which cannot await");
+        stuck_.push_back(AsyncPlan::Stuck{m.path, c.pos, want, c.caller, false,
+                                          lambda ? AsyncPlan::Stuck::Where::Lambda : AsyncPlan::Stuck::Where::Nested});
+      }
+    }
+  }
+
+  // Sync functions that call want without await join the chain (and go to *next).
+  void add_sync_callers(const ModuleSummary& m, const std::string& want, std::vector<std::string>* next) {
+    for (const auto& [fname, f] : m.functions) {
+      for (const auto& c : f.calls) {
+        if (!calls(c.callee, want) || c.awaited || f.is_async) continue;
+        if (!chain_.count(f.qualname)) {
+          chain_.emplace(f.qualname, "calls `" + want + "`, which becomes async");
+          next->push_back(f.qualname);
+        }
+      }
+    }
+  }
+
+  void record_value_uses(const ModuleSummary& m, const std::string& want) {
+    for (const auto& u : m.value_uses) {
+      if (!calls(u.callee, want)) continue;
+      reasons_.push_back(m.path + ":" + std::to_string(u.pos.line) + ": `" + split_last(want).second +
+                         "` is passed as a value (a callback that will not be awaited)");
+      stuck_.push_back(AsyncPlan::Stuck{m.path, u.pos, want, u.caller, true, AsyncPlan::Stuck::Where::Value});
+    }
+  }
+
+  const ProjectIndex& index_;
+  std::map<std::string, std::string> chain_;  // function -> why it becomes async
+  std::vector<std::string> reasons_;
+  std::vector<AsyncPlan::Stuck> stuck_;
+};
+
+}  // namespace
+
 AsyncPlan ProjectIndex::plan_async(const std::vector<std::string>& seeds, int jobs, bool stop_at_blockers,
                                    const std::string& seed_reason) {
   AsyncPlan plan_;
-  // Callers are found in the files that mention a function's name: load those first.
-  auto load_mentions = [&](const std::vector<std::string>& names) {
-    std::vector<std::string> lits;
-    for (const auto& n : names) lits.push_back(split_last(n).second);
-    if (!lits.empty()) load_containing(lits, jobs);
-  };
   for (const std::string& seed : seeds) {
     if (plan_.make_async.count(seed)) continue;
-    std::map<std::string, std::string> chain{{seed, seed_reason}};
-    std::vector<std::string> reasons;
-    std::vector<AsyncPlan::Stuck> stuck;
+    SeedPropagation propagation(*this, seed, seed_reason);
     std::vector<std::string> work{seed};
     while (!work.empty()) {
       std::vector<std::string> next;
-      load_mentions(work);
-      for (const std::string& fq : work) {
-        const FunctionSummary* target = function(fq);
-        std::string want = target ? target->qualname : fq;
-        for (const auto& [mname, m] : modules_) {
-          auto calls_it = [&](const CallRecord& c) {
-            const FunctionSummary* s = function(c.callee);
-            return (s && s->qualname == want) || c.callee == want;
-          };
-          for (const auto& c : m.module_calls) {
-            if (calls_it(c)) {
-              reasons.push_back(m.path + ":" + std::to_string(c.pos.line) + ": called at import time by module code, which cannot await");
-              stuck.push_back(AsyncPlan::Stuck{m.path, c.pos, want, "", false});
-            }
-          }
-          for (const auto* list : {&m.lambda_calls, &m.nested_calls}) {
-            bool lambda = list == &m.lambda_calls;
-            for (const auto& c : *list) {
-              if (!calls_it(c)) continue;
-              reasons.push_back(m.path + ":" + std::to_string(c.pos.line) + ": called in " +
-                                (lambda ? "a lambda" : "a nested function") + ", which cannot await");
-              stuck.push_back(AsyncPlan::Stuck{m.path, c.pos, want, c.caller, false,
-                                               lambda ? AsyncPlan::Stuck::Where::Lambda : AsyncPlan::Stuck::Where::Nested});
-            }
-          }
-          for (const auto& [fname, f] : m.functions) {
-            for (const auto& c : f.calls) {
-              if (!calls_it(c) || c.awaited || f.is_async) continue;
-              if (!chain.count(f.qualname)) {
-                chain.emplace(f.qualname, "calls `" + want + "`, which becomes async");
-                next.push_back(f.qualname);
-              }
-            }
-          }
-          for (const auto& u : m.value_uses) {
-            const FunctionSummary* s = function(u.callee);
-            if (!((s && s->qualname == want) || u.callee == want)) continue;
-            reasons.push_back(m.path + ":" + std::to_string(u.pos.line) + ": `" + split_last(want).second +
-                              "` is passed as a value (a callback that will not be awaited)");
-            stuck.push_back(AsyncPlan::Stuck{m.path, u.pos, want, u.caller, true, AsyncPlan::Stuck::Where::Value});
-          }
-        }
-      }
+      load_mentions(*this, work, jobs);
+      for (const std::string& fq : work) propagation.find_callers(fq, &next);
       work = std::move(next);
     }
-    if (reasons.empty() || !stop_at_blockers) {
-      for (auto& [q, why] : chain) plan_.make_async.emplace(q, why);
-      if (!stop_at_blockers) {
-        for (auto& st : stuck) {
-          bool dup = std::any_of(plan_.stuck.begin(), plan_.stuck.end(), [&](const AsyncPlan::Stuck& o) {
-            return o.path == st.path && o.pos.line == st.pos.line && o.pos.col == st.pos.col;
-          });
-          if (!dup) plan_.stuck.push_back(std::move(st));
-        }
-      }
+    if (propagation.reasons().empty() || !stop_at_blockers) {
+      propagation.merge_into(plan_, !stop_at_blockers);
     } else {
-      plan_.blocked[seed] = std::move(reasons);
+      plan_.blocked[seed] = std::move(propagation.reasons());
     }
   }
   return plan_;
