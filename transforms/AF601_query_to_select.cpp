@@ -354,74 +354,98 @@ class QueryToSelect : public Rule {
     bool ok = true;
     syntax::walk(node, [&](TSNode n) {
       if (!ok) return false;
-      // x == None -> x.is_(None); x != None -> x.is_not(None)
-      if (is(n, "comparison_operator")) {
-        auto kids = syntax::code_children(n);
-        TSNode op = ts_node_child(n, 1);
-        std::string_view ops = syntax::is_null(op) ? "" : text(op, src);
-        if (kids.size() == 2 && is(kids[1], "none") && (ops == "==" || ops == "!=")) {
-          edits.push_back(Edit{ts_node_start_byte(kids[0]) - base, ts_node_end_byte(n) - base, ""});
-          std::string left(text(kids[0], src));
-          edits.back().text = left + (ops == "==" ? ".is_(None)" : ".is_not(None)");
-          return false;
-        }
-      }
-      // joinedload("addresses") / with_parent(u, "addresses"): strings name relationships.
-      if (is(n, "call")) {
-        std::string fn(text(field(n, "function"), src));
-        std::string last = fn.substr(fn.rfind('.') == std::string::npos ? 0 : fn.rfind('.') + 1);
-        auto args = syntax::code_children(field(n, "arguments"));
-        bool loader = last == "joinedload" || last == "selectinload" || last == "subqueryload" || last == "lazyload" ||
-                      last == "contains_eager" || last == "noload" || last == "raiseload" || last == "defer" ||
-                      last == "undefer" || last == "load_only";
-        if (loader || last == "with_parent") {
-          for (size_t k = (last == "with_parent" ? 1 : 0); k < args.size(); ++k) {
-            if (!is(args[k], "string")) continue;
-            std::string_view lit = text(args[k], src);
-            std::string attr(lit.substr(1, lit.size() - 2));
-            std::string cls = ac.entity_cls;
-            if (last == "with_parent") {
-              auto owners = index ? index->classes_with_relationship(attr) : std::vector<std::string>{};
-              // The relationship leads to the class being queried.
-              if (owners.size() > 1 && !ac.query_target.empty()) {
-                std::vector<std::string> keep;
-                for (const auto& o : owners) {
-                  const RelationshipInfo* r = index->relationship(o, attr);
-                  if (r && r->target == ac.query_target) keep.push_back(o);
-                }
-                owners = keep;
-              }
-              if (owners.size() != 1) {
-                *why = "`with_parent(..., \"" + attr + "\")`: cannot tell which mapped class has `" + attr + "`";
-                ok = false;
-                return false;
-              }
-              cls = owners[0];
-            }
-            edits.push_back(Edit{ts_node_start_byte(args[k]) - base, ts_node_end_byte(args[k]) - base,
-                                 ac.entity_prefix + cls + "." + attr});
-          }
-        }
-      }
-      // After from_self(), columns of the inner select are columns of the subquery.
-      if (!ac.columns.empty() && is(n, "attribute")) {
-        auto it = ac.columns.find(std::string(text(n, src)));
-        if (it != ac.columns.end()) {
-          edits.push_back(Edit{ts_node_start_byte(n) - base, ts_node_end_byte(n) - base, it->second});
-          return false;
-        }
-      }
-      // After an aliased join, criteria on the joined class mean the alias.
-      if (!ac.alias.empty() && is(n, "attribute") && is(field(n, "object"), "identifier") &&
-          text(field(n, "object"), src) == ac.alias_of_cls) {
-        TSNode obj = field(n, "object");
-        edits.push_back(Edit{ts_node_start_byte(obj) - base, ts_node_end_byte(obj) - base, ac.alias});
+      if (is(n, "comparison_operator") && none_comparison(n, src, base, edits)) return false;
+      if (is(n, "call") && !relationship_strings(n, ac, index, src, base, edits, why)) {
+        ok = false;
         return false;
       }
-      return true;
+      return !attribute_rewritten(n, ac, src, base, edits);
     });
     if (!ok) return std::nullopt;
     return apply_edits(text(node, src), edits);
+  }
+
+  // x == None -> x.is_(None); x != None -> x.is_not(None). Returns whether `n` was one (the
+  // edit, at offsets from `base`, is added).
+  static bool none_comparison(TSNode n, std::string_view src, uint32_t base, std::vector<Edit>& edits) {
+    auto kids = syntax::code_children(n);
+    TSNode op = ts_node_child(n, 1);
+    std::string_view ops = syntax::is_null(op) ? "" : text(op, src);
+    if (kids.size() != 2 || !is(kids[1], "none") || (ops != "==" && ops != "!=")) return false;
+    edits.push_back(Edit{ts_node_start_byte(kids[0]) - base, ts_node_end_byte(n) - base, ""});
+    std::string left(text(kids[0], src));
+    edits.back().text = left + (ops == "==" ? ".is_(None)" : ".is_not(None)");
+    return true;
+  }
+
+  // joinedload("addresses") / with_parent(u, "addresses"): strings name relationships. Adds the
+  // edits of call `n`'s string arguments; false (and *why) when a relationship's class is unknown.
+  static bool relationship_strings(TSNode n, const ArgCtx& ac, const ProjectIndex* index, std::string_view src,
+                                   uint32_t base, std::vector<Edit>& edits, std::string* why) {
+    std::string fn(text(field(n, "function"), src));
+    std::string last = fn.substr(fn.rfind('.') == std::string::npos ? 0 : fn.rfind('.') + 1);
+    auto args = syntax::code_children(field(n, "arguments"));
+    bool loader = last == "joinedload" || last == "selectinload" || last == "subqueryload" || last == "lazyload" ||
+                  last == "contains_eager" || last == "noload" || last == "raiseload" || last == "defer" ||
+                  last == "undefer" || last == "load_only";
+    if (!loader && last != "with_parent") return true;
+    for (size_t k = (last == "with_parent" ? 1 : 0); k < args.size(); ++k) {
+      if (!is(args[k], "string")) continue;
+      std::string_view lit = text(args[k], src);
+      std::string attr(lit.substr(1, lit.size() - 2));
+      std::string cls = ac.entity_cls;
+      if (last == "with_parent") {
+        auto owner = with_parent_owner(attr, ac, index, why);
+        if (!owner) return false;
+        cls = *owner;
+      }
+      edits.push_back(Edit{ts_node_start_byte(args[k]) - base, ts_node_end_byte(args[k]) - base,
+                           ac.entity_prefix + cls + "." + attr});
+    }
+    return true;
+  }
+
+  // The one mapped class with relationship `attr` that with_parent(..., "attr") means; nullopt
+  // (and *why) when there is not exactly one.
+  static std::optional<std::string> with_parent_owner(const std::string& attr, const ArgCtx& ac,
+                                                      const ProjectIndex* index, std::string* why) {
+    auto owners = index ? index->classes_with_relationship(attr) : std::vector<std::string>{};
+    // The relationship leads to the class being queried.
+    if (owners.size() > 1 && !ac.query_target.empty()) {
+      std::vector<std::string> keep;
+      for (const auto& o : owners) {
+        const RelationshipInfo* r = index->relationship(o, attr);
+        if (r && r->target == ac.query_target) keep.push_back(o);
+      }
+      owners = keep;
+    }
+    if (owners.size() != 1) {
+      *why = "`with_parent(..., \"" + attr + "\")`: cannot tell which mapped class has `" + attr + "`";
+      return std::nullopt;
+    }
+    return owners[0];
+  }
+
+  // Attribute `n` read otherwise after from_self() or an aliased join. Returns whether `n` was
+  // one (the edit, at offsets from `base`, is added).
+  static bool attribute_rewritten(TSNode n, const ArgCtx& ac, std::string_view src, uint32_t base,
+                                  std::vector<Edit>& edits) {
+    if (!is(n, "attribute")) return false;
+    // After from_self(), columns of the inner select are columns of the subquery.
+    if (!ac.columns.empty()) {
+      auto it = ac.columns.find(std::string(text(n, src)));
+      if (it != ac.columns.end()) {
+        edits.push_back(Edit{ts_node_start_byte(n) - base, ts_node_end_byte(n) - base, it->second});
+        return true;
+      }
+    }
+    // After an aliased join, criteria on the joined class mean the alias.
+    if (!ac.alias.empty() && is(field(n, "object"), "identifier") && text(field(n, "object"), src) == ac.alias_of_cls) {
+      TSNode obj = field(n, "object");
+      edits.push_back(Edit{ts_node_start_byte(obj) - base, ts_node_end_byte(obj) - base, ac.alias});
+      return true;
+    }
+    return false;
   }
 
   std::optional<std::string> args_text(FileContext& ctx, TSNode args, const ArgCtx& ac, std::string* why) const {
