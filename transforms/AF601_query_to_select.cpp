@@ -308,74 +308,98 @@ class QueryToSelect : public Rule {
     bool ok = true;
     syntax::walk(node, [&](TSNode n) {
       if (!ok) return false;
-      // x == None -> x.is_(None); x != None -> x.is_not(None)
-      if (is(n, "comparison_operator")) {
-        auto kids = syntax::code_children(n);
-        TSNode op = ts_node_child(n, 1);
-        std::string_view ops = syntax::is_null(op) ? "" : text(op, src);
-        if (kids.size() == 2 && is(kids[1], "none") && (ops == "==" || ops == "!=")) {
-          edits.push_back(Edit{ts_node_start_byte(kids[0]) - base, ts_node_end_byte(n) - base, ""});
-          std::string left(text(kids[0], src));
-          edits.back().text = left + (ops == "==" ? ".is_(None)" : ".is_not(None)");
-          return false;
-        }
-      }
-      // joinedload("addresses") / with_parent(u, "addresses"): strings name relationships.
-      if (is(n, "call")) {
-        std::string fn(text(field(n, "function"), src));
-        std::string last = fn.substr(fn.rfind('.') == std::string::npos ? 0 : fn.rfind('.') + 1);
-        auto args = syntax::code_children(field(n, "arguments"));
-        bool loader = last == "joinedload" || last == "selectinload" || last == "subqueryload" || last == "lazyload" ||
-                      last == "contains_eager" || last == "noload" || last == "raiseload" || last == "defer" ||
-                      last == "undefer" || last == "load_only";
-        if (loader || last == "with_parent") {
-          for (size_t k = (last == "with_parent" ? 1 : 0); k < args.size(); ++k) {
-            if (!is(args[k], "string")) continue;
-            std::string_view lit = text(args[k], src);
-            std::string attr(lit.substr(1, lit.size() - 2));
-            std::string cls = ac.entity_cls;
-            if (last == "with_parent") {
-              auto owners = index ? index->classes_with_relationship(attr) : std::vector<std::string>{};
-              // The relationship leads to the class being queried.
-              if (owners.size() > 1 && !ac.query_target.empty()) {
-                std::vector<std::string> keep;
-                for (const auto& o : owners) {
-                  const RelationshipInfo* r = index->relationship(o, attr);
-                  if (r && r->target == ac.query_target) keep.push_back(o);
-                }
-                owners = keep;
-              }
-              if (owners.size() != 1) {
-                *why = "`with_parent(..., \"" + attr + "\")`: cannot tell which mapped class has `" + attr + "`";
-                ok = false;
-                return false;
-              }
-              cls = owners[0];
-            }
-            edits.push_back(Edit{ts_node_start_byte(args[k]) - base, ts_node_end_byte(args[k]) - base,
-                                 ac.entity_prefix + cls + "." + attr});
-          }
-        }
-      }
-      // After from_self(), columns of the inner select are columns of the subquery.
-      if (!ac.columns.empty() && is(n, "attribute")) {
-        auto it = ac.columns.find(std::string(text(n, src)));
-        if (it != ac.columns.end()) {
-          edits.push_back(Edit{ts_node_start_byte(n) - base, ts_node_end_byte(n) - base, it->second});
-          return false;
-        }
-      }
-      // After an aliased join, criteria on the joined class mean the alias.
-      if (!ac.alias.empty() && is(n, "attribute") && is(field(n, "object"), "identifier") &&
-          text(field(n, "object"), src) == ac.alias_of_cls) {
-        TSNode obj = field(n, "object");
-        edits.push_back(Edit{ts_node_start_byte(obj) - base, ts_node_end_byte(obj) - base, ac.alias});
+      if (is(n, "comparison_operator") && none_comparison(n, src, base, edits)) return false;
+      if (is(n, "call") && !relationship_strings(n, ac, index, src, base, edits, why)) {
+        ok = false;
         return false;
       }
-      return true;
+      return !attribute_rewritten(n, ac, src, base, edits);
     });
     if (!ok) return std::nullopt;
     return apply_edits(text(node, src), edits);
+  }
+
+  // x == None -> x.is_(None); x != None -> x.is_not(None). Returns whether `n` was one (the
+  // edit, at offsets from `base`, is added).
+  static bool none_comparison(TSNode n, std::string_view src, uint32_t base, std::vector<Edit>& edits) {
+    auto kids = syntax::code_children(n);
+    TSNode op = ts_node_child(n, 1);
+    std::string_view ops = syntax::is_null(op) ? "" : text(op, src);
+    if (kids.size() != 2 || !is(kids[1], "none") || (ops != "==" && ops != "!=")) return false;
+    edits.push_back(Edit{ts_node_start_byte(kids[0]) - base, ts_node_end_byte(n) - base, ""});
+    std::string left(text(kids[0], src));
+    edits.back().text = left + (ops == "==" ? ".is_(None)" : ".is_not(None)");
+    return true;
+  }
+
+  // joinedload("addresses") / with_parent(u, "addresses"): strings name relationships. Adds the
+  // edits of call `n`'s string arguments; false (and *why) when a relationship's class is unknown.
+  static bool relationship_strings(TSNode n, const ArgCtx& ac, const ProjectIndex* index, std::string_view src,
+                                   uint32_t base, std::vector<Edit>& edits, std::string* why) {
+    std::string fn(text(field(n, "function"), src));
+    std::string last = fn.substr(fn.rfind('.') == std::string::npos ? 0 : fn.rfind('.') + 1);
+    auto args = syntax::code_children(field(n, "arguments"));
+    bool loader = last == "joinedload" || last == "selectinload" || last == "subqueryload" || last == "lazyload" ||
+                  last == "contains_eager" || last == "noload" || last == "raiseload" || last == "defer" ||
+                  last == "undefer" || last == "load_only";
+    if (!loader && last != "with_parent") return true;
+    for (size_t k = (last == "with_parent" ? 1 : 0); k < args.size(); ++k) {
+      if (!is(args[k], "string")) continue;
+      std::string_view lit = text(args[k], src);
+      std::string attr(lit.substr(1, lit.size() - 2));
+      std::string cls = ac.entity_cls;
+      if (last == "with_parent") {
+        auto owner = with_parent_owner(attr, ac, index, why);
+        if (!owner) return false;
+        cls = *owner;
+      }
+      edits.push_back(Edit{ts_node_start_byte(args[k]) - base, ts_node_end_byte(args[k]) - base,
+                           ac.entity_prefix + cls + "." + attr});
+    }
+    return true;
+  }
+
+  // The one mapped class with relationship `attr` that with_parent(..., "attr") means; nullopt
+  // (and *why) when there is not exactly one.
+  static std::optional<std::string> with_parent_owner(const std::string& attr, const ArgCtx& ac,
+                                                      const ProjectIndex* index, std::string* why) {
+    auto owners = index ? index->classes_with_relationship(attr) : std::vector<std::string>{};
+    // The relationship leads to the class being queried.
+    if (owners.size() > 1 && !ac.query_target.empty()) {
+      std::vector<std::string> keep;
+      for (const auto& o : owners) {
+        const RelationshipInfo* r = index->relationship(o, attr);
+        if (r && r->target == ac.query_target) keep.push_back(o);
+      }
+      owners = keep;
+    }
+    if (owners.size() != 1) {
+      *why = "`with_parent(..., \"" + attr + "\")`: cannot tell which mapped class has `" + attr + "`";
+      return std::nullopt;
+    }
+    return owners[0];
+  }
+
+  // Attribute `n` read otherwise after from_self() or an aliased join. Returns whether `n` was
+  // one (the edit, at offsets from `base`, is added).
+  static bool attribute_rewritten(TSNode n, const ArgCtx& ac, std::string_view src, uint32_t base,
+                                  std::vector<Edit>& edits) {
+    if (!is(n, "attribute")) return false;
+    // After from_self(), columns of the inner select are columns of the subquery.
+    if (!ac.columns.empty()) {
+      auto it = ac.columns.find(std::string(text(n, src)));
+      if (it != ac.columns.end()) {
+        edits.push_back(Edit{ts_node_start_byte(n) - base, ts_node_end_byte(n) - base, it->second});
+        return true;
+      }
+    }
+    // After an aliased join, criteria on the joined class mean the alias.
+    if (!ac.alias.empty() && is(field(n, "object"), "identifier") && text(field(n, "object"), src) == ac.alias_of_cls) {
+      TSNode obj = field(n, "object");
+      edits.push_back(Edit{ts_node_start_byte(obj) - base, ts_node_end_byte(obj) - base, ac.alias});
+      return true;
+    }
+    return false;
   }
 
   std::optional<std::string> args_text(FileContext& ctx, TSNode args, const ArgCtx& ac, std::string* why) const {
@@ -401,44 +425,32 @@ class QueryToSelect : public Rule {
   // they were. Forms that change the entities or the whole shape (get, with_entities,
   // from_self, select_entity_from, DISTINCT with ORDER BY on another entity) are replaced in
   // one piece.
-  void convert(State& st, const Chain& c, const QueryOrigin& o, bool from_variable) const {
-    FileContext& ctx = st.ctx;
-    std::string_view src = ctx.text();
-    if (!st.done.insert(ts_node_start_byte(c.root)).second) return;
-    if (from_variable && o.statement.empty() && c.steps.empty() && syntax::is_null(c.slice) &&
-        !is(syntax::parent(c.outer), "for_statement"))
-      return;
+  //
+  // convert() goes in phases: the entities, the steps (one handler per method, step_handlers()),
+  // the terminal strategy (how the session runs the statement, terminal_handlers()), each of
+  // which may refuse the chain (the reason is reported, nothing converted); then the finding,
+  // the guards that need the run (an await where none can be), and only then the edits.
 
-    bool async_target = session_is_async_target(ctx, o.kind);
-    std::string why;
+  // Why a chain is not converted (nullopt: it is).
+  using Refusal = std::optional<std::string>;
+
+  // One chain being converted: what the origin and the steps make of it, shared by the step
+  // handlers, the terminal strategy and the edit assembly.
+  struct Conversion {
+    State& st;
+    FileContext& ctx;
+    const Chain& c;
+    const QueryOrigin& o;
+    bool from_variable = false;
+    bool async_target = false;
     std::vector<std::string> preamble;  // statements to add before the one holding the chain
     std::vector<ImportNeed> needs;
-    auto name = [&](const char* module, const char* n) {
-      auto ref = ctx.imports().name(module, n, c.root);
-      needs.insert(needs.end(), ref.needs.begin(), ref.needs.end());
-      return ref.text;
-    };
-
-    std::vector<TSNode> entities = o.entities;
-    if (entities.empty()) return;
-    ArgCtx ac;
-    ac.entity_cls = class_name(entities[0], src);
-    ac.entity_prefix = class_prefix(entities[0], src);
-    ac.query_target = ac.entity_cls;
-    bool single_orm = (entities.size() == 1 && is_orm_entity(entities[0], src)) || !o.statement.empty();
-    bool aggregate = entities.size() == 1 && is_aggregate(entities[0], src);
+    // The statement's entities, as the steps change them.
+    std::vector<TSNode> entities;
     std::string entities_text;
-    {
-      std::string out;
-      for (TSNode e : entities) {
-        auto t = rewrite_text(ctx, e, ac, &why);
-        if (!t) return report(st, c, why);
-        out += (out.empty() ? "" : ", ") + *t;
-      }
-      entities_text = out;
-    }
-    if (!o.statement.empty()) entities_text.clear();
-
+    bool single_orm = false;
+    bool aggregate = false;
+    ArgCtx ac;
     // The steps: their flat rendering (for whole replacements) and their in-place edits.
     EditList inplace;
     std::string stmt_tail;
@@ -446,334 +458,526 @@ class QueryToSelect : public Rule {
     bool unique = false, has_criteria = false, yield_per = false, distinct = false;
     std::optional<Step> terminal;
     std::string extra_order_cols;
-    std::string join_cls = ac.entity_cls;
-    bool joined = o.unique;
-    for (const Step& s : c.steps) joined |= needs_unique(s, src);
+    std::string join_cls;  // the class string joins start from: join("orders", "items")
+    bool joined = false;   // a join or a joined eager load anywhere in the query's making
     std::vector<std::string> options_args;
-    size_t n_steps = c.steps.size();
-    auto whole_step = [&](const Step& s, const std::string& flat) {
+
+    // `module.n` spelled at the chain, its imports added to the fix's.
+    std::string name(const char* module, const char* n) {
+      auto ref = ctx.imports().name(module, n, c.root);
+      needs.insert(needs.end(), ref.needs.begin(), ref.needs.end());
+      return ref.text;
+    }
+    // Step `s` rewritten in one piece (from its method's name to its end) as `flat`.
+    void whole_step(const Step& s, const std::string& flat) {
       stmt_tail += flat;
       TSNode attr = field(s.call, "function");
       inplace.replace(ts_node_start_byte(field(attr, "attribute")), ts_node_end_byte(s.call), flat.substr(1));
-    };
-    for (size_t i = 0; i < n_steps; ++i) {
-      const Step& s = c.steps[i];
-      if (terminals().count(s.name)) {
-        if (i + 1 != n_steps) return report(st, c, "`" + s.name + "()` is followed by more calls");
-        terminal = s;
-        break;
-      }
-      if (s.name == "join" || s.name == "outerjoin") {
-        bool aliased = false;
-        std::vector<TSNode> positional;
-        std::string kwargs;
-        for (TSNode a : syntax::code_children(s.args)) {
-          if (is(a, "keyword_argument")) {
-            if (text(field(a, "name"), src) == "aliased" && is(field(a, "value"), "true")) {
-              aliased = true;
-              continue;
-            }
-            kwargs += ", " + std::string(text(a, src));
-            continue;
-          }
-          positional.push_back(a);
-        }
-        bool all_strings = !positional.empty() &&
-                           std::all_of(positional.begin(), positional.end(), [](TSNode a) { return is(a, "string"); });
-        if (all_strings) {
-          // join("orders", "items") -> .join(User.orders).join(Order.items)
-          std::string flat;
-          for (TSNode a : positional) {
-            std::string_view lit = text(a, src);
-            std::string attr(lit.substr(1, lit.size() - 2));
-            const RelationshipInfo* rel = ctx.project() ? ctx.project()->relationship(join_cls, attr) : nullptr;
-            if (!rel) return report(st, c, "`" + s.name + "(\"" + attr + "\")`: no relationship `" + join_cls + "." + attr + "` is known");
-            std::string target = ac.entity_prefix + join_cls + "." + attr;
-            if (aliased) {
-              std::string alias = fresh_name(ctx.model(), "n1");
-              preamble.push_back(alias + " = " + name("sqlalchemy.orm", "aliased") + "(" + ac.entity_prefix + rel->target + ")");
-              target += ".of_type(" + alias + ")";
-              ac.alias = alias;
-              ac.alias_of_cls = rel->target;
-            }
-            flat += "." + s.name + "(" + target + kwargs + ")";
-            join_cls = rel->target;
-          }
-          whole_step(s, flat);
-        } else {
-          if (aliased) return report(st, c, "`aliased=True` with a non-string join target");
-          if (!args_in_place(ctx, s, ac, inplace, stmt_tail, s.name, &why)) return report(st, c, why);
-        }
-        continue;
-      }
-      if (s.name == "filter") {
-        if (!args_in_place(ctx, s, ac, inplace, stmt_tail, "where", &why)) return report(st, c, why);
-        has_criteria = true;
-      } else if (s.name == "filter_by") {
-        if (!args_in_place(ctx, s, ac, inplace, stmt_tail, "filter_by", &why)) return report(st, c, why);
-        has_criteria = true;
-      } else if (s.name == "with_parent") {
-        auto a = args_text(ctx, s.args, ac, &why);
-        if (!a) return report(st, c, why);
-        whole_step(s, ".where(" + name("sqlalchemy.orm", "with_parent") + "(" + *a + "))");
-        has_criteria = true;
-      } else if (s.name == "populate_existing") {
-        whole_step(s, ".execution_options(populate_existing=True)");
-      } else if (s.name == "yield_per") {
-        auto a = args_text(ctx, s.args, ac, &why);
-        if (!a) return report(st, c, why);
-        whole_step(s, ".execution_options(yield_per=" + *a + ")");
-        yield_per = true;
-      } else if (s.name == "with_entities") {
-        auto a = args_text(ctx, s.args, ac, &why);
-        if (!a) return report(st, c, why);
-        entities = syntax::code_children(s.args);
-        entities_text = *a;
-        single_orm = entities.size() == 1 && is_orm_entity(entities[0], src);
-        aggregate = entities.size() == 1 && is_aggregate(entities[0], src);
-        restructure = true;
-      } else if (s.name == "options") {
-        std::string_view raw = text(s.args, src);
-        if (raw.find("joinedload") != std::string_view::npos || raw.find("contains_eager") != std::string_view::npos)
-          unique = true;
-        auto a = args_text(ctx, s.args, ac, &why);
-        if (!a) return report(st, c, why);
-        options_args.push_back(*a);
-        if (!args_in_place(ctx, s, ac, inplace, stmt_tail, "options", &why)) return report(st, c, why);
-      } else if (s.name == "distinct") {
-        distinct = true;
-        if (!args_in_place(ctx, s, ac, inplace, stmt_tail, "distinct", &why)) return report(st, c, why);
-      } else if (s.name == "order_by") {
-        // DISTINCT ... ORDER BY Other.col: Query added the column to the select list.
-        if (distinct && single_orm) {
-          for (TSNode a : syntax::code_children(s.args)) {
-            if (is(a, "attribute") && class_name(field(a, "object"), src) != ac.entity_cls) {
-              extra_order_cols += ", " + std::string(text(a, src));
-              restructure = true;
-            }
-          }
-        }
-        if (!args_in_place(ctx, s, ac, inplace, stmt_tail, "order_by", &why)) return report(st, c, why);
-      } else if (s.name == "from_self") {
-        // query(E, X.col).<steps>.from_self(E).<more>:
-        //   subq = select(E, X.col).<steps>.subquery(); ua = aliased(E, subq)
-        //   select(ua).<more>, with X.col read as subq.c.col
-        auto selves = syntax::code_children(s.args);
-        if (from_variable || selves.size() != 1 || !is_orm_entity(selves[0], src))
-          return report(st, c, "`from_self()` with other than one entity");
-        std::string subq = fresh_name(ctx.model(), "subq"), ua = fresh_name(ctx.model(), "ua");
-        preamble.push_back(subq + " = " + name("sqlalchemy", "select") + "(" + entities_text + ")" + stmt_tail + ".subquery()");
-        preamble.push_back(ua + " = " + name("sqlalchemy.orm", "aliased") + "(" + std::string(text(selves[0], src)) + ", " + subq + ")");
-        for (TSNode e : entities) {
-          if (is(e, "attribute") && !is_orm_entity(e, src))
-            ac.columns[std::string(text(e, src))] = subq + ".c." + std::string(text(field(e, "attribute"), src));
-        }
-        entities = selves;
-        entities_text = ua;
-        single_orm = true;
-        stmt_tail.clear();
-        restructure = true;
-      } else if (s.name == "select_entity_from") {
-        if (!single_orm) return report(st, c, "`select_entity_from()` on more than one entity");
-        std::string ua = fresh_name(ctx.model(), "ua");
-        TSNode arg0 = ts_node_named_child(s.args, 0);
-        if (syntax::is_null(arg0)) return report(st, c, "`select_entity_from()` without an argument");
-        auto inner = statement_of(ctx, arg0, &why);
-        if (!inner) return report(st, c, why);
-        preamble.push_back(ua + " = " + name("sqlalchemy.orm", "aliased") + "(" + entities_text + ", " + *inner + ")");
-        entities_text = ua;
-        restructure = true;
-      } else if (same_name_steps().count(s.name)) {
-        if (!args_in_place(ctx, s, ac, inplace, stmt_tail, s.name, &why)) return report(st, c, why);
-      } else {
-        return report(st, c, "`." + s.name + "()` is not in the table of forms asyncfix converts");
-      }
     }
-    if (!extra_order_cols.empty()) {
-      entities_text += extra_order_cols;
-      unique = true;  // rows of (entity, column): take the entities, uniquely
-    }
-    bool multi_with_extra = !extra_order_cols.empty();
-    if (single_orm && joined) unique = true;
-    const std::string& S = o.session;
-    std::string sel_fn = name("sqlalchemy", "select");
-    std::string base_stmt = !o.statement.empty() ? o.statement
-                            : from_variable      ? std::string(text(c.root, src))
-                                                 : sel_fn + "(" + entities_text + ")";
+  };
 
-    // The run around the statement: open + statement + pre + close + after.
-    std::string rows_fn = single_orm && !multi_with_extra ? "scalars" : "execute";
-    std::string uniq = unique ? ".unique()" : "";
-    std::string scalars_after = multi_with_extra ? ".scalars()" : "";
-    auto R = [&](const std::string& fn) { return async_target ? "(await " + S + "." + fn + "(" : S + "." + fn + "("; };
-    auto P = [&](const std::string& fn) { return std::string(async_target ? "await " : "") + S + "." + fn + "("; };
-    std::string rclose = async_target ? "))" : ")";
+  // How the session runs the statement: the chain becomes open + statement + pre + close +
+  // after, or `whole_text` in one piece. The terminal strategy fills it in.
+  struct Run {
+    std::string session;
+    bool async_target = false;
+    std::string sel_fn;         // how `select` is spelled here
+    std::string base_stmt;      // what the statement starts from: select(E), the variable...
+    std::string rows_fn;        // "scalars" (one ORM entity) or "execute"
+    std::string uniq;           // ".unique()" when rows repeat entities
+    std::string scalars_after;  // ".scalars()" for rows of (entity, order column)
+    std::string rclose;         // closes result_call()
     std::string open, pre, close, after;
     bool plain_await = false;
     bool keep_terminal = false;   // exists()/subquery(): the terminal stays as written
-    bool whole = restructure;     // one replacement of the whole chain
+    bool whole = false;           // one replacement of the whole chain
     std::string whole_text;       // when the terminal itself restructures (get)
     TSNode for_stmt{};
 
-    if (!syntax::is_null(c.slice)) {
-      if (terminal) return report(st, c, "a slice after a terminal call");
-      auto bounds = syntax::code_children(c.slice);
-      std::string_view sl = text(c.slice, src);
-      size_t colon = sl.find(':');
-      if (sl.find(':', colon + 1) != std::string_view::npos) return report(st, c, "a stepped slice");
-      std::string lo, hi;
-      if (colon == 0) {
-        lo = "0";
-        if (bounds.size() == 1) hi = std::string(text(bounds[0], src));
-      } else {
-        if (!bounds.empty()) lo = std::string(text(bounds[0], src));
-        if (bounds.size() == 2) hi = std::string(text(bounds[1], src));
-      }
-      if (lo.empty() || hi.empty()) return report(st, c, "an open slice");
-      open = R(rows_fn);
-      pre = ".slice(" + lo + ", " + hi + ")";
-      close = rclose;
-      after = scalars_after + uniq + ".all()";
-    } else if (!terminal) {
-      TSNode p = syntax::parent(c.outer);
-      if (is(p, "for_statement") && syntax::same(field(p, "right"), c.outer)) {
-        if (async_target && yield_per) {
-          open = "await " + S + (rows_fn == "scalars" ? ".stream_scalars(" : ".stream(");
-          close = ")";
-          for_stmt = p;
-        } else if (async_target) {
-          open = unique ? "(await " + S + "." + rows_fn + "(" : "await " + S + "." + rows_fn + "(";
-          close = unique ? "))" + uniq : ")";
-        } else {
-          open = S + "." + rows_fn + "(";
-          close = ")" + uniq;
-        }
-      } else {
-        bool assigned = is(p, "assignment") && syntax::same(field(p, "right"), c.outer) && is(field(p, "left"), "identifier");
-        if (!assigned) return report(st, c, "the query object is used as a value here: convert this use by hand");
-        if (!query_variable(st, field(p, "left"))) return report(st, c, "the query variable is used in ways asyncfix does not follow");
-      }
-    } else {
-      const std::string& t = terminal->name;
-      auto targs = args_text(ctx, terminal->args, ac, &why);
-      if (!targs) return report(st, c, why);
-      if (t == "all" || t == "one" || t == "one_or_none" || t == "first") {
-        open = R(rows_fn);
-        if (t == "first") pre = ".limit(1)";
-        close = rclose;
-        after = scalars_after + uniq + "." + t + "()";
-      } else if (t == "scalar") {
-        if (aggregate) {
-          open = P("scalar");
-          close = ")";
-          plain_await = async_target;
-        } else {
-          open = R("execute");
-          close = rclose;
-          after = ".scalar_one_or_none()";
-        }
-      } else if (t == "count") {
-        bool bare = !has_criteria && stmt_tail.empty() && !from_variable && single_orm && o.statement.empty() && !restructure;
-        open = P("scalar") + sel_fn + "(" + name("sqlalchemy", "func") + ".count()).select_from(";
-        if (bare) {
-          whole = true;
-          whole_text = open + entities_text + "))";
-        }
-        pre = ".subquery()";
-        close = "))";
-        plain_await = async_target;
-      } else if (t == "get") {
-        if (from_variable || !single_orm || !o.statement.empty()) return report(st, c, "`get()` on a query that is not a single entity");
-        for (size_t i = 0; i + 1 < n_steps; ++i) {
-          if (c.steps[i].name != "options") return report(st, c, "`get()` after `" + c.steps[i].name + "()`");
-        }
-        std::string opts;
-        for (const auto& a : options_args) opts += (opts.empty() ? "" : ", ") + a;
-        whole = true;
-        whole_text = P("get") + entities_text + ", " + *targs + (opts.empty() ? "" : ", options=[" + opts + "]") + ")";
-        plain_await = async_target;
-      } else if (t == "exists" || t == "subquery") {
-        keep_terminal = true;
-      } else if (t == "statement") {
-        // `.statement` (an attribute): dropped below
-      } else if (t == "delete" || t == "update") {
-        if (!single_orm || from_variable || !o.statement.empty())
-          return report(st, c, "bulk `" + t + "()` on a query that is not a single entity");
-        for (size_t i = 0; i + 1 < n_steps; ++i) {
-          const auto& sn = c.steps[i].name;
-          if (sn != "filter" && sn != "filter_by") return report(st, c, "bulk `" + t + "()` after `" + sn + "()`");
-        }
-        std::string exec_opts, values;
-        for (TSNode a : syntax::code_children(terminal->args)) {
-          if (is(a, "keyword_argument")) {
-            std::string_view k = text(field(a, "name"), src);
-            if (k == "synchronize_session") exec_opts = ".execution_options(" + std::string(text(a, src)) + ")";
-            else if (k == "values" && t == "update") values = ".values(" + std::string(text(field(a, "value"), src)) + ")";
-            else return report(st, c, "bulk `" + t + "()` with `" + std::string(k) + "=`");
-            continue;
-          }
-          if (t == "delete") return report(st, c, "bulk `delete()` with positional arguments");
-          values = ".values(" + dict_as_keywords(a, src) + ")";
-        }
-        if (t == "update" && values.empty()) return report(st, c, "bulk `update()` without values");
-        // The statement starts with update(E)/delete(E) instead of select(E).
-        base_stmt = name("sqlalchemy", t == "delete" ? "delete" : "update") + "(" + entities_text + ")";
-        open = R("execute");
-        pre = values + exec_opts;
-        close = rclose;
-        after = ".rowcount";
-      } else {
-        return report(st, c, "`" + t + "()` is not converted");
-      }
+    // Opens `session.fn(` whose result a method is called on: `(await db.fn(` when awaited.
+    std::string result_call(const std::string& fn) const {
+      return async_target ? "(await " + session + "." + fn + "(" : session + "." + fn + "(";
     }
+    // Opens `session.fn(` whose result is the value: `await db.fn(` when awaited.
+    std::string value_call(const std::string& fn) const {
+      return std::string(async_target ? "await " : "") + session + "." + fn + "(";
+    }
+  };
 
-    // Assemble the edits.
-    EditList edits;
-    uint32_t root_b = ts_node_start_byte(c.root), root_e = ts_node_end_byte(c.root);
-    uint32_t outer_e = ts_node_end_byte(c.outer);
-    std::string stmt = base_stmt + stmt_tail;
-    if (whole) {
-      std::string text_ = !whole_text.empty() ? whole_text : open + stmt + pre + close + after;
-      if (keep_terminal && terminal) text_ += "." + terminal->name + "(" + std::string(text(terminal->args, src)).substr(1);
-      edits.replace(root_b, outer_e, text_);
-    } else {
-      if (from_variable && o.statement.empty()) edits.insert(root_b, open);
-      else edits.replace(root_b, root_e, open + base_stmt);
-      for (Edit& e : inplace.take()) {
-        if (e.is_insertion()) edits.insert(e.begin, e.text);
-        else edits.replace(e.begin, e.end, e.text);
-      }
-      if (!syntax::is_null(c.slice)) {
-        TSNode sub = syntax::parent(c.slice);
-        edits.replace(ts_node_end_byte(field(sub, "value")), ts_node_end_byte(sub), pre + close + after);
-      } else if (terminal && !keep_terminal) {
-        // From the terminal's `.` (what lies between the last step and it stays).
-        TSNode attr = terminal->call.id ? field(terminal->call, "function") : syntax::parent(field(syntax::parent(c.outer), "attribute"));
-        if (!terminal->call.id) attr = c.outer;
-        TSNode dot = syntax::child_of_kind(attr, ".");
-        uint32_t dot_b = ts_node_is_null(dot) ? ts_node_end_byte(field(attr, "object")) : ts_node_start_byte(dot);
-        for (uint32_t k = ts_node_start_byte(attr); k < ts_node_end_byte(attr); ++k) {
-          if (src[k] == '.' && k >= ts_node_end_byte(field(attr, "object"))) {
-            dot_b = k;
-            break;
-          }
-        }
-        edits.replace(dot_b, outer_e, pre + close + after);
-      } else if (!terminal) {
-        if (!close.empty()) edits.insert(outer_e, close);
-      }
-    }
-    if (!syntax::is_null(for_stmt) && syntax::kind(ts_node_child(for_stmt, 0)) != "async") {
-      edits.insert(ts_node_start_byte(for_stmt), "async ");
-    }
-    // A plain `await x` needs parentheses where precedence asks for them.
-    bool needs_await = async_target && (open.find("await") != std::string::npos || whole_text.find("await") != std::string::npos);
-    if (plain_await && needs_parens(c.outer, src, "await")) {
-      edits.insert(root_b, "(");
-      edits.insert(outer_e, ")");
-    }
+  void convert(State& st, const Chain& c, const QueryOrigin& o, bool from_variable) const {
+    FileContext& ctx = st.ctx;
+    if (!st.done.insert(ts_node_start_byte(c.root)).second) return;
+    if (from_variable && o.statement.empty() && c.steps.empty() && syntax::is_null(c.slice) &&
+        !is(syntax::parent(c.outer), "for_statement"))
+      return;
+    if (o.entities.empty()) return;
+    Conversion cv{st, ctx, c, o, from_variable, session_is_async_target(ctx, o.kind)};
+    Run run;
+    Refusal why = read_entities(cv);
+    if (!why) why = read_steps(cv);
+    if (!why) why = plan_run(cv, run);
+    if (why) return report(st, c, *why);
+    report_conversion(cv, run);
+  }
 
+  // The entities of the origin: their text, and what the arguments are read against.
+  Refusal read_entities(Conversion& cv) const {
+    std::string_view src = cv.ctx.text();
+    const QueryOrigin& o = cv.o;
+    cv.entities = o.entities;
+    const std::vector<TSNode>& entities = cv.entities;
+    cv.ac.entity_cls = class_name(entities[0], src);
+    cv.ac.entity_prefix = class_prefix(entities[0], src);
+    cv.ac.query_target = cv.ac.entity_cls;
+    cv.single_orm = (entities.size() == 1 && is_orm_entity(entities[0], src)) || !o.statement.empty();
+    cv.aggregate = entities.size() == 1 && is_aggregate(entities[0], src);
+    std::string out, why;
+    for (TSNode e : entities) {
+      auto t = rewrite_text(cv.ctx, e, cv.ac, &why);
+      if (!t) return why;
+      out += (out.empty() ? "" : ", ") + *t;
+    }
+    cv.entities_text = out;
+    if (!o.statement.empty()) cv.entities_text.clear();
+    cv.join_cls = cv.ac.entity_cls;
+    cv.joined = o.unique;
+    for (const Step& s : cv.c.steps) cv.joined |= needs_unique(s, src);
+    return std::nullopt;
+  }
+
+  // --- the steps -----------------------------------------------------------------------------
+
+  using StepHandler = Refusal (QueryToSelect::*)(Conversion&, const Step&) const;
+
+  // The handler of each step method the table converts.
+  static const std::map<std::string, StepHandler>& step_handlers() {
+    static const std::map<std::string, StepHandler> table = [] {
+      std::map<std::string, StepHandler> t;
+      for (const auto& n : same_name_steps()) t[n] = &QueryToSelect::step_same_name;
+      t["join"] = t["outerjoin"] = &QueryToSelect::step_join;
+      t["filter"] = &QueryToSelect::step_filter;
+      t["filter_by"] = &QueryToSelect::step_filter_by;
+      t["with_parent"] = &QueryToSelect::step_with_parent;
+      t["populate_existing"] = &QueryToSelect::step_populate_existing;
+      t["yield_per"] = &QueryToSelect::step_yield_per;
+      t["with_entities"] = &QueryToSelect::step_with_entities;
+      t["options"] = &QueryToSelect::step_options;
+      t["distinct"] = &QueryToSelect::step_distinct;
+      t["order_by"] = &QueryToSelect::step_order_by;
+      t["from_self"] = &QueryToSelect::step_from_self;
+      t["select_entity_from"] = &QueryToSelect::step_select_entity_from;
+      return t;
+    }();
+    return table;
+  }
+
+  // The steps in order, each through its handler, up to the terminal (kept for plan_run).
+  Refusal read_steps(Conversion& cv) const {
+    const std::vector<Step>& steps = cv.c.steps;
+    size_t n_steps = steps.size();
+    for (size_t i = 0; i < n_steps; ++i) {
+      const Step& s = steps[i];
+      if (terminals().count(s.name)) {
+        if (i + 1 != n_steps) return "`" + s.name + "()` is followed by more calls";
+        cv.terminal = s;
+        break;
+      }
+      auto handler = step_handlers().find(s.name);
+      if (handler == step_handlers().end())
+        return "`." + s.name + "()` is not in the table of forms asyncfix converts";
+      if (Refusal why = (this->*handler->second)(cv, s)) return why;
+    }
+    if (!cv.extra_order_cols.empty()) {
+      cv.entities_text += cv.extra_order_cols;
+      cv.unique = true;  // rows of (entity, column): take the entities, uniquely
+    }
+    if (cv.single_orm && cv.joined) cv.unique = true;
+    return std::nullopt;
+  }
+
+  // Step `s` in place as `new_name(...)`, its arguments rewritten where they change.
+  Refusal in_place(Conversion& cv, const Step& s, const std::string& new_name) const {
+    std::string why;
+    if (!args_in_place(cv.ctx, s, cv.ac, cv.inplace, cv.stmt_tail, new_name, &why)) return why;
+    return std::nullopt;
+  }
+
+  Refusal step_same_name(Conversion& cv, const Step& s) const { return in_place(cv, s, s.name); }
+
+  Refusal step_join(Conversion& cv, const Step& s) const {
+    std::string_view src = cv.ctx.text();
+    bool aliased = false;
+    std::vector<TSNode> positional;
+    std::string kwargs;
+    for (TSNode a : syntax::code_children(s.args)) {
+      if (is(a, "keyword_argument")) {
+        if (text(field(a, "name"), src) == "aliased" && is(field(a, "value"), "true")) {
+          aliased = true;
+          continue;
+        }
+        kwargs += ", " + std::string(text(a, src));
+        continue;
+      }
+      positional.push_back(a);
+    }
+    bool all_strings = !positional.empty() &&
+                       std::all_of(positional.begin(), positional.end(), [](TSNode a) { return is(a, "string"); });
+    if (all_strings) return string_join(cv, s, positional, aliased, kwargs);
+    if (aliased) return "`aliased=True` with a non-string join target";
+    return in_place(cv, s, s.name);
+  }
+
+  // join("orders", "items") -> .join(User.orders).join(Order.items)
+  Refusal string_join(Conversion& cv, const Step& s, const std::vector<TSNode>& positional, bool aliased,
+                      const std::string& kwargs) const {
+    FileContext& ctx = cv.ctx;
+    std::string_view src = ctx.text();
+    std::string flat;
+    for (TSNode a : positional) {
+      std::string_view lit = text(a, src);
+      std::string attr(lit.substr(1, lit.size() - 2));
+      const RelationshipInfo* rel = ctx.project() ? ctx.project()->relationship(cv.join_cls, attr) : nullptr;
+      if (!rel) return "`" + s.name + "(\"" + attr + "\")`: no relationship `" + cv.join_cls + "." + attr + "` is known";
+      std::string target = cv.ac.entity_prefix + cv.join_cls + "." + attr;
+      if (aliased) {
+        std::string alias = fresh_name(ctx.model(), "n1");
+        cv.preamble.push_back(alias + " = " + cv.name("sqlalchemy.orm", "aliased") + "(" + cv.ac.entity_prefix + rel->target + ")");
+        target += ".of_type(" + alias + ")";
+        cv.ac.alias = alias;
+        cv.ac.alias_of_cls = rel->target;
+      }
+      flat += "." + s.name + "(" + target + kwargs + ")";
+      cv.join_cls = rel->target;
+    }
+    cv.whole_step(s, flat);
+    return std::nullopt;
+  }
+
+  Refusal step_filter(Conversion& cv, const Step& s) const {
+    if (Refusal why = in_place(cv, s, "where")) return why;
+    cv.has_criteria = true;
+    return std::nullopt;
+  }
+
+  Refusal step_filter_by(Conversion& cv, const Step& s) const {
+    if (Refusal why = in_place(cv, s, "filter_by")) return why;
+    cv.has_criteria = true;
+    return std::nullopt;
+  }
+
+  Refusal step_with_parent(Conversion& cv, const Step& s) const {
+    std::string why;
+    auto a = args_text(cv.ctx, s.args, cv.ac, &why);
+    if (!a) return why;
+    cv.whole_step(s, ".where(" + cv.name("sqlalchemy.orm", "with_parent") + "(" + *a + "))");
+    cv.has_criteria = true;
+    return std::nullopt;
+  }
+
+  Refusal step_populate_existing(Conversion& cv, const Step& s) const {
+    cv.whole_step(s, ".execution_options(populate_existing=True)");
+    return std::nullopt;
+  }
+
+  Refusal step_yield_per(Conversion& cv, const Step& s) const {
+    std::string why;
+    auto a = args_text(cv.ctx, s.args, cv.ac, &why);
+    if (!a) return why;
+    cv.whole_step(s, ".execution_options(yield_per=" + *a + ")");
+    cv.yield_per = true;
+    return std::nullopt;
+  }
+
+  Refusal step_with_entities(Conversion& cv, const Step& s) const {
+    std::string_view src = cv.ctx.text();
+    std::string why;
+    auto a = args_text(cv.ctx, s.args, cv.ac, &why);
+    if (!a) return why;
+    cv.entities = syntax::code_children(s.args);
+    cv.entities_text = *a;
+    cv.single_orm = cv.entities.size() == 1 && is_orm_entity(cv.entities[0], src);
+    cv.aggregate = cv.entities.size() == 1 && is_aggregate(cv.entities[0], src);
+    cv.restructure = true;
+    return std::nullopt;
+  }
+
+  Refusal step_options(Conversion& cv, const Step& s) const {
+    std::string_view raw = text(s.args, cv.ctx.text());
+    if (raw.find("joinedload") != std::string_view::npos || raw.find("contains_eager") != std::string_view::npos)
+      cv.unique = true;
+    std::string why;
+    auto a = args_text(cv.ctx, s.args, cv.ac, &why);
+    if (!a) return why;
+    cv.options_args.push_back(*a);
+    return in_place(cv, s, "options");
+  }
+
+  Refusal step_distinct(Conversion& cv, const Step& s) const {
+    cv.distinct = true;
+    return in_place(cv, s, "distinct");
+  }
+
+  Refusal step_order_by(Conversion& cv, const Step& s) const {
+    std::string_view src = cv.ctx.text();
+    // DISTINCT ... ORDER BY Other.col: Query added the column to the select list.
+    if (cv.distinct && cv.single_orm) {
+      for (TSNode a : syntax::code_children(s.args)) {
+        if (is(a, "attribute") && class_name(field(a, "object"), src) != cv.ac.entity_cls) {
+          cv.extra_order_cols += ", " + std::string(text(a, src));
+          cv.restructure = true;
+        }
+      }
+    }
+    return in_place(cv, s, "order_by");
+  }
+
+  Refusal step_from_self(Conversion& cv, const Step& s) const {
+    FileContext& ctx = cv.ctx;
+    std::string_view src = ctx.text();
+    // query(E, X.col).<steps>.from_self(E).<more>:
+    //   subq = select(E, X.col).<steps>.subquery(); ua = aliased(E, subq)
+    //   select(ua).<more>, with X.col read as subq.c.col
+    auto selves = syntax::code_children(s.args);
+    if (cv.from_variable || selves.size() != 1 || !is_orm_entity(selves[0], src))
+      return "`from_self()` with other than one entity";
+    std::string subq = fresh_name(ctx.model(), "subq"), ua = fresh_name(ctx.model(), "ua");
+    cv.preamble.push_back(subq + " = " + cv.name("sqlalchemy", "select") + "(" + cv.entities_text + ")" + cv.stmt_tail +
+                          ".subquery()");
+    cv.preamble.push_back(ua + " = " + cv.name("sqlalchemy.orm", "aliased") + "(" + std::string(text(selves[0], src)) +
+                          ", " + subq + ")");
+    for (TSNode e : cv.entities) {
+      if (is(e, "attribute") && !is_orm_entity(e, src))
+        cv.ac.columns[std::string(text(e, src))] = subq + ".c." + std::string(text(field(e, "attribute"), src));
+    }
+    cv.entities = selves;
+    cv.entities_text = ua;
+    cv.single_orm = true;
+    cv.stmt_tail.clear();
+    cv.restructure = true;
+    return std::nullopt;
+  }
+
+  Refusal step_select_entity_from(Conversion& cv, const Step& s) const {
+    if (!cv.single_orm) return "`select_entity_from()` on more than one entity";
+    std::string ua = fresh_name(cv.ctx.model(), "ua");
+    TSNode arg0 = ts_node_named_child(s.args, 0);
+    if (syntax::is_null(arg0)) return "`select_entity_from()` without an argument";
+    std::string why;
+    auto inner = statement_of(cv.ctx, arg0, &why);
+    if (!inner) return why;
+    cv.preamble.push_back(ua + " = " + cv.name("sqlalchemy.orm", "aliased") + "(" + cv.entities_text + ", " + *inner + ")");
+    cv.entities_text = ua;
+    cv.restructure = true;
+    return std::nullopt;
+  }
+
+  // --- the terminal strategy -----------------------------------------------------------------
+
+  // How the statement is run: from a slice, a `for` over the query, an assignment that keeps
+  // the query, or the terminal's handler.
+  Refusal plan_run(Conversion& cv, Run& run) const {
+    std::string_view src = cv.ctx.text();
+    bool multi_with_extra = !cv.extra_order_cols.empty();
+    run.session = cv.o.session;
+    run.async_target = cv.async_target;
+    run.sel_fn = cv.name("sqlalchemy", "select");
+    run.base_stmt = !cv.o.statement.empty() ? cv.o.statement
+                    : cv.from_variable      ? std::string(text(cv.c.root, src))
+                                            : run.sel_fn + "(" + cv.entities_text + ")";
+    run.rows_fn = cv.single_orm && !multi_with_extra ? "scalars" : "execute";
+    run.uniq = cv.unique ? ".unique()" : "";
+    run.scalars_after = multi_with_extra ? ".scalars()" : "";
+    run.rclose = cv.async_target ? "))" : ")";
+    run.whole = cv.restructure;
+    if (!syntax::is_null(cv.c.slice)) return run_slice(cv, run);
+    if (!cv.terminal) return run_unterminated(cv, run);
+    std::string why;
+    auto targs = args_text(cv.ctx, cv.terminal->args, cv.ac, &why);
+    if (!targs) return why;
+    auto handler = terminal_handlers().find(cv.terminal->name);
+    if (handler == terminal_handlers().end()) return "`" + cv.terminal->name + "()` is not converted";
+    return (this->*handler->second)(cv, run, *targs);
+  }
+
+  // q[a:b] -> .slice(a, b), all rows.
+  Refusal run_slice(Conversion& cv, Run& run) const {
+    std::string_view src = cv.ctx.text();
+    const TSNode slice = cv.c.slice;
+    if (cv.terminal) return "a slice after a terminal call";
+    auto bounds = syntax::code_children(slice);
+    std::string_view sl = text(slice, src);
+    size_t colon = sl.find(':');
+    if (sl.find(':', colon + 1) != std::string_view::npos) return "a stepped slice";
+    std::string lo, hi;
+    if (colon == 0) {
+      lo = "0";
+      if (bounds.size() == 1) hi = std::string(text(bounds[0], src));
+    } else {
+      if (!bounds.empty()) lo = std::string(text(bounds[0], src));
+      if (bounds.size() == 2) hi = std::string(text(bounds[1], src));
+    }
+    if (lo.empty() || hi.empty()) return "an open slice";
+    run.open = run.result_call(run.rows_fn);
+    run.pre = ".slice(" + lo + ", " + hi + ")";
+    run.close = run.rclose;
+    run.after = run.scalars_after + run.uniq + ".all()";
+    return std::nullopt;
+  }
+
+  // A chain without a terminal: iterated by a `for` (rows, streamed for yield_per on an
+  // AsyncSession), or assigned to a query variable whose uses are followed.
+  Refusal run_unterminated(Conversion& cv, Run& run) const {
+    const Chain& c = cv.c;
+    const std::string& S = run.session;
+    TSNode p = syntax::parent(c.outer);
+    if (is(p, "for_statement") && syntax::same(field(p, "right"), c.outer)) {
+      if (cv.async_target && cv.yield_per) {
+        run.open = "await " + S + (run.rows_fn == "scalars" ? ".stream_scalars(" : ".stream(");
+        run.close = ")";
+        run.for_stmt = p;
+      } else if (cv.async_target) {
+        run.open = cv.unique ? "(await " + S + "." + run.rows_fn + "(" : "await " + S + "." + run.rows_fn + "(";
+        run.close = cv.unique ? "))" + run.uniq : ")";
+      } else {
+        run.open = S + "." + run.rows_fn + "(";
+        run.close = ")" + run.uniq;
+      }
+      return std::nullopt;
+    }
+    bool assigned = is(p, "assignment") && syntax::same(field(p, "right"), c.outer) && is(field(p, "left"), "identifier");
+    if (!assigned) return "the query object is used as a value here: convert this use by hand";
+    if (!query_variable(cv.st, field(p, "left"))) return "the query variable is used in ways asyncfix does not follow";
+    return std::nullopt;
+  }
+
+  // A terminal's handler, given the terminal's arguments as rewritten.
+  using TerminalHandler = Refusal (QueryToSelect::*)(Conversion&, Run&, const std::string&) const;
+
+  static const std::map<std::string, TerminalHandler>& terminal_handlers() {
+    static const std::map<std::string, TerminalHandler> table = {
+        {"all", &QueryToSelect::run_rows},        {"one", &QueryToSelect::run_rows},
+        {"one_or_none", &QueryToSelect::run_rows}, {"first", &QueryToSelect::run_rows},
+        {"scalar", &QueryToSelect::run_scalar},    {"count", &QueryToSelect::run_count},
+        {"get", &QueryToSelect::run_get},          {"exists", &QueryToSelect::run_kept},
+        {"subquery", &QueryToSelect::run_kept},    {"statement", &QueryToSelect::run_statement},
+        {"delete", &QueryToSelect::run_bulk},      {"update", &QueryToSelect::run_bulk},
+    };
+    return table;
+  }
+
+  // all() / one() / one_or_none() / first(): the same method on the rows (first() limited).
+  Refusal run_rows(Conversion& cv, Run& run, const std::string&) const {
+    const std::string& t = cv.terminal->name;
+    run.open = run.result_call(run.rows_fn);
+    if (t == "first") run.pre = ".limit(1)";
+    run.close = run.rclose;
+    run.after = run.scalars_after + run.uniq + "." + t + "()";
+    return std::nullopt;
+  }
+
+  Refusal run_scalar(Conversion& cv, Run& run, const std::string&) const {
+    if (cv.aggregate) {
+      run.open = run.value_call("scalar");
+      run.close = ")";
+      run.plain_await = cv.async_target;
+    } else {
+      run.open = run.result_call("execute");
+      run.close = run.rclose;
+      run.after = ".scalar_one_or_none()";
+    }
+    return std::nullopt;
+  }
+
+  Refusal run_count(Conversion& cv, Run& run, const std::string&) const {
+    bool bare = !cv.has_criteria && cv.stmt_tail.empty() && !cv.from_variable && cv.single_orm && cv.o.statement.empty() &&
+                !cv.restructure;
+    run.open = run.value_call("scalar") + run.sel_fn + "(" + cv.name("sqlalchemy", "func") + ".count()).select_from(";
+    if (bare) {
+      run.whole = true;
+      run.whole_text = run.open + cv.entities_text + "))";
+    }
+    run.pre = ".subquery()";
+    run.close = "))";
+    run.plain_await = cv.async_target;
+    return std::nullopt;
+  }
+
+  Refusal run_get(Conversion& cv, Run& run, const std::string& targs) const {
+    const std::vector<Step>& steps = cv.c.steps;
+    if (cv.from_variable || !cv.single_orm || !cv.o.statement.empty())
+      return "`get()` on a query that is not a single entity";
+    for (size_t i = 0; i + 1 < steps.size(); ++i) {
+      if (steps[i].name != "options") return "`get()` after `" + steps[i].name + "()`";
+    }
+    std::string opts;
+    for (const auto& a : cv.options_args) opts += (opts.empty() ? "" : ", ") + a;
+    run.whole = true;
+    run.whole_text = run.value_call("get") + cv.entities_text + ", " + targs + (opts.empty() ? "" : ", options=[" + opts + "]") + ")";
+    run.plain_await = cv.async_target;
+    return std::nullopt;
+  }
+
+  // exists() / subquery(): the terminal stays as written.
+  Refusal run_kept(Conversion&, Run& run, const std::string&) const {
+    run.keep_terminal = true;
+    return std::nullopt;
+  }
+
+  // `.statement` (an attribute): dropped by the edit assembly.
+  Refusal run_statement(Conversion&, Run&, const std::string&) const { return std::nullopt; }
+
+  // Bulk delete() / update(): the statement starts with delete(E) / update(E), the rowcount.
+  Refusal run_bulk(Conversion& cv, Run& run, const std::string&) const {
+    const std::string& t = cv.terminal->name;
+    const std::vector<Step>& steps = cv.c.steps;
+    if (!cv.single_orm || cv.from_variable || !cv.o.statement.empty())
+      return "bulk `" + t + "()` on a query that is not a single entity";
+    for (size_t i = 0; i + 1 < steps.size(); ++i) {
+      const auto& sn = steps[i].name;
+      if (sn != "filter" && sn != "filter_by") return "bulk `" + t + "()` after `" + sn + "()`";
+    }
+    std::string exec_opts, values;
+    if (Refusal why = bulk_arguments(cv, exec_opts, values)) return why;
+    // The statement starts with update(E)/delete(E) instead of select(E).
+    run.base_stmt = cv.name("sqlalchemy", t == "delete" ? "delete" : "update") + "(" + cv.entities_text + ")";
+    run.open = run.result_call("execute");
+    run.pre = values + exec_opts;
+    run.close = run.rclose;
+    run.after = ".rowcount";
+    return std::nullopt;
+  }
+
+  // The arguments of bulk delete()/update(): synchronize_session= as execution options, the
+  // values of update() (a dict or values=) as .values(...).
+  Refusal bulk_arguments(Conversion& cv, std::string& exec_opts, std::string& values) const {
+    std::string_view src = cv.ctx.text();
+    const std::string& t = cv.terminal->name;
+    for (TSNode a : syntax::code_children(cv.terminal->args)) {
+      if (is(a, "keyword_argument")) {
+        std::string_view k = text(field(a, "name"), src);
+        if (k == "synchronize_session") exec_opts = ".execution_options(" + std::string(text(a, src)) + ")";
+        else if (k == "values" && t == "update") values = ".values(" + std::string(text(field(a, "value"), src)) + ")";
+        else return "bulk `" + t + "()` with `" + std::string(k) + "=`";
+        continue;
+      }
+      if (t == "delete") return "bulk `delete()` with positional arguments";
+      values = ".values(" + dict_as_keywords(a, src) + ")";
+    }
+    if (t == "update" && values.empty()) return "bulk `update()` without values";
+    return std::nullopt;
+  }
+
+  // --- the finding and the edits -------------------------------------------------------------
+
+  // The finding of a chain every guard let through; its fix unless it would await where
+  // nothing can.
+  void report_conversion(Conversion& cv, const Run& run) const {
+    FileContext& ctx = cv.ctx;
+    const Chain& c = cv.c;
+    std::string_view src = ctx.text();
     Finding& f = ctx.report(c.outer, "legacy `Query` API: use `select()`");
+    bool needs_await = cv.async_target && (run.open.find("await") != std::string::npos ||
+                                           run.whole_text.find("await") != std::string::npos);
     if (needs_await && ctx.model().context_at(c.outer) != semantic::Context::AsyncFunction &&
         !ctx.settings().migrate_async_sqlalchemy) {
       f.note = "the session is an AsyncSession but the enclosing function is not `async def`: it cannot await";
@@ -783,13 +987,14 @@ class QueryToSelect : public Rule {
       f.note = "inside a lambda, which cannot await";
       return;
     }
-    if (!preamble.empty()) {
+    EditList edits = chain_edits(cv, run);
+    if (!cv.preamble.empty()) {
       // Statements the rewrite needs first (an alias, a subquery), before the statement
       // that holds the chain, at its indentation.
       TSNode stmt_node = syntax::enclosing_statement(c.outer);
       std::string indent(line_indent(src, ts_node_start_byte(stmt_node)));
       std::string pre_text;
-      for (const auto& p : preamble) pre_text += p + "\n" + indent;
+      for (const auto& p : cv.preamble) pre_text += p + "\n" + indent;
       edits.insert(ts_node_start_byte(stmt_node), pre_text);
     }
     if (!edits.consistent()) return;
@@ -797,8 +1002,65 @@ class QueryToSelect : public Rule {
     fix.title = info_.fix_title;
     fix.applicability = Applicability::Safe;
     fix.edits = edits.take();
-    fix.imports = needs;
+    fix.imports = cv.needs;
     f.fix = std::move(fix);
+  }
+
+  // The edits of the chain itself: the whole chain in one piece, or root, steps and terminal
+  // each in place; then `async for`, and parentheses around a plain `await`.
+  static EditList chain_edits(Conversion& cv, const Run& run) {
+    const Chain& c = cv.c;
+    std::string_view src = cv.ctx.text();
+    EditList edits;
+    uint32_t root_b = ts_node_start_byte(c.root), root_e = ts_node_end_byte(c.root);
+    uint32_t outer_e = ts_node_end_byte(c.outer);
+    const std::optional<Step>& terminal = cv.terminal;
+    if (run.whole) {
+      std::string stmt = run.base_stmt + cv.stmt_tail;
+      std::string text_ = !run.whole_text.empty() ? run.whole_text : run.open + stmt + run.pre + run.close + run.after;
+      if (run.keep_terminal && terminal) text_ += "." + terminal->name + "(" + std::string(text(terminal->args, src)).substr(1);
+      edits.replace(root_b, outer_e, text_);
+    } else {
+      if (cv.from_variable && cv.o.statement.empty()) edits.insert(root_b, run.open);
+      else edits.replace(root_b, root_e, run.open + run.base_stmt);
+      for (Edit& e : cv.inplace.take()) {
+        if (e.is_insertion()) edits.insert(e.begin, e.text);
+        else edits.replace(e.begin, e.end, e.text);
+      }
+      if (!syntax::is_null(c.slice)) {
+        TSNode sub = syntax::parent(c.slice);
+        edits.replace(ts_node_end_byte(field(sub, "value")), ts_node_end_byte(sub), run.pre + run.close + run.after);
+      } else if (terminal && !run.keep_terminal) {
+        // From the terminal's `.` (what lies between the last step and it stays).
+        TSNode attr = terminal->call.id ? field(terminal->call, "function") : syntax::parent(field(syntax::parent(c.outer), "attribute"));
+        if (!terminal->call.id) attr = c.outer;
+        edits.replace(terminal_dot(attr, src), outer_e, run.pre + run.close + run.after);
+      } else if (!terminal) {
+        if (!run.close.empty()) edits.insert(outer_e, run.close);
+      }
+    }
+    if (!syntax::is_null(run.for_stmt) && syntax::kind(ts_node_child(run.for_stmt, 0)) != "async") {
+      edits.insert(ts_node_start_byte(run.for_stmt), "async ");
+    }
+    // A plain `await x` needs parentheses where precedence asks for them.
+    if (run.plain_await && needs_parens(c.outer, src, "await")) {
+      edits.insert(root_b, "(");
+      edits.insert(outer_e, ")");
+    }
+    return edits;
+  }
+
+  // Where the `.` of the terminal's attribute `attr` is.
+  static uint32_t terminal_dot(TSNode attr, std::string_view src) {
+    TSNode dot = syntax::child_of_kind(attr, ".");
+    uint32_t dot_b = ts_node_is_null(dot) ? ts_node_end_byte(field(attr, "object")) : ts_node_start_byte(dot);
+    for (uint32_t k = ts_node_start_byte(attr); k < ts_node_end_byte(attr); ++k) {
+      if (src[k] == '.' && k >= ts_node_end_byte(field(attr, "object"))) {
+        dot_b = k;
+        break;
+      }
+    }
+    return dot_b;
   }
 
   // {"fullname": "Foo Bar"} -> fullname="Foo Bar" (identifiers only); anything else as it is.
