@@ -118,10 +118,10 @@ class DanglingTask : public Rule {
     syntax::walk(sc.node, [&](TSNode n) {
       if (read) return false;
       if (!is(n, "identifier") || text(n, ctx.text()) != name || syntax::same(n, target)) return true;
-      TSNode p = syntax::parent(n);
-      if (is(p, "attribute") && syntax::same(field(p, "attribute"), n)) return true;
-      if (is(p, "keyword_argument") && syntax::same(field(p, "name"), n)) return true;
-      if (is(p, "assignment") && syntax::same(field(p, "left"), n)) return true;
+      TSNode up = syntax::parent(n);
+      if (is(up, "attribute") && syntax::same(field(up, "attribute"), n)) return true;
+      if (is(up, "keyword_argument") && syntax::same(field(up, "name"), n)) return true;
+      if (is(up, "assignment") && syntax::same(field(up, "left"), n)) return true;
       read = true;
       return false;
     });

@@ -71,8 +71,9 @@ void expect_same(const Seen& a, const Seen& b, const std::string& code) {
   for (size_t i = 0; i < a.order.size(); ++i) {
     EXPECT_TRUE(ts_node_eq(a.order[i], b.order[i])) << code << " node " << i;
     EXPECT_EQ(ts_node_is_null(a.parents[i]), ts_node_is_null(b.parents[i])) << code << " node " << i;
-    if (!ts_node_is_null(a.parents[i]) && !ts_node_is_null(b.parents[i]))
+    if (!ts_node_is_null(a.parents[i]) && !ts_node_is_null(b.parents[i])) {
       EXPECT_TRUE(ts_node_eq(a.parents[i], b.parents[i])) << code << " node " << i;
+    }
   }
   EXPECT_EQ(a.fields, b.fields) << code;
 }
