@@ -51,17 +51,26 @@ bool overlaps(const LineEdit& a, const LineEdit& b) {
   return false;
 }
 
-}  // namespace
-
-int run_apply(const ApplyOptions& o) {
+// What the exports plan, file by file.
+struct ApplyPlan {
   // path -> the exports' plans for it, in the order given.
-  std::map<std::string, std::vector<Planned>> plans;
-  std::vector<std::string> order;
-  for (const auto& file : o.exports) {
+  std::map<std::string, std::vector<Planned>> by_path;
+  std::vector<std::string> order;  // the paths, in the order first met
+};
+
+// What `apply` did, for its summary and exit code.
+struct ApplyCounts {
+  size_t files = 0, edits = 0, refused = 0, conflicts = 0, errors = 0;
+};
+
+// Reads the exports into `plan`, in order; false (after saying why) when one cannot be read
+// or holds a malformed entry.
+bool read_exports(const std::vector<std::string>& exports, ApplyPlan& plan) {
+  for (const auto& file : exports) {
     auto read = read_json_document(file, "asyncfix-fixes/1", "files", "an export file");
     if (!read || !*read) {
       fmt::print(stderr, "asyncfix: error: {}: {}\n", file, read ? "cannot read the export" : read.error().message);
-      return 2;
+      return false;
     }
     const json& doc = **read;
     for (const auto& f : doc["files"]) {
@@ -73,89 +82,118 @@ int run_apply(const ApplyOptions& o) {
           p.edits.push_back(LineEdit{e.at("start").get<uint32_t>(), e.at("end").get<uint32_t>(), e.at("content").get<std::string>()});
         for (const auto& x : f.value("fixes", json::array())) p.rules.push_back(x.value("rule", ""));
         std::string path = f.at("path").get<std::string>();
-        if (!plans.count(path)) order.push_back(path);
-        plans[path].push_back(std::move(p));
+        if (!plan.by_path.count(path)) plan.order.push_back(path);
+        plan.by_path[path].push_back(std::move(p));
       } catch (const json::exception& e) {
         fmt::print(stderr, "asyncfix: error: {}: a malformed entry: {}\n", file, e.what());
-        return 2;
+        return false;
       }
     }
   }
-  size_t applied_files = 0, applied_edits = 0, refused = 0, conflicts = 0, errors = 0;
-  for (const auto& path : order) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      fmt::print(stderr, "{}: error: cannot read the file\n", path);
-      ++errors;
+  return true;
+}
+
+// Adds the edits of `p` to `chosen`. Like a fix run: the first to claim a region wins; an
+// overlapping one waits for another run.
+void add_edits(const std::string& path, const Planned& p, std::vector<LineEdit>& chosen, ApplyCounts& counts) {
+  for (const LineEdit& e : p.edits) {
+    bool dup = false, clash = false;
+    for (const LineEdit& c : chosen) {
+      if (c.begin == e.begin && c.end == e.end && c.text == e.text) dup = true;
+      else if (overlaps(c, e)) clash = true;
+    }
+    if (dup) continue;
+    if (clash) {
+      ++counts.conflicts;
+      fmt::print(stderr, "{}: an edit of {} overlaps one applied from an earlier export; run asyncfix again on this file\n",
+                 path, p.source);
       continue;
     }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    std::string original = ss.str();
-    std::string hash = content_hash(original);
-    std::vector<LineEdit> chosen;
-    for (const Planned& p : plans[path]) {
-      if (p.hash != hash) {
-        fmt::print(stderr, "{}: refused the fixes of {}: the file changed since they were made\n", path, p.source);
-        ++refused;
-        continue;
-      }
-      bool ok = true;
-      for (const LineEdit& e : p.edits) {
-        if (e.end < e.begin || e.end > original.size()) ok = false;
-      }
-      if (!ok) {
-        fmt::print(stderr, "{}: refused the fixes of {}: edits outside the file\n", path, p.source);
-        ++refused;
-        continue;
-      }
-      // Like a fix run: the first to claim a region wins; an overlapping one waits for
-      // another run.
-      for (const LineEdit& e : p.edits) {
-        bool dup = false, clash = false;
-        for (const LineEdit& c : chosen) {
-          if (c.begin == e.begin && c.end == e.end && c.text == e.text) dup = true;
-          else if (overlaps(c, e)) clash = true;
-        }
-        if (dup) continue;
-        if (clash) {
-          ++conflicts;
-          fmt::print(stderr, "{}: an edit of {} overlaps one applied from an earlier export; run asyncfix again on this file\n",
-                     path, p.source);
-          continue;
-        }
-        chosen.push_back(e);
-      }
-    }
-    if (chosen.empty()) continue;
-    std::sort(chosen.begin(), chosen.end(), [](const LineEdit& a, const LineEdit& b) {
-      return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
-    });
-    std::string fixed;
-    uint32_t at = 0;
-    for (const LineEdit& e : chosen) {
-      fixed.append(original, at, e.begin - at);
-      fixed += e.text;
-      at = e.end;
-    }
-    fixed.append(original, at, std::string::npos);
-    if (o.diff) {
-      std::fputs(unified_diff(original, fixed, diff_label("a/", path), diff_label("b/", path)).c_str(), stdout);
-    } else {
-      auto st = write_file_atomically(path, fixed, original);
-      if (!st) {
-        fmt::print(stderr, "{}: error: {}\n", path, st.error().message);
-        ++errors;
-        continue;
-      }
-    }
-    ++applied_files;
-    applied_edits += chosen.size();
+    chosen.push_back(e);
   }
+}
+
+// The edits of `plans` to make to `original`: the exports' made for this content, within the
+// file, not overlapping an earlier one.
+std::vector<LineEdit> choose_edits(const std::string& path, const std::string& original,
+                                   const std::vector<Planned>& plans, ApplyCounts& counts) {
+  std::string hash = content_hash(original);
+  std::vector<LineEdit> chosen;
+  for (const Planned& p : plans) {
+    if (p.hash != hash) {
+      fmt::print(stderr, "{}: refused the fixes of {}: the file changed since they were made\n", path, p.source);
+      ++counts.refused;
+      continue;
+    }
+    bool ok = true;
+    for (const LineEdit& e : p.edits) {
+      if (e.end < e.begin || e.end > original.size()) ok = false;
+    }
+    if (!ok) {
+      fmt::print(stderr, "{}: refused the fixes of {}: edits outside the file\n", path, p.source);
+      ++counts.refused;
+      continue;
+    }
+    add_edits(path, p, chosen, counts);
+  }
+  return chosen;
+}
+
+// `original` with `chosen` (which do not overlap) made, sorting them.
+std::string apply_edits(const std::string& original, std::vector<LineEdit>& chosen) {
+  std::sort(chosen.begin(), chosen.end(), [](const LineEdit& a, const LineEdit& b) {
+    return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
+  });
+  std::string fixed;
+  uint32_t at = 0;
+  for (const LineEdit& e : chosen) {
+    fixed.append(original, at, e.begin - at);
+    fixed += e.text;
+    at = e.end;
+  }
+  fixed.append(original, at, std::string::npos);
+  return fixed;
+}
+
+// Applies the plans of one file: written in place, or its diff printed (--diff).
+void apply_file(const std::string& path, const std::vector<Planned>& plans, bool diff, ApplyCounts& counts) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    fmt::print(stderr, "{}: error: cannot read the file\n", path);
+    ++counts.errors;
+    return;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  std::string original = ss.str();
+  std::vector<LineEdit> chosen = choose_edits(path, original, plans, counts);
+  if (chosen.empty()) return;
+  std::string fixed = apply_edits(original, chosen);
+  if (diff) {
+    std::fputs(unified_diff(original, fixed, diff_label("a/", path), diff_label("b/", path)).c_str(), stdout);
+  } else {
+    auto st = write_file_atomically(path, fixed, original);
+    if (!st) {
+      fmt::print(stderr, "{}: error: {}\n", path, st.error().message);
+      ++counts.errors;
+      return;
+    }
+  }
+  ++counts.files;
+  counts.edits += chosen.size();
+}
+
+}  // namespace
+
+int run_apply(const ApplyOptions& o) {
+  ApplyPlan plan;
+  if (!read_exports(o.exports, plan)) return 2;
+  ApplyCounts counts;
+  for (const auto& path : plan.order) apply_file(path, plan.by_path[path], o.diff, counts);
   fmt::print(stderr, "{} {} edits to {} files; {} refused (changed files), {} overlapping.\n",
-             o.diff ? "Would apply" : "Applied", applied_edits, applied_files, refused, conflicts);
-  if (errors) return 2;
-  return refused || conflicts ? 1 : 0;
+             o.diff ? "Would apply" : "Applied", counts.edits, counts.files, counts.refused, counts.conflicts);
+  if (counts.errors) return 2;
+  return counts.refused || counts.conflicts ? 1 : 0;
 }
 
 }  // namespace asyncfix::cli

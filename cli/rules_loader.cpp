@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "engine/run/rule_selectors.h"
 #include "engine/yaml/yaml_rule.h"
 #include "transforms/registry.h"
 
@@ -38,14 +39,6 @@ Expected<std::vector<RulePtr>> load_all_rules(const RuleOptions& options, const 
   return all;
 }
 
-namespace {
-bool selects(const std::string& sel, const RuleInfo& info) {
-  if (sel == "ALL" || sel == "all") return true;
-  if (sel == info.name) return true;
-  return info.id.rfind(sel, 0) == 0;  // "AF1" selects AF101..AF108
-}
-}  // namespace
-
 Expected<std::vector<RulePtr>> select_rules(std::vector<RulePtr> all, const RuleOptions& options) {
   for (const auto* list : {&options.select, &options.ignore}) {
     for (const auto& sel : *list) {
@@ -59,15 +52,6 @@ Expected<std::vector<RulePtr>> select_rules(std::vector<RulePtr> all, const Rule
               std::any_of(options.select.begin(), options.select.end(), [&](const auto& s) { return selects(s, r->info()); });
     bool out_ = std::any_of(options.ignore.begin(), options.ignore.end(), [&](const auto& s) { return selects(s, r->info()); });
     if (in && !out_) out.push_back(std::move(r));
-  }
-  return out;
-}
-
-std::vector<std::string> expand_selectors(const std::vector<RulePtr>& rules, const std::vector<std::string>& selectors) {
-  std::vector<std::string> out;
-  for (const auto& r : rules) {
-    if (std::any_of(selectors.begin(), selectors.end(), [&](const auto& s) { return selects(s, r->info()); }))
-      out.push_back(r->info().id);
   }
   return out;
 }

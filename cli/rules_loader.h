@@ -18,7 +18,4 @@ Expected<std::vector<RulePtr>> load_all_rules(const RuleOptions& options, const 
 // names). An unknown selector is an error.
 Expected<std::vector<RulePtr>> select_rules(std::vector<RulePtr> all, const RuleOptions& options);
 
-// The ids of the rules that selectors (ids, prefixes, names) name among `rules`.
-std::vector<std::string> expand_selectors(const std::vector<RulePtr>& rules, const std::vector<std::string>& selectors);
-
 }  // namespace asyncfix::cli

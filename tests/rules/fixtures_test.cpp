@@ -28,7 +28,7 @@
 #include "engine/diff/unified.h"
 #include "engine/run/pipeline.h"
 #include "engine/run/project_config.h"
-#include "engine/run/runner.h"
+#include "engine/run/run_plan.h"
 #include "engine/yaml/yaml_rule.h"
 #include "transforms/blocking_catalog.h"
 #include "engine/syntax/node.h"
@@ -284,28 +284,40 @@ TEST_P(RuleFixture, MatchesMarkersAndExpectedFix) {
       rules.push_back(r);
   }
   ASSERT_TRUE(found) << "no rule " << c.rule_id << " for fixture directory corpus/rules/" << c.rule_id;
-  auto engine = Engine::create(rules, settings);
-  ASSERT_TRUE(engine.ok()) << engine.error().to_string();
 
+  // The run plan of the case, as `asyncfix check` would make it, with the case's settings and
+  // rules.
+  RunPlan plan;
   DiscoverOptions d;
   d.paths = {c.input.string()};
   d.exclude = {"*.fixed.py"};
-  auto disc = discover(d);
+  auto disc = plan.discover(d);
   ASSERT_TRUE(disc.ok()) << disc.error().to_string();
   ASSERT_FALSE(disc->files.empty());
-  auto project = prepare_project(**engine, disc->files, rules::index_classifier(settings), 1);
+  auto grouped = plan.group(std::move(disc->files));
+  ASSERT_TRUE(grouped.ok()) << grouped.error().to_string();
+  GroupSetup setup;
+  setup.settings = settings;
+  setup.migrate_async_sqlalchemy = settings.migrate_async_sqlalchemy;
+  setup.jobs = 1;
+  setup.rules = [&](const RunGroup&) -> Expected<std::vector<RulePtr>> { return rules; };
+  setup.classifier = rules::index_classifier;
+  auto prepared = plan.prepare(setup);
+  ASSERT_TRUE(prepared.ok()) << prepared.error().to_string();
 
   syntax::Parser parser;
-  for (const DiscoveredFile& df : disc->files) {
-    auto src = SourceFile::from_bytes(df.path, read(df.path));
-    ASSERT_TRUE(src.ok()) << src.error().to_string();
-    FileOptions fo;
-    fo.fix_mode = FixMode::Unsafe;
-    fo.module_name = df.module;
-    fo.is_package = df.is_package;
-    FileResult r = (*engine)->process(*src, fo, parser, project.get());
-    ASSERT_FALSE(r.error) << r.error->to_string();
-    check_file(c, **engine, r, *src, parser, project.get(), df.module);
+  for (const RunGroup& g : plan.groups()) {
+    for (const DiscoveredFile& df : g.files) {
+      auto src = SourceFile::from_bytes(df.path, read(df.path));
+      ASSERT_TRUE(src.ok()) << src.error().to_string();
+      FileOptions fo;
+      fo.fix_mode = FixMode::Unsafe;
+      fo.module_name = df.module;
+      fo.is_package = df.is_package;
+      FileResult r = g.engine->process(*src, fo, parser, g.project.get());
+      ASSERT_FALSE(r.error) << r.error->to_string();
+      check_file(c, *g.engine, r, *src, parser, g.project.get(), df.module);
+    }
   }
 }
 

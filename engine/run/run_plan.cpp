@@ -1,0 +1,130 @@
+#include "engine/run/run_plan.h"
+
+#include <chrono>
+#include <filesystem>
+#include <utility>
+
+#include "engine/run/project_config.h"
+#include "engine/run/rule_selectors.h"
+#include "engine/run/runner.h"
+
+namespace asyncfix {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool excluded_by_config(const Config& c, const std::string& path) {
+  if (!c.exclude) return false;
+  std::error_code ec;
+  std::string rel = fs::absolute(path, ec).lexically_normal().lexically_relative(c.root).generic_string();
+  for (const auto& g : *c.exclude) {
+    if (glob_match(g, rel)) return true;
+    // A pattern for a directory excludes what is under it.
+    std::string dir = g;
+    while (!dir.empty() && dir.back() == '/') dir.pop_back();
+    if (rel.rfind(dir + "/", 0) == 0 && dir.find_first_of("*?[") == std::string::npos) return true;
+    for (size_t i = rel.find('/'); i != std::string::npos; i = rel.find('/', i + 1)) {
+      if (glob_match(dir, rel.substr(0, i))) return true;
+    }
+  }
+  return false;
+}
+
+// A group's settings: the setup's (or its project's dependencies), then its configuration,
+// then the setup's target versions and migration mode.
+Status make_settings(RunGroup& g, const GroupSetup& setup) {
+  const Config* c = g.config;
+  if (setup.settings) {
+    g.settings = *setup.settings;
+  } else {
+    std::string root = c ? c->root : project_root_for(g.files.front().path);
+    apply_dependencies(read_dependencies(root), g.settings);
+  }
+  if (c) c->apply(g.settings);
+  for (auto [flag, target] : {std::pair{&setup.target_sqlalchemy, &g.settings.target_sqlalchemy},
+                              std::pair{&setup.target_fastapi, &g.settings.target_fastapi}}) {
+    if (flag->empty()) continue;
+    auto v = parse_version(*flag);
+    if (!v) return make_error(Error::Kind::Usage, "`" + *flag + "` is not a version (expected X.Y, e.g. 2.0)");
+    *target = *v;
+  }
+  g.settings.migrate_async_sqlalchemy = setup.migrate_async_sqlalchemy;
+  return Ok{};
+}
+
+// One group: settings, rules, engine, per-file ignores, project index.
+Status prepare_group(RunGroup& g, const GroupSetup& setup) {
+  Status settings = make_settings(g, setup);
+  if (!settings) return settings;
+  auto rules = setup.rules(g);
+  if (!rules) return rules.error();
+  auto engine = Engine::create(std::move(rules).value(), g.settings);
+  if (!engine) return engine.error();
+  g.engine = std::move(engine).value();
+  const Config* c = g.config;
+  g.unsafe = setup.unsafe_fixes || (c && c->unsafe_fixes && *c->unsafe_fixes);
+  if (c) {
+    for (const auto& f : g.files) {
+      auto codes = c->ignores_for(f.path);
+      if (!codes.empty()) g.ignores[f.path] = expand_selectors(g.engine->rules(), codes);
+    }
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  g.project = prepare_project(*g.engine, g.files, setup.classifier(g.settings), setup.jobs);
+  g.index_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return Ok{};
+}
+
+}  // namespace
+
+Status RunPlan::use_config(const std::string& path) {
+  bool whole = fs::path(path).filename() != "pyproject.toml";
+  auto c = load_config(path, whole);
+  if (!c) return c.error();
+  if (!*c) return make_error(Error::Kind::Config, path + ": no [tool.asyncfix] table");
+  explicit_config_ = std::make_unique<Config>(std::move(**c));
+  return Ok{};
+}
+
+Expected<const Config*> RunPlan::config_for(const std::string& path) {
+  if (explicit_config_) return static_cast<const Config*>(explicit_config_.get());
+  return finder_.for_path(path);
+}
+
+Expected<Discovery> RunPlan::discover(DiscoverOptions d) {
+  auto first = config_for(d.paths.empty() ? (d.listed.empty() ? "." : d.listed.front()) : d.paths.front());
+  if (!first) return first.error();
+  const Config* c = *first;
+  if (c && c->respect_gitignore && !*c->respect_gitignore) d.respect_ignore_files = false;
+  if (c && c->max_file_size) d.max_file_size = *c->max_file_size;
+  return asyncfix::discover(d);
+}
+
+Status RunPlan::group(std::vector<DiscoveredFile> files) {
+  std::map<const Config*, size_t> by_config;  // -> index in groups_
+  for (auto& f : files) {
+    auto c = config_for(f.path);
+    if (!c) return c.error();
+    if (*c && excluded_by_config(**c, f.path)) continue;
+    auto it = by_config.find(*c);
+    if (it == by_config.end()) {
+      groups_.emplace_back();
+      groups_.back().config = *c;
+      it = by_config.emplace(*c, groups_.size() - 1).first;
+    }
+    groups_[it->second].files.push_back(std::move(f));
+  }
+  return Ok{};
+}
+
+Status RunPlan::prepare(const GroupSetup& setup, const std::function<void(const RunGroup&)>& on_prepared) {
+  for (RunGroup& g : groups_) {
+    Status st = prepare_group(g, setup);
+    if (!st) return st;
+    if (on_prepared) on_prepared(g);
+  }
+  return Ok{};
+}
+
+}  // namespace asyncfix
