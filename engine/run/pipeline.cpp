@@ -82,6 +82,51 @@ void set_fingerprints(std::vector<Finding>& findings, std::string_view text) {
   }
 }
 
+// The comments of a tree, as byte ranges in file order.
+std::vector<std::pair<uint32_t, uint32_t>> comment_ranges(TSNode root) {
+  std::vector<std::pair<uint32_t, uint32_t>> comments;
+  syntax::walk(root, [&](TSNode n) {
+    if (syntax::kind(n) == "comment") comments.emplace_back(syntax::start(n), syntax::end(n));
+    return true;
+  });
+  return comments;
+}
+
+// Does `e` replace a whole comment without writing it back?
+bool drops_comment(const Edit& e, const std::vector<std::pair<uint32_t, uint32_t>>& comments,
+                   std::string_view text) {
+  auto it = std::lower_bound(comments.begin(), comments.end(), std::make_pair(e.begin, 0u));
+  bool dropped = false;
+  for (; it != comments.end() && it->first < e.end; ++it) {
+    std::string_view c = text.substr(it->first, it->second - it->first);
+    if (it->second <= e.end && e.text.find(c) == std::string::npos) dropped = true;
+  }
+  return dropped;
+}
+
+// A fix that would delete a comment is never safe, whatever rule built it: the comment
+// may say why the code is the way it is.
+void mark_comment_dropping_fixes_unsafe(FileContext& ctx) {
+  std::vector<std::pair<uint32_t, uint32_t>> comments;
+  bool comments_known = false;
+  for (auto& f : ctx.findings()) {
+    if (!f.fix || f.fix->applicability != Applicability::Safe) continue;
+    for (const Edit& e : f.fix->edits) {
+      if (e.is_insertion()) continue;
+      if (!comments_known) {
+        comments = comment_ranges(ctx.root());
+        comments_known = true;
+      }
+      if (drops_comment(e, comments, ctx.text())) {
+        f.fix->applicability = Applicability::Unsafe;
+        if (f.note.find("drop a comment") == std::string::npos)
+          f.note += std::string(f.note.empty() ? "" : "; ") + "the fix would drop a comment, so it is marked unsafe";
+        break;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<Finding> Engine::find(FileContext& ctx, const std::vector<bool>& active,
@@ -104,35 +149,7 @@ std::vector<Finding> Engine::find(FileContext& ctx, const std::vector<bool>& act
     ctx.set_rule(rs[i].get(), plan(i));
     rs[i]->check_file(ctx);
   }
-  // A fix that would delete a comment is never safe, whatever rule built it: the comment
-  // may say why the code is the way it is.
-  std::vector<std::pair<uint32_t, uint32_t>> comments;
-  bool comments_known = false;
-  for (auto& f : ctx.findings()) {
-    if (!f.fix || f.fix->applicability != Applicability::Safe) continue;
-    for (const Edit& e : f.fix->edits) {
-      if (e.is_insertion()) continue;
-      if (!comments_known) {
-        syntax::walk(ctx.root(), [&](TSNode n) {
-          if (syntax::kind(n) == "comment") comments.emplace_back(syntax::start(n), syntax::end(n));
-          return true;
-        });
-        comments_known = true;
-      }
-      auto it = std::lower_bound(comments.begin(), comments.end(), std::make_pair(e.begin, 0u));
-      bool dropped = false;
-      for (; it != comments.end() && it->first < e.end; ++it) {
-        std::string_view c = ctx.text().substr(it->first, it->second - it->first);
-        if (it->second <= e.end && e.text.find(c) == std::string::npos) dropped = true;
-      }
-      if (dropped) {
-        f.fix->applicability = Applicability::Unsafe;
-        if (f.note.find("drop a comment") == std::string::npos)
-          f.note += std::string(f.note.empty() ? "" : "; ") + "the fix would drop a comment, so it is marked unsafe";
-        break;
-      }
-    }
-  }
+  mark_comment_dropping_fixes_unsafe(ctx);
   std::vector<Finding> out;
   for (auto& f : ctx.findings()) {
     if (options.ignored_rules &&
