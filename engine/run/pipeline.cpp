@@ -82,6 +82,51 @@ void set_fingerprints(std::vector<Finding>& findings, std::string_view text) {
   }
 }
 
+// The comments of a tree, as byte ranges in file order.
+std::vector<std::pair<uint32_t, uint32_t>> comment_ranges(TSNode root) {
+  std::vector<std::pair<uint32_t, uint32_t>> comments;
+  syntax::walk(root, [&](TSNode n) {
+    if (syntax::kind(n) == "comment") comments.emplace_back(syntax::start(n), syntax::end(n));
+    return true;
+  });
+  return comments;
+}
+
+// Does `e` replace a whole comment without writing it back?
+bool drops_comment(const Edit& e, const std::vector<std::pair<uint32_t, uint32_t>>& comments,
+                   std::string_view text) {
+  auto it = std::lower_bound(comments.begin(), comments.end(), std::make_pair(e.begin, 0u));
+  bool dropped = false;
+  for (; it != comments.end() && it->first < e.end; ++it) {
+    std::string_view c = text.substr(it->first, it->second - it->first);
+    if (it->second <= e.end && e.text.find(c) == std::string::npos) dropped = true;
+  }
+  return dropped;
+}
+
+// A fix that would delete a comment is never safe, whatever rule built it: the comment
+// may say why the code is the way it is.
+void mark_comment_dropping_fixes_unsafe(FileContext& ctx) {
+  std::vector<std::pair<uint32_t, uint32_t>> comments;
+  bool comments_known = false;
+  for (auto& f : ctx.findings()) {
+    if (!f.fix || f.fix->applicability != Applicability::Safe) continue;
+    for (const Edit& e : f.fix->edits) {
+      if (e.is_insertion()) continue;
+      if (!comments_known) {
+        comments = comment_ranges(ctx.root());
+        comments_known = true;
+      }
+      if (drops_comment(e, comments, ctx.text())) {
+        f.fix->applicability = Applicability::Unsafe;
+        if (f.note.find("drop a comment") == std::string::npos)
+          f.note += std::string(f.note.empty() ? "" : "; ") + "the fix would drop a comment, so it is marked unsafe";
+        break;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<Finding> Engine::find(FileContext& ctx, const std::vector<bool>& active,
@@ -104,35 +149,7 @@ std::vector<Finding> Engine::find(FileContext& ctx, const std::vector<bool>& act
     ctx.set_rule(rs[i].get(), plan(i));
     rs[i]->check_file(ctx);
   }
-  // A fix that would delete a comment is never safe, whatever rule built it: the comment
-  // may say why the code is the way it is.
-  std::vector<std::pair<uint32_t, uint32_t>> comments;
-  bool comments_known = false;
-  for (auto& f : ctx.findings()) {
-    if (!f.fix || f.fix->applicability != Applicability::Safe) continue;
-    for (const Edit& e : f.fix->edits) {
-      if (e.is_insertion()) continue;
-      if (!comments_known) {
-        syntax::walk(ctx.root(), [&](TSNode n) {
-          if (syntax::kind(n) == "comment") comments.emplace_back(syntax::start(n), syntax::end(n));
-          return true;
-        });
-        comments_known = true;
-      }
-      auto it = std::lower_bound(comments.begin(), comments.end(), std::make_pair(e.begin, 0u));
-      bool dropped = false;
-      for (; it != comments.end() && it->first < e.end; ++it) {
-        std::string_view c = ctx.text().substr(it->first, it->second - it->first);
-        if (it->second <= e.end && e.text.find(c) == std::string::npos) dropped = true;
-      }
-      if (dropped) {
-        f.fix->applicability = Applicability::Unsafe;
-        if (f.note.find("drop a comment") == std::string::npos)
-          f.note += std::string(f.note.empty() ? "" : "; ") + "the fix would drop a comment, so it is marked unsafe";
-        break;
-      }
-    }
-  }
+  mark_comment_dropping_fixes_unsafe(ctx);
   std::vector<Finding> out;
   for (auto& f : ctx.findings()) {
     if (options.ignored_rules &&
@@ -211,8 +228,509 @@ struct Attempt {
   bool parse_failed = false;
 };
 
+// What the passes over one file share: the result being built, the text as the fixes so far
+// left it, and what earlier passes decided about fixes.
+struct FileRun {
+  FileRun(FileResult& result, const SourceFile& file, const FileOptions& file_options, syntax::Parser& file_parser)
+      : r(result), options(file_options), parser(file_parser), cur(file), newline(file.newline()) {}
+
+  FileResult& r;
+  const FileOptions& options;
+  syntax::Parser& parser;
+  SourceFile cur;                          // the text as the fixes so far left it
+  std::string newline;
+  std::map<std::string, size_t> rank;      // rule order by id, for tie-breaking
+  std::set<std::string> rejected;          // fingerprints never to apply again
+  std::set<std::string> noted;             // notes already given
+  std::map<std::string, Note> skipped;     // fixes that lost a conflict, by fingerprint
+  std::vector<std::set<std::string>> rules_per_pass;
+  bool stop_reviewing = false;
+  std::optional<std::string> edited_text;  // the reviewer's own version (Decision::Edit)
+
+  // Adds a note, once per rule, position and message.
+  void note(const std::string& rule, Position pos, std::string msg, bool internal) {
+    std::string key = rule + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.col) + msg;
+    if (noted.insert(key).second) r.notes.push_back(Note{rule, pos, std::move(msg), internal, false});
+  }
+};
+
+// One pass over the text: its findings, the fixes it may apply and those it accepted.
+struct Pass {
+  Pass(int pass_number, FileContext& pass_ctx) : number(pass_number), ctx(pass_ctx) {}
+
+  int number;
+  FileContext& ctx;
+  std::vector<Finding> findings;
+  std::vector<std::pair<uint32_t, uint32_t>> old_errors;  // the syntax errors of the text before the pass
+  std::vector<Candidate> cands;            // point into findings
+  std::vector<const Candidate*> accepted;  // point into cands
+};
+
+// Step 1, collect: the findings of the pass, in file order, each fix with the imports it needs.
+std::vector<Finding> collect_findings(const Engine& engine, FileRun& run, const Pass& pass,
+                                      const std::vector<bool>& active) {
+  const FileOptions& options = run.options;
+  FileContext& ctx = pass.ctx;
+  std::vector<Suppression> sups;
+  size_t baselined = 0;
+  std::vector<Finding> findings = engine.find(ctx, active, options, &sups, &baselined);
+  if (pass.number == 1) run.r.baselined = baselined;
+  if (pass.number == 1 && options.report_unused_suppressions) {
+    for (Finding& f : unused_suppressions(sups, run.cur)) findings.push_back(std::move(f));
+    std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) { return a.begin < b.begin; });
+  }
+  // A fix brings only the imports its text uses (a rule may ask for a name it then does
+  // not write).
+  for (Finding& f : findings) {
+    if (!f.fix) continue;
+    f.fix->imports = referenced_imports(f.fix->imports, f.fix->edits, f.fix->helpers);
+    f.fix->imports.insert(f.fix->imports.end(), f.fix->explicit_imports.begin(), f.fix->explicit_imports.end());
+  }
+  if (pass.number == 1 && options.resolve_fix_edits) {
+    for (Finding& f : findings) {
+      if (!f.fix) continue;
+      f.fix->resolved_edits = f.fix->edits;
+      for (Edit& e : ctx.imports().insertion_edits(f.fix->imports, f.fix->helpers)) f.fix->resolved_edits.push_back(std::move(e));
+      normalize_edits(f.fix->resolved_edits);
+    }
+  }
+  if (pass.number == 1) run.r.findings = findings;
+  return findings;
+}
+
+// Step 1, collect (continued): the fixes this pass may apply, by position then rule order.
+// Fixes the mode does not allow, fixes rejected before and fixes in code that does not parse
+// are left out.
+void collect_candidates(FileRun& run, Pass& pass) {
+  pass.old_errors = error_ranges(pass.ctx.root());
+  for (const Finding& f : pass.findings) {
+    if (!f.fix || f.fix->edits.empty()) continue;
+    if (f.fix->applicability == Applicability::DisplayOnly) continue;
+    if (f.fix->applicability == Applicability::Unsafe && run.options.fix_mode != FixMode::Unsafe) continue;
+    std::string fp = fingerprint(f, run.cur.text());
+    if (run.rejected.count(fp)) continue;
+    bool in_error = std::any_of(f.fix->edits.begin(), f.fix->edits.end(), [&](const Edit& e) {
+      return overlaps_any(e.begin, e.end, pass.old_errors);
+    });
+    if (in_error) {
+      run.note(f.rule_id, f.start_pos, "fix not applied: the code around it does not parse", false);
+      continue;
+    }
+    uint32_t first = UINT32_MAX;
+    for (const Edit& e : f.fix->edits) first = std::min(first, e.begin);
+    pass.cands.push_back(Candidate{&f, std::move(fp), first, run.rank[f.rule_id]});
+  }
+  std::stable_sort(pass.cands.begin(), pass.cands.end(), [](const Candidate& a, const Candidate& b) {
+    if (a.first != b.first) return a.first < b.first;
+    return a.rule_rank < b.rule_rank;
+  });
+}
+
+// A pass after max_passes that still has fixes to apply: an internal error naming the rules
+// of the last three passes.
+void report_unsettled(FileRun& run, const Pass& pass) {
+  if (pass.cands.empty()) return;
+  const auto& rules_per_pass = run.rules_per_pass;
+  std::set<std::string> involved;
+  for (size_t p = rules_per_pass.size() >= 3 ? rules_per_pass.size() - 3 : 0; p < rules_per_pass.size(); ++p)
+    involved.insert(rules_per_pass[p].begin(), rules_per_pass[p].end());
+  std::string list;
+  for (const auto& id : involved) list += (list.empty() ? "" : ", ") + id;
+  run.note("", {}, "internal error: fixes did not settle after " + std::to_string(run.options.max_passes) +
+                       " passes (rules involved: " + list + ")", true);
+}
+
+// The first accepted fix with an edit that conflicts with one of c's, or null.
+const Candidate* first_clash(const Candidate& c, const std::vector<const Candidate*>& accepted) {
+  for (const Candidate* a : accepted) {
+    for (const Edit& e1 : c.finding->fix->edits) {
+      for (const Edit& e2 : a->finding->fix->edits) {
+        if (edits_conflict(e1, e2)) return a;
+      }
+    }
+  }
+  return nullptr;
+}
+
+// The text with the fixes accepted so far and c applied, with the imports and helpers they
+// need (what the reviewer's own edit starts from).
+std::string full_preview(const FileRun& run, const Pass& pass, const Candidate& c) {
+  std::vector<Edit> all;
+  std::vector<ImportNeed> needs;
+  std::vector<HelperNeed> helpers;
+  auto add = [&](const Fix& fx) {
+    all.insert(all.end(), fx.edits.begin(), fx.edits.end());
+    needs.insert(needs.end(), fx.imports.begin(), fx.imports.end());
+    helpers.insert(helpers.end(), fx.helpers.begin(), fx.helpers.end());
+  };
+  for (const Candidate* a : pass.accepted) add(*a->finding->fix);
+  add(*c.finding->fix);
+  for (Edit& e : pass.ctx.imports().insertion_edits(needs, helpers)) all.push_back(std::move(e));
+  normalize_edits(all);
+  return apply_edits(run.cur.text(), all, run.newline);
+}
+
+// What the reviewer's decision on one fix means for the rest of the pass.
+enum class Review { Apply, Skip, ApplyAndStop, Stop };
+
+// Shows one fix to the reviewer and keeps what the decision says for the file: a fix never
+// to propose again, the reviewer's own text, the end of the file's review or of the run.
+Review review_fix(FileRun& run, const Pass& pass, const Candidate& c) {
+  FixReviewer& reviewer = *run.options.reviewer;
+  ImportPlanner& planner = pass.ctx.imports();
+  std::vector<Edit> edits = c.finding->fix->edits;
+  for (Edit& e : planner.insertion_edits(c.finding->fix->imports, c.finding->fix->helpers))
+    edits.push_back(std::move(e));
+  std::string preview = apply_edits(run.cur.text(), edits, run.newline);
+  auto full = [&]() { return full_preview(run, pass, c); };
+  auto d = reviewer.review(run.cur, *c.finding, preview, full);
+  if (d == FixReviewer::Decision::Edit) {
+    run.edited_text = reviewer.edited_text();
+    return Review::ApplyAndStop;
+  }
+  if (d == FixReviewer::Decision::Skip) {
+    run.rejected.insert(c.fp);
+    run.r.rejected.push_back(*c.finding);
+    return Review::Skip;
+  }
+  if (d == FixReviewer::Decision::SkipFile) {
+    run.stop_reviewing = true;
+    return Review::Stop;
+  }
+  if (d == FixReviewer::Decision::Quit) {
+    run.r.quit = true;
+    return Review::Stop;
+  }
+  return Review::Apply;
+}
+
+// Step 2, resolve conflicts: first (by position) wins; the rest wait for the next pass. The
+// reviewer, if any, decides on each fix that does not wait.
+void resolve_conflicts(FileRun& run, Pass& pass) {
+  for (const Candidate& c : pass.cands) {
+    if (const Candidate* clash = first_clash(c, pass.accepted)) {
+      // Retried on the next pass. Said now; kept as a warning only if it never applies.
+      run.skipped.emplace(c.fp, Note{c.finding->rule_id, c.finding->start_pos,
+                                     "fix not applied in pass " + std::to_string(pass.number) + ": overlaps " +
+                                         clash->finding->rule_id + " at " +
+                                         std::to_string(clash->finding->start_pos.line) + ":" +
+                                         std::to_string(clash->finding->start_pos.col),
+                                     false, true});
+      continue;
+    }
+    Review review = run.options.reviewer ? review_fix(run, pass, c) : Review::Apply;
+    if (review == Review::Skip) continue;
+    if (review == Review::Stop) break;
+    pass.accepted.push_back(&c);
+    if (review == Review::ApplyAndStop) break;
+  }
+}
+
+// The user's own version of the result (Decision::Edit): it is the file now; its review is
+// over.
+void take_edited_text(FileRun& run, const Pass& pass) {
+  for (const Candidate* c : pass.accepted) run.r.applied.push_back(AppliedFix{c->finding->rule_id, c->finding->fix->title, pass.number, c->finding->start_pos});
+  run.r.edited = true;
+  run.stop_reviewing = true;
+  run.cur = run.cur.with_text(std::move(*run.edited_text));
+}
+
+// Edits, each with the fixes that own it (indices into Pass::accepted; none for an import or
+// helper insertion).
+using OwnedEdits = std::vector<std::pair<Edit, std::vector<size_t>>>;
+
+// The primary edits of the accepted fixes (identical ones merged) and the imports and
+// helpers they need.
+struct PrimaryEdits {
+  OwnedEdits owned;
+  std::vector<ImportNeed> needs;
+  std::vector<HelperNeed> helpers;
+};
+
+PrimaryEdits primary_edits(const std::vector<const Candidate*>& accepted) {
+  PrimaryEdits out;
+  for (size_t i = 0; i < accepted.size(); ++i) {
+    const Fix& fx = *accepted[i]->finding->fix;
+    for (const Edit& e : fx.edits) {
+      auto it = std::find_if(out.owned.begin(), out.owned.end(), [&](const auto& o) { return o.first == e; });
+      if (it == out.owned.end()) out.owned.push_back({e, {i}});
+      else it->second.push_back(i);
+    }
+    out.needs.insert(out.needs.end(), fx.imports.begin(), fx.imports.end());
+    out.helpers.insert(out.helpers.end(), fx.helpers.begin(), fx.helpers.end());
+  }
+  return out;
+}
+
+// The fixes whose edits collide with an import or helper insertion.
+std::set<size_t> blocked_by(const std::vector<Edit>& side, const OwnedEdits& owned) {
+  std::set<size_t> blocked;
+  for (const Edit& s : side) {
+    for (const auto& [e, owners] : owned) {
+      if (edits_conflict(s, e)) blocked.insert(owners.begin(), owners.end());
+    }
+  }
+  return blocked;
+}
+
+// Primary and side edits together, in the order they apply (an insertion before a
+// replacement at the same offset).
+OwnedEdits in_application_order(const OwnedEdits& owned, const std::vector<Edit>& side) {
+  OwnedEdits all = owned;
+  for (const Edit& s : side) all.push_back({s, {}});
+  std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+    if (a.first.begin != b.first.begin) return a.first.begin < b.first.begin;
+    return a.first.is_insertion() && !b.first.is_insertion();
+  });
+  return all;
+}
+
+// Keeps the accepted fixes whose index is not in `dropped`.
+void drop_accepted(std::vector<const Candidate*>& accepted, const std::set<size_t>& dropped) {
+  std::vector<const Candidate*> keep;
+  for (size_t i = 0; i < accepted.size(); ++i)
+    if (!dropped.count(i)) keep.push_back(accepted[i]);
+  accepted.swap(keep);
+}
+
+// The text after a pass's fixes, and its tree.
+struct Applied {
+  std::string text;
+  Expected<syntax::Tree> tree = syntax::Tree();
+};
+
+// New syntax errors: those of `new_root` not inside the errors the text already had (moved
+// by `edits`, sorted).
+std::vector<std::pair<uint32_t, uint32_t>> new_errors(const std::vector<Edit>& edits,
+                                                      const std::vector<std::pair<uint32_t, uint32_t>>& old_errors,
+                                                      TSNode new_root, std::string_view newline) {
+  std::vector<std::pair<uint32_t, uint32_t>> moved;
+  for (const auto& [b, e] : old_errors) moved.emplace_back(map_offset(edits, b, newline), map_offset(edits, e, newline));
+  std::vector<std::pair<uint32_t, uint32_t>> fresh;
+  for (const auto& er : error_ranges(new_root)) {
+    if (!overlaps_any(er.first, er.second, moved)) fresh.push_back(er);
+  }
+  return fresh;
+}
+
+// Suspects: the fixes whose edits share a line with a new error (all, when the error
+// surfaced away from every edit).
+std::set<size_t> suspects_of(const OwnedEdits& all, const std::vector<Edit>& edits, std::string_view new_text,
+                             const std::vector<std::pair<uint32_t, uint32_t>>& fresh, size_t accepted_count,
+                             std::string_view newline) {
+  std::set<size_t> suspects;
+  auto ranges = new_ranges(edits, newline);
+  for (size_t k = 0; k < all.size(); ++k) {
+    uint32_t b = line_begin(new_text, ranges[k].first), e = line_end(new_text, ranges[k].second);
+    for (const auto& er : fresh) {
+      uint32_t eb = line_begin(new_text, er.first), ee = line_end(new_text, er.second);
+      if (b < ee && eb < e) suspects.insert(all[k].second.begin(), all[k].second.end());
+    }
+  }
+  if (suspects.empty()) {
+    for (size_t i = 0; i < accepted_count; ++i) suspects.insert(i);
+  }
+  return suspects;
+}
+
+// Does this fix, applied alone with its imports and helpers, break the syntax?
+bool breaks_alone(FileRun& run, const Pass& pass, const Fix& fx) {
+  std::vector<Edit> one = fx.edits;
+  for (Edit& s : pass.ctx.imports().insertion_edits(fx.imports, fx.helpers)) one.push_back(std::move(s));
+  normalize_edits(one);
+  auto t = run.parser.parse(apply_edits(run.cur.text(), one, run.newline));
+  if (!t) return true;
+  return !new_errors(one, pass.old_errors, t->root(), run.newline).empty();
+}
+
+// What the re-parse says of the accepted fixes: verified (no new syntax error), or the
+// culprits (indices into Pass::accepted); neither when each fix is fine alone and only their
+// combination fails.
+struct Verification {
+  bool verified = false;
+  std::set<size_t> culprits;
+};
+
+// Step 4, find culprits: which of the accepted fixes broke the syntax of `out`, the text
+// `edits` (from `all`) made.
+Verification find_culprits(FileRun& run, const Pass& pass, const OwnedEdits& all, const std::vector<Edit>& edits,
+                           const Applied& out) {
+  Verification v;
+  if (!out.tree) {
+    for (size_t i = 0; i < pass.accepted.size(); ++i) v.culprits.insert(i);
+    return v;
+  }
+  auto fresh = new_errors(edits, pass.old_errors, out.tree->root(), run.newline);
+  if (fresh.empty()) {
+    v.verified = true;
+    return v;
+  }
+  // One suspect is the culprit; among several, the culprits are those that break the
+  // syntax on their own.
+  std::set<size_t> suspects = suspects_of(all, edits, out.text, fresh, pass.accepted.size(), run.newline);
+  if (suspects.size() == 1) {
+    v.culprits = suspects;
+    return v;
+  }
+  for (size_t i : suspects) {
+    if (breaks_alone(run, pass, *pass.accepted[i]->finding->fix)) v.culprits.insert(i);
+  }
+  return v;
+}
+
+// Rolls back the fixes that broke the syntax: never applied again, each reported as an
+// internal error of its rule.
+void roll_back(FileRun& run, Pass& pass, const std::set<size_t>& culprits) {
+  for (size_t i : culprits) {
+    const Finding& f = *pass.accepted[i]->finding;
+    run.rejected.insert(pass.accepted[i]->fp);
+    run.note(f.rule_id, f.start_pos,
+             "internal error: the " + f.rule_id + " fix produced code that does not parse; rolled back",
+             true);
+  }
+  drop_accepted(pass.accepted, culprits);
+}
+
+// Step 3, apply and verify: applies the accepted fixes with the imports and helpers they
+// need, re-parses, and rolls back the fixes that broke the syntax, until the rest holds.
+// The fixes that hold stay in pass.accepted (none when all were rolled back).
+Applied apply_and_verify(FileRun& run, Pass& pass) {
+  ImportPlanner& planner = pass.ctx.imports();
+  Applied out;
+  while (!pass.accepted.empty()) {
+    PrimaryEdits primary = primary_edits(pass.accepted);
+    std::vector<Edit> side = planner.insertion_edits(primary.needs, primary.helpers);
+    // A fix whose edits collide with the import insertion waits for the next pass.
+    std::set<size_t> blocked = blocked_by(side, primary.owned);
+    if (!blocked.empty()) {
+      drop_accepted(pass.accepted, blocked);
+      continue;
+    }
+    OwnedEdits all = in_application_order(primary.owned, side);
+    std::vector<Edit> edits;
+    for (const auto& a : all) edits.push_back(a.first);
+    out.text = apply_edits(run.cur.text(), edits, run.newline);
+    out.tree = run.parser.parse(out.text);
+
+    Verification v = find_culprits(run, pass, all, edits, out);
+    if (v.verified) break;
+    if (v.culprits.empty()) {
+      // Each fix is fine alone; only the combination fails: keep the first fix and
+      // retry the others on the next pass.
+      pass.accepted.resize(1);
+      continue;
+    }
+    roll_back(run, pass, v.culprits);
+  }
+  return out;
+}
+
+// Step 5, remove unused imports: those the applied fixes may have left unused (their
+// remove_if_unused, when the text before the pass used them) go from the new text, unless
+// the removal breaks it.
+void remove_unused_imports(FileRun& run, const Pass& pass, Applied& out) {
+  ImportPlanner& planner = pass.ctx.imports();
+  std::vector<std::string> removable;
+  for (const Candidate* c : pass.accepted) {
+    for (const auto& q : c->finding->fix->remove_if_unused) {
+      if (std::find(removable.begin(), removable.end(), q) == removable.end() && planner.is_import_used(q))
+        removable.push_back(q);
+    }
+  }
+  if (removable.empty() || !out.tree) return;
+  SourceFile next = run.cur.with_text(out.text);
+  auto model = semantic::SemanticModel::build(out.tree->root(), next.text(), run.options.module_name, run.options.is_package);
+  ImportPlanner after(next, out.tree->root(), model);
+  std::vector<Edit> removal = after.removal_edits(removable);
+  // Code that does not parse is never rewritten, unused import or not.
+  auto errors = error_ranges(out.tree->root());
+  removal.erase(std::remove_if(removal.begin(), removal.end(),
+                               [&](const Edit& e) { return overlaps_any(e.begin, e.end, errors); }),
+                removal.end());
+  if (removal.empty()) return;
+  std::string t2 = apply_edits(out.text, removal, run.newline);
+  auto tree2 = run.parser.parse(t2);
+  if (tree2 && error_ranges(tree2->root()).size() <= error_ranges(out.tree->root()).size()) {
+    out.text = std::move(t2);
+  }
+}
+
+// The accepted fixes, applied in this pass.
+void record_applied(FileRun& run, const Pass& pass) {
+  std::set<std::string> ids;
+  for (const Candidate* c : pass.accepted) {
+    const Finding& f = *c->finding;
+    if (auto it = run.skipped.find(c->fp); it != run.skipped.end()) {
+      run.r.notes.push_back(std::move(it->second));  // it waited, then applied: informational
+      run.skipped.erase(it);
+    }
+    run.r.applied.push_back(AppliedFix{f.rule_id, f.fix->title, pass.number, f.start_pos});
+    ids.insert(f.rule_id);
+  }
+  run.rules_per_pass.push_back(std::move(ids));
+}
+
+// Fixes that waited for a conflict and never applied, though their finding remains.
+void report_never_applied(FileRun& run) {
+  for (const Finding& f : run.r.remaining) {
+    if (!f.fix) continue;
+    auto it = run.skipped.find(fingerprint(f, run.cur.text()));
+    if (it == run.skipped.end()) continue;
+    it->second.verbose = false;
+    run.r.notes.push_back(std::move(it->second));
+    run.skipped.erase(it);
+  }
+}
+
 }  // namespace
 
+// One file through the passes. Each pass starts from the text the last one left:
+//
+//   collect          the findings (engine.find) and the fixes this pass may apply, in order
+//   resolve          a fix that conflicts with one accepted before it waits for the next pass
+//   apply and verify the accepted edits and the imports they need, re-parsed
+//   find culprits    when the new text has a new syntax error: the fixes that made it
+//   remove unused    imports the applied fixes left unused
+//   imports
+//
+// until a pass has no fix to apply. Example, `--fix` on
+//
+//   1 import os
+//   2 import time
+//   3
+//   4
+//   5 async def main(path):
+//   6     time.sleep(os.path.getsize(path))
+//
+// pass 1
+//   collect          AF101 at 6:5   6:5-6:38  -> "await asyncio.sleep(os.path.getsize(path))"
+//                    AF104 at 6:16  6:16-6:37 -> "await asyncio.to_thread(os.path.getsize, path)"
+//                    both safe, both need `import asyncio`, neither in code that does not
+//                    parse: candidates, AF101 first (by position, then rule order)
+//   resolve          AF101 accepted. AF104's edit lies inside AF101's: it waits, with a note
+//                    "fix not applied in pass 1: overlaps AF101 at 6:5" (verbose; a warning
+//                    only if it never applies)
+//   apply and verify AF101's edit and one insertion "import asyncio\n" at 1:1 (the imports of
+//                    all accepted fixes, merged); the new text has no new ERROR or MISSING node
+//   find culprits    nothing to find. (Had AF101's text not parsed, AF101, the only fix on the
+//                    broken line, would be the culprit: rolled back alone, never tried again,
+//                    reported as an internal error of AF101.)
+//   remove unused    AF101 may leave `time` unused (remove_if_unused) and nothing uses it now:
+//   imports          line 2 goes. The text is now `import asyncio`, `import os`, and on line 6
+//                    `    await asyncio.sleep(os.path.getsize(path))`
+// pass 2
+//   collect          AF104 again, now at 6:25; same fingerprint (rule, title, the text it
+//                    replaces and writes) as the fix that waited
+//   resolve          alone: accepted
+//   apply and verify its edit; `import asyncio` is there already: no insertion
+//   find culprits    nothing to find
+//   remove unused    none asked for; AF104's note from pass 1 joins the result as information:
+//   imports          it waited, then applied. Line 6 is now
+//                    `    await asyncio.sleep(await asyncio.to_thread(os.path.getsize, path))`
+// pass 3
+//   collect          no finding left
+//   resolve          nothing accepted: the file is done. Applied: AF101 in pass 1, AF104 in
+//                    pass 2.
 FileResult Engine::process(const SourceFile& file, const FileOptions& options,
                            syntax::Parser& parser, const ProjectIndex* project) const {
   FileResult r;
@@ -226,351 +744,58 @@ FileResult Engine::process(const SourceFile& file, const FileOptions& options,
     return r;
   }
 
-  std::map<std::string, size_t> rank;
-  for (size_t i = 0; i < rules().size(); ++i) rank.emplace(rules()[i]->info().id, i);
+  FileRun run(r, file, options, parser);
+  for (size_t i = 0; i < rules().size(); ++i) run.rank.emplace(rules()[i]->info().id, i);
 
-  SourceFile cur = file;
-  std::set<std::string> rejected;          // fingerprints never to apply again
-  std::set<std::string> noted;             // notes already given
-  std::map<std::string, Note> skipped;     // fixes that lost a conflict, by fingerprint
-  std::vector<std::set<std::string>> rules_per_pass;
-  bool stop_reviewing = false;
-  std::optional<std::string> edited_text;  // the reviewer's own version (Decision::Edit)
-  std::string newline(file.newline());
-
-  auto note = [&](const std::string& rule, Position pos, std::string msg, bool internal) {
-    std::string key = rule + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.col) + msg;
-    if (noted.insert(key).second) r.notes.push_back(Note{rule, pos, std::move(msg), internal, false});
-  };
-
-  for (int pass = 1;; ++pass) {
-    auto tree = parser.parse(cur.text());
+  for (int number = 1;; ++number) {
+    auto tree = parser.parse(run.cur.text());
     if (!tree) {
-      if (pass == 1) {
+      if (number == 1) {
         Error e = tree.error();
         e.location.path = file.path();
         r.error = e;
         return r;
       }
-      note("", {}, "internal error: the fixed text could not be re-parsed: " + tree.error().message, true);
+      run.note("", {}, "internal error: the fixed text could not be re-parsed: " + tree.error().message, true);
       break;
     }
     TSNode root = tree->root();
     syntax::NodeTable table(root);  // every walk of this pass's tree reads it
-    if (pass > 1) matchers_->active_rules(cur.text(), &active);
-    FileContext ctx(cur, root, settings_, options.module_name, options.is_package, project);
-    std::vector<Suppression> sups;
-    size_t baselined = 0;
-    std::vector<Finding> findings = find(ctx, active, options, &sups, &baselined);
-    if (pass == 1) r.baselined = baselined;
-    if (pass == 1 && options.report_unused_suppressions) {
-      for (Finding& f : unused_suppressions(sups, cur)) findings.push_back(std::move(f));
-      std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) { return a.begin < b.begin; });
+    if (number > 1) matchers_->active_rules(run.cur.text(), &active);
+    FileContext ctx(run.cur, root, settings_, options.module_name, options.is_package, project);
+    Pass pass(number, ctx);
+
+    pass.findings = collect_findings(*this, run, pass, active);
+    if (options.fix_mode == FixMode::None || run.stop_reviewing || r.quit) {
+      r.remaining = std::move(pass.findings);
+      break;
     }
-    // A fix brings only the imports its text uses (a rule may ask for a name it then does
-    // not write).
-    for (Finding& f : findings) {
-      if (!f.fix) continue;
-      f.fix->imports = referenced_imports(f.fix->imports, f.fix->edits, f.fix->helpers);
-      f.fix->imports.insert(f.fix->imports.end(), f.fix->explicit_imports.begin(), f.fix->explicit_imports.end());
-    }
-    if (pass == 1 && options.resolve_fix_edits) {
-      for (Finding& f : findings) {
-        if (!f.fix) continue;
-        f.fix->resolved_edits = f.fix->edits;
-        for (Edit& e : ctx.imports().insertion_edits(f.fix->imports, f.fix->helpers)) f.fix->resolved_edits.push_back(std::move(e));
-        normalize_edits(f.fix->resolved_edits);
-      }
-    }
-    if (pass == 1) r.findings = findings;
-    if (options.fix_mode == FixMode::None || stop_reviewing || r.quit) {
-      r.remaining = std::move(findings);
+    collect_candidates(run, pass);
+    if (number > options.max_passes) {
+      report_unsettled(run, pass);
+      r.remaining = std::move(pass.findings);
       break;
     }
 
-    // Fixes this pass may apply.
-    auto old_errors = error_ranges(root);
-    std::vector<Candidate> cands;
-    for (const Finding& f : findings) {
-      if (!f.fix || f.fix->edits.empty()) continue;
-      if (f.fix->applicability == Applicability::DisplayOnly) continue;
-      if (f.fix->applicability == Applicability::Unsafe && options.fix_mode != FixMode::Unsafe) continue;
-      std::string fp = fingerprint(f, cur.text());
-      if (rejected.count(fp)) continue;
-      bool in_error = std::any_of(f.fix->edits.begin(), f.fix->edits.end(), [&](const Edit& e) {
-        return overlaps_any(e.begin, e.end, old_errors);
-      });
-      if (in_error) {
-        note(f.rule_id, f.start_pos, "fix not applied: the code around it does not parse", false);
-        continue;
-      }
-      uint32_t first = UINT32_MAX;
-      for (const Edit& e : f.fix->edits) first = std::min(first, e.begin);
-      cands.push_back(Candidate{&f, std::move(fp), first, rank[f.rule_id]});
-    }
-    std::stable_sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {
-      if (a.first != b.first) return a.first < b.first;
-      return a.rule_rank < b.rule_rank;
-    });
-
-    if (pass > options.max_passes) {
-      if (!cands.empty()) {
-        std::set<std::string> involved;
-        for (size_t p = rules_per_pass.size() >= 3 ? rules_per_pass.size() - 3 : 0; p < rules_per_pass.size(); ++p)
-          involved.insert(rules_per_pass[p].begin(), rules_per_pass[p].end());
-        std::string list;
-        for (const auto& id : involved) list += (list.empty() ? "" : ", ") + id;
-        note("", {}, "internal error: fixes did not settle after " + std::to_string(options.max_passes) +
-                         " passes (rules involved: " + list + ")", true);
-      }
-      r.remaining = std::move(findings);
-      break;
-    }
-
-    // Resolve conflicts: first (by position) wins; the rest wait for the next pass.
-    std::vector<const Candidate*> accepted;
-    for (const Candidate& c : cands) {
-      const Candidate* clash = nullptr;
-      for (const Candidate* a : accepted) {
-        for (const Edit& e1 : c.finding->fix->edits) {
-          for (const Edit& e2 : a->finding->fix->edits) {
-            if (edits_conflict(e1, e2)) clash = a;
-          }
-        }
-        if (clash) break;
-      }
-      if (clash) {
-        // Retried on the next pass. Said now; kept as a warning only if it never applies.
-        skipped.emplace(c.fp, Note{c.finding->rule_id, c.finding->start_pos,
-                                   "fix not applied in pass " + std::to_string(pass) + ": overlaps " +
-                                       clash->finding->rule_id + " at " +
-                                       std::to_string(clash->finding->start_pos.line) + ":" +
-                                       std::to_string(clash->finding->start_pos.col),
-                                   false, true});
-        continue;
-      }
-      if (options.reviewer) {
-        ImportPlanner& planner = ctx.imports();
-        std::vector<Edit> edits = c.finding->fix->edits;
-        for (Edit& e : planner.insertion_edits(c.finding->fix->imports, c.finding->fix->helpers))
-          edits.push_back(std::move(e));
-        std::string preview = apply_edits(cur.text(), edits, newline);
-        auto full = [&]() {
-          std::vector<Edit> all;
-          std::vector<ImportNeed> needs;
-          std::vector<HelperNeed> helpers;
-          auto add = [&](const Fix& fx) {
-            all.insert(all.end(), fx.edits.begin(), fx.edits.end());
-            needs.insert(needs.end(), fx.imports.begin(), fx.imports.end());
-            helpers.insert(helpers.end(), fx.helpers.begin(), fx.helpers.end());
-          };
-          for (const Candidate* a : accepted) add(*a->finding->fix);
-          add(*c.finding->fix);
-          for (Edit& e : planner.insertion_edits(needs, helpers)) all.push_back(std::move(e));
-          normalize_edits(all);
-          return apply_edits(cur.text(), all, newline);
-        };
-        auto d = options.reviewer->review(cur, *c.finding, preview, full);
-        if (d == FixReviewer::Decision::Edit) {
-          edited_text = options.reviewer->edited_text();
-          accepted.push_back(&c);
-          break;
-        }
-        if (d == FixReviewer::Decision::Skip) {
-          rejected.insert(c.fp);
-          r.rejected.push_back(*c.finding);
-          continue;
-        }
-        if (d == FixReviewer::Decision::SkipFile) {
-          stop_reviewing = true;
-          break;
-        }
-        if (d == FixReviewer::Decision::Quit) {
-          r.quit = true;
-          break;
-        }
-      }
-      accepted.push_back(&c);
-    }
-    if (edited_text) {
-      // The user's own version of the result: it is the file now; its review is over.
-      for (const Candidate* c : accepted) r.applied.push_back(AppliedFix{c->finding->rule_id, c->finding->fix->title, pass, c->finding->start_pos});
-      r.edited = true;
-      stop_reviewing = true;
-      cur = cur.with_text(std::move(*edited_text));
+    resolve_conflicts(run, pass);
+    if (run.edited_text) {
+      take_edited_text(run, pass);
       continue;
     }
-    if (accepted.empty()) {
-      r.remaining = std::move(findings);
+    if (pass.accepted.empty()) {
+      r.remaining = std::move(pass.findings);
       break;
     }
 
-    // Apply, verify, and roll back the fixes that broke the syntax, until the rest holds.
-    ImportPlanner& planner = ctx.imports();
-    std::vector<std::string> removable;
-    std::string new_text;
-    Expected<syntax::Tree> new_tree = syntax::Tree();
-    for (int attempt = 0; !accepted.empty(); ++attempt) {
-      // Primary edits (identical ones merged), remembering which fixes own each.
-      std::vector<std::pair<Edit, std::vector<size_t>>> owned;
-      std::vector<ImportNeed> needs;
-      std::vector<HelperNeed> helpers;
-      for (size_t i = 0; i < accepted.size(); ++i) {
-        const Fix& fx = *accepted[i]->finding->fix;
-        for (const Edit& e : fx.edits) {
-          auto it = std::find_if(owned.begin(), owned.end(), [&](const auto& o) { return o.first == e; });
-          if (it == owned.end()) owned.push_back({e, {i}});
-          else it->second.push_back(i);
-        }
-        needs.insert(needs.end(), fx.imports.begin(), fx.imports.end());
-        helpers.insert(helpers.end(), fx.helpers.begin(), fx.helpers.end());
-      }
-      std::vector<Edit> side = planner.insertion_edits(needs, helpers);
-      // A fix whose edits collide with the import insertion waits for the next pass.
-      std::set<size_t> blocked;
-      for (const Edit& s : side) {
-        for (const auto& [e, owners] : owned) {
-          if (edits_conflict(s, e)) blocked.insert(owners.begin(), owners.end());
-        }
-      }
-      if (!blocked.empty()) {
-        std::vector<const Candidate*> keep;
-        for (size_t i = 0; i < accepted.size(); ++i)
-          if (!blocked.count(i)) keep.push_back(accepted[i]);
-        accepted.swap(keep);
-        continue;
-      }
-      std::vector<std::pair<Edit, std::vector<size_t>>> all = owned;
-      for (const Edit& s : side) all.push_back({s, {}});
-      std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
-        if (a.first.begin != b.first.begin) return a.first.begin < b.first.begin;
-        return a.first.is_insertion() && !b.first.is_insertion();
-      });
-      std::vector<Edit> edits;
-      for (const auto& a : all) edits.push_back(a.first);
-      new_text = apply_edits(cur.text(), edits, newline);
-      new_tree = parser.parse(new_text);
+    Applied applied = apply_and_verify(run, pass);  // finds the culprits when it does not parse
+    if (pass.accepted.empty()) continue;  // everything rolled back: match again (fixes now rejected)
 
-      std::set<size_t> culprits;
-      if (!new_tree) {
-        for (size_t i = 0; i < accepted.size(); ++i) culprits.insert(i);
-      } else {
-        // New syntax errors: those not inside the (moved) errors the text already had.
-        std::vector<std::pair<uint32_t, uint32_t>> moved;
-        for (const auto& [b, e] : old_errors) moved.emplace_back(map_offset(edits, b, newline), map_offset(edits, e, newline));
-        std::vector<std::pair<uint32_t, uint32_t>> fresh;
-        for (const auto& er : error_ranges(new_tree->root())) {
-          if (!overlaps_any(er.first, er.second, moved)) fresh.push_back(er);
-        }
-        if (fresh.empty()) break;  // verified
-        // Suspects: the fixes whose edits share a line with a new error (all, when the
-        // error surfaced away from every edit). One suspect is the culprit; among several,
-        // the culprits are those that break the syntax on their own.
-        std::set<size_t> suspects;
-        auto ranges = new_ranges(edits, newline);
-        for (size_t k = 0; k < all.size(); ++k) {
-          uint32_t b = line_begin(new_text, ranges[k].first), e = line_end(new_text, ranges[k].second);
-          for (const auto& er : fresh) {
-            uint32_t eb = line_begin(new_text, er.first), ee = line_end(new_text, er.second);
-            if (b < ee && eb < e) suspects.insert(all[k].second.begin(), all[k].second.end());
-          }
-        }
-        if (suspects.empty()) {
-          for (size_t i = 0; i < accepted.size(); ++i) suspects.insert(i);
-        }
-        if (suspects.size() == 1) {
-          culprits = suspects;
-        } else {
-          for (size_t i : suspects) {
-            const Fix& fx = *accepted[i]->finding->fix;
-            std::vector<Edit> one = fx.edits;
-            for (Edit& s : planner.insertion_edits(fx.imports, fx.helpers)) one.push_back(std::move(s));
-            normalize_edits(one);
-            auto t = parser.parse(apply_edits(cur.text(), one, newline));
-            if (!t) {
-              culprits.insert(i);
-              continue;
-            }
-            std::vector<std::pair<uint32_t, uint32_t>> mv;
-            for (const auto& [b, e] : old_errors)
-              mv.emplace_back(map_offset(one, b, newline), map_offset(one, e, newline));
-            for (const auto& er : error_ranges(t->root())) {
-              if (!overlaps_any(er.first, er.second, mv)) culprits.insert(i);
-            }
-          }
-          if (culprits.empty()) {
-            // Each fix is fine alone; only the combination fails: keep the first fix and
-            // retry the others on the next pass.
-            accepted.resize(1);
-            continue;
-          }
-        }
-      }
-      std::vector<const Candidate*> keep;
-      for (size_t i = 0; i < accepted.size(); ++i) {
-        if (!culprits.count(i)) {
-          keep.push_back(accepted[i]);
-          continue;
-        }
-        const Finding& f = *accepted[i]->finding;
-        rejected.insert(accepted[i]->fp);
-        note(f.rule_id, f.start_pos,
-             "internal error: the " + f.rule_id + " fix produced code that does not parse; rolled back",
-             true);
-      }
-      accepted.swap(keep);
-    }
-    if (accepted.empty()) continue;  // everything rolled back: match again (fixes now rejected)
-
-    // Imports the applied fixes may have left unused.
-    for (const Candidate* c : accepted) {
-      for (const auto& q : c->finding->fix->remove_if_unused) {
-        if (std::find(removable.begin(), removable.end(), q) == removable.end() && planner.is_import_used(q))
-          removable.push_back(q);
-      }
-    }
-    if (!removable.empty() && new_tree) {
-      SourceFile next = cur.with_text(new_text);
-      auto model = semantic::SemanticModel::build(new_tree->root(), next.text(), options.module_name, options.is_package);
-      ImportPlanner after(next, new_tree->root(), model);
-      std::vector<Edit> removal = after.removal_edits(removable);
-      // Code that does not parse is never rewritten, unused import or not.
-      auto errors = error_ranges(new_tree->root());
-      removal.erase(std::remove_if(removal.begin(), removal.end(),
-                                   [&](const Edit& e) { return overlaps_any(e.begin, e.end, errors); }),
-                    removal.end());
-      if (!removal.empty()) {
-        std::string t2 = apply_edits(new_text, removal, newline);
-        auto tree2 = parser.parse(t2);
-        if (tree2 && error_ranges(tree2->root()).size() <= error_ranges(new_tree->root()).size()) {
-          new_text = std::move(t2);
-        }
-      }
-    }
-
-    std::set<std::string> ids;
-    for (const Candidate* c : accepted) {
-      const Finding& f = *c->finding;
-      if (auto it = skipped.find(c->fp); it != skipped.end()) {
-        r.notes.push_back(std::move(it->second));  // it waited, then applied: informational
-        skipped.erase(it);
-      }
-      r.applied.push_back(AppliedFix{f.rule_id, f.fix->title, pass, f.start_pos});
-      ids.insert(f.rule_id);
-    }
-    rules_per_pass.push_back(std::move(ids));
-    cur = cur.with_text(std::move(new_text));
+    remove_unused_imports(run, pass, applied);
+    record_applied(run, pass);
+    run.cur = run.cur.with_text(std::move(applied.text));
   }
-  // Fixes that waited for a conflict and never applied, though their finding remains.
-  for (const Finding& f : r.remaining) {
-    if (!f.fix) continue;
-    auto it = skipped.find(fingerprint(f, cur.text()));
-    if (it == skipped.end()) continue;
-    it->second.verbose = false;
-    r.notes.push_back(std::move(it->second));
-    skipped.erase(it);
-  }
-  r.fixed = cur.bytes();
+  report_never_applied(run);
+  r.fixed = run.cur.bytes();
   return r;
 }
 
