@@ -30,6 +30,7 @@
 #include "engine/run/runner.h"
 #include "engine/run/write.h"
 #include "transforms/blocking_catalog.h"
+#include "transforms/registry.h"
 
 namespace asyncfix::cli {
 
@@ -62,7 +63,7 @@ std::vector<std::string> resolve_dirs(const std::vector<std::string>& dirs, cons
 CheckOptions with_migration(CheckOptions o) {
   if (o.migrate_async_sqlalchemy) {
     // The migration's rules, every fix of them: its parts only make sense together.
-    o.rules.select = {"AF601", "AF602", "AF303"};
+    o.rules.select = rules::async_sqlalchemy_migration_rules();
     o.rules.ignore.clear();
     o.unsafe_fixes = true;
   }

@@ -48,36 +48,41 @@ using syntax::field;
 using syntax::is;
 using syntax::text;
 
+// Sync database URL prefixes and their async drivers, most specific first: the one table
+// for a literal URL (async_url) and for the helper a computed URL goes through (url_helper).
+const std::pair<const char*, const char*> kAsyncDrivers[] = {
+    {"sqlite+pysqlite://", "sqlite+aiosqlite://"},  {"sqlite://", "sqlite+aiosqlite://"},
+    {"postgresql+psycopg2://", "postgresql+asyncpg://"}, {"postgresql://", "postgresql+asyncpg://"},
+    {"postgres://", "postgresql+asyncpg://"},       {"mysql+pymysql://", "mysql+aiomysql://"},
+    {"mysql+mysqldb://", "mysql+aiomysql://"},      {"mysql://", "mysql+aiomysql://"},
+};
+
 // The async driver for a sync database URL, as a literal rewrite.
 std::optional<std::string> async_url(std::string_view url) {
-  static const std::pair<const char*, const char*> kMap[] = {
-      {"sqlite+pysqlite://", "sqlite+aiosqlite://"},  {"sqlite://", "sqlite+aiosqlite://"},
-      {"postgresql+psycopg2://", "postgresql+asyncpg://"}, {"postgresql://", "postgresql+asyncpg://"},
-      {"postgres://", "postgresql+asyncpg://"},       {"mysql+pymysql://", "mysql+aiomysql://"},
-      {"mysql+mysqldb://", "mysql+aiomysql://"},      {"mysql://", "mysql+aiomysql://"},
-  };
-  for (const auto& [from, to] : kMap) {
+  for (const auto& [from, to] : kAsyncDrivers) {
     if (url.rfind(from, 0) == 0) return std::string(to) + std::string(url.substr(std::string_view(from).size()));
   }
   return std::nullopt;
 }
 
-const char* kUrlHelper =
-    "def _async_database_url(url):\n"
-    "    \"\"\"The database URL with its async driver (added by asyncfix migrate async-sqlalchemy).\"\"\"\n"
-    "    url = str(url)\n"
-    "    for sync, async_ in (\n"
-    "        (\"sqlite+pysqlite://\", \"sqlite+aiosqlite://\"),\n"
-    "        (\"sqlite://\", \"sqlite+aiosqlite://\"),\n"
-    "        (\"postgresql+psycopg2://\", \"postgresql+asyncpg://\"),\n"
-    "        (\"postgresql://\", \"postgresql+asyncpg://\"),\n"
-    "        (\"postgres://\", \"postgresql+asyncpg://\"),\n"
-    "        (\"mysql+pymysql://\", \"mysql+aiomysql://\"),\n"
-    "        (\"mysql://\", \"mysql+aiomysql://\"),\n"
-    "    ):\n"
-    "        if url.startswith(sync):\n"
-    "            return async_ + url[len(sync):]\n"
-    "    return url\n";
+// The function the migration adds where the URL is computed (settings, the environment).
+const std::string& url_helper() {
+  static const std::string text = [] {
+    std::string t =
+        "def _async_database_url(url):\n"
+        "    \"\"\"The database URL with its async driver (added by asyncfix migrate async-sqlalchemy).\"\"\"\n"
+        "    url = str(url)\n"
+        "    for sync, async_ in (\n";
+    for (const auto& [from, to] : kAsyncDrivers) t += std::string("        (\"") + from + "\", \"" + to + "\"),\n";
+    t += "    ):\n"
+         "        if url.startswith(sync):\n"
+         "            return async_ + url[len(sync):]\n"
+         "    return url\n";
+    return t;
+  }();
+  return text;
+}
+
 
 class AsyncSessionMigration : public Rule {
  public:
@@ -224,7 +229,7 @@ class AsyncSessionMigration : public Rule {
       // A URL from configuration: map it when the program runs.
       fix.edits.push_back(Edit{ts_node_start_byte(url), ts_node_start_byte(url), "_async_database_url("});
       fix.edits.push_back(Edit{ts_node_end_byte(url), ts_node_end_byte(url), ")"});
-      fix.helpers.push_back(HelperNeed{"_async_database_url", kUrlHelper});
+      fix.helpers.push_back(HelperNeed{"_async_database_url", url_helper()});
     }
     fix.remove_if_unused = {"sqlalchemy.create_engine", "sqlalchemy.engine.create_engine"};
     add_root_import(ctx, field(call, "function"), fix.remove_if_unused);

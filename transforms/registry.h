@@ -2,6 +2,8 @@
 // rules of patterns/*.yml, embedded in the binary at build time.
 #pragma once
 
+#include <algorithm>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -26,6 +28,18 @@ const std::vector<EmbeddedFile>& embedded_sidecars();
 const RuleSidecar& builtin_sidecar(std::string_view id);
 // Its RuleInfo: what a C++ rule's constructor starts from.
 inline const RuleInfo& builtin_info(std::string_view id) { return builtin_sidecar(id).info; }
+
+// The rules of `asyncfix migrate async-sqlalchemy`, which run together: the queries (AF601),
+// the session and every function between it and the handlers (AF602), the dependency (AF303).
+inline const std::vector<std::string>& async_sqlalchemy_migration_rules() {
+  static const std::vector<std::string> ids = {"AF601", "AF602", "AF303"};
+  return ids;
+}
+// Is `rule_id` one of them?
+inline bool in_async_sqlalchemy_migration(std::string_view rule_id) {
+  const auto& ids = async_sqlalchemy_migration_rules();
+  return std::find(ids.begin(), ids.end(), rule_id) != ids.end();
+}
 
 // Every C++ transform. Some read settings (extra blocking calls, limits) when built.
 std::vector<RulePtr> builtin_transforms(const RuleSettings& settings = {});

@@ -279,8 +279,7 @@ TEST_P(RuleFixture, MatchesMarkersAndExpectedFix) {
   ASSERT_TRUE(builtin.ok()) << builtin.error().to_string();
   for (const auto& r : *builtin) {
     found |= r->info().id == c.rule_id;
-    if (r->info().id == c.rule_id || (is_migration_case(c) && (r->info().id == "AF601" || r->info().id == "AF602" ||
-                                                                r->info().id == "AF303")))
+    if (r->info().id == c.rule_id || (is_migration_case(c) && rules::in_async_sqlalchemy_migration(r->info().id)))
       rules.push_back(r);
   }
   ASSERT_TRUE(found) << "no rule " << c.rule_id << " for fixture directory corpus/rules/" << c.rule_id;

@@ -15,6 +15,7 @@ def _async_database_url(url):
         ("postgresql://", "postgresql+asyncpg://"),
         ("postgres://", "postgresql+asyncpg://"),
         ("mysql+pymysql://", "mysql+aiomysql://"),
+        ("mysql+mysqldb://", "mysql+aiomysql://"),
         ("mysql://", "mysql+aiomysql://"),
     ):
         if url.startswith(sync):
