@@ -11,6 +11,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/rewrite/edit.h"
@@ -60,6 +61,14 @@ class ImportPlanner {
     int section = 2;
   };
   std::vector<Existing> header_imports(uint32_t limit) const;
+  // Places the new import statements by isort section: appends an edit for each place among
+  // the existing imports, and returns the text of those that go at `at`.
+  std::string place_by_section(const std::vector<std::pair<const ImportNeed*, std::string>>& statements, uint32_t at,
+                               std::vector<Edit>* edits) const;
+  // The existing import that a new import of `need` (in `section`) goes after, or before,
+  // within its section; both null when the section has none.
+  static void neighbours_in_section(const std::vector<Existing>& existing, const ImportNeed& need, int section,
+                                    const Existing** after, const Existing** before);
   int section_of(std::string_view module) const;
   bool provided_at(const std::string& local, const std::string& qualname, TSNode at) const;
   std::string free_alias(const std::string& base, TSNode at) const;

@@ -74,18 +74,18 @@ std::string ImportSpec::local() const {
   return module.substr(0, module.find('.'));
 }
 
-Expected<FixTemplate> FixTemplate::compile(std::string_view text, const std::vector<ImportSpec>& imports) {
-  FixTemplate t;
-  t.text_ = std::string(text);
-  t.imports_ = imports;
+namespace {
 
-  std::vector<std::pair<uint32_t, uint32_t>> mapping;
-  std::string encoded = encode_metavariables(text, &mapping);
-
-  // What parsing the template tells (when it parses): precedence needs of each metavariable's
-  // place, the kind of the whole, and which names it reads (for imported names).
+// What parsing the template tells (when it parses): precedence needs of each metavariable's
+// place, the kind of the whole, and which names it reads (for imported names).
+struct ParsedTemplate {
   std::map<uint32_t, int> prec_at;        // encoded offset of a placeholder -> required precedence
   std::set<uint32_t> import_name_at;      // encoded offsets of imported names the template reads
+  std::string root_kind, root_op;         // of the template's expression, when it is one
+};
+
+ParsedTemplate parse_template(const std::string& encoded, const std::vector<ImportSpec>& imports) {
+  ParsedTemplate out;
   syntax::Parser parser;
   auto tree = parser.parse(encoded, 2000);
   if (tree && !ts_node_has_error(tree->root())) {
@@ -94,9 +94,9 @@ Expected<FixTemplate> FixTemplate::compile(std::string_view text, const std::vec
     if (stmts.size() == 1 && syntax::is(stmts[0], "expression_statement")) {
       auto kids = syntax::code_children(stmts[0]);
       if (kids.size() == 1) {
-        t.root_kind_ = std::string(syntax::kind(kids[0]));
+        out.root_kind = std::string(syntax::kind(kids[0]));
         TSNode op = syntax::field(kids[0], "operator");
-        if (!syntax::is_null(op)) t.root_op_ = std::string(syntax::text(op, encoded));
+        if (!syntax::is_null(op)) out.root_op = std::string(syntax::text(op, encoded));
       }
     }
     syntax::walk(root, [&](TSNode n) {
@@ -104,7 +104,7 @@ Expected<FixTemplate> FixTemplate::compile(std::string_view text, const std::vec
         std::string name;
         bool multi;
         if (decode_placeholder(syntax::text(n, encoded), &name, &multi)) {
-          prec_at[ts_node_start_byte(n)] = required_precedence(n, encoded);
+          out.prec_at[ts_node_start_byte(n)] = required_precedence(n, encoded);
         }
       }
       return true;
@@ -113,10 +113,38 @@ Expected<FixTemplate> FixTemplate::compile(std::string_view text, const std::vec
     for (TSNode r : model.references()) {
       std::string_view name = syntax::text(r, encoded);
       for (const auto& imp : imports) {
-        if (imp.local() == name) import_name_at.insert(ts_node_start_byte(r));
+        if (imp.local() == name) out.import_name_at.insert(ts_node_start_byte(r));
       }
     }
   }
+  return out;
+}
+
+// The template's own indentation step: the smallest indent of its lines (4 when none is).
+size_t indent_step(std::string_view text) {
+  size_t unit = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (i > 0 && text[i - 1] != '\n') continue;
+    size_t n = 0;
+    while (i + n < text.size() && text[i + n] == ' ') ++n;
+    if (n > 0 && i + n < text.size() && text[i + n] != '\n' && (unit == 0 || n < unit)) unit = n;
+  }
+  return unit == 0 ? 4 : unit;
+}
+
+}  // namespace
+
+Expected<FixTemplate> FixTemplate::compile(std::string_view text, const std::vector<ImportSpec>& imports) {
+  FixTemplate t;
+  t.text_ = std::string(text);
+  t.imports_ = imports;
+
+  std::vector<std::pair<uint32_t, uint32_t>> mapping;
+  std::string encoded = encode_metavariables(text, &mapping);
+
+  ParsedTemplate parsed = parse_template(encoded, imports);
+  t.root_kind_ = parsed.root_kind;
+  t.root_op_ = parsed.root_op;
 
   // Segments, in order, over the encoded text.
   std::string lit;
@@ -138,12 +166,12 @@ Expected<FixTemplate> FixTemplate::compile(std::string_view text, const std::vec
                             {"", 1, original_offset(mapping, static_cast<uint32_t>(i)) + 1});
         }
         flush();
-        auto it = prec_at.find(static_cast<uint32_t>(i));
-        t.segments_.push_back(Segment{Segment::Type::Metavar, name, multi, it == prec_at.end() ? 0 : it->second});
+        auto it = parsed.prec_at.find(static_cast<uint32_t>(i));
+        t.segments_.push_back(Segment{Segment::Type::Metavar, name, multi, it == parsed.prec_at.end() ? 0 : it->second});
         i = e;
         continue;
       }
-      if (import_name_at.count(static_cast<uint32_t>(i))) {
+      if (parsed.import_name_at.count(static_cast<uint32_t>(i))) {
         flush();
         t.segments_.push_back(Segment{Segment::Type::ImportName, std::string(word), false, 0});
         i = e;
@@ -157,15 +185,7 @@ Expected<FixTemplate> FixTemplate::compile(std::string_view text, const std::vec
   }
   flush();
 
-  // The template's own indentation step: the smallest indent of its lines.
-  size_t unit = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (i > 0 && text[i - 1] != '\n') continue;
-    size_t n = 0;
-    while (i + n < text.size() && text[i + n] == ' ') ++n;
-    if (n > 0 && i + n < text.size() && text[i + n] != '\n' && (unit == 0 || n < unit)) unit = n;
-  }
-  t.indent_unit_ = unit == 0 ? 4 : unit;
+  t.indent_unit_ = indent_step(text);
   return t;
 }
 
@@ -177,6 +197,71 @@ std::vector<std::string> FixTemplate::metavariables() const {
   return out;
 }
 
+namespace {
+
+// The template's indentation (n spaces) in the file's unit.
+std::string to_file_indent(std::string_view ws, size_t template_unit, const std::string& file_unit) {
+  size_t spaces = 0, levels = 0;
+  for (char c : ws) {
+    if (c == '\t') ++levels;
+    else ++spaces;
+  }
+  levels += spaces / template_unit;
+  std::string r;
+  for (size_t k = 0; k < levels; ++k) r += file_unit;
+  r.append(spaces % template_unit, ' ');
+  return r;
+}
+
+// Every import the rule adds is ensured (its needs go to `needs`), and spelled as the file
+// has it at `at`: local name -> spelling.
+std::map<std::string, std::string> spell_imports(const std::vector<ImportSpec>& imports, const ImportPlanner& planner,
+                                                 TSNode at, std::vector<ImportNeed>* needs) {
+  std::map<std::string, std::string> spelled;
+  for (const auto& imp : imports) {
+    ImportPlanner::Reference ref =
+        imp.name.empty() ? planner.module(imp.module, at) : planner.name(imp.module, imp.name, at);
+    spelled[imp.local()] = ref.text;
+    needs->insert(needs->end(), ref.needs.begin(), ref.needs.end());
+  }
+  return spelled;
+}
+
+// Appends the template text `lit` to `result`: each line it starts gets `base` and its own
+// indentation in the file's unit (kept in `line_indent_now`), unless the line is blank.
+void append_template_text(std::string_view lit, const std::string& base, size_t template_unit,
+                          const std::string& file_unit, std::string* result, std::string* line_indent_now,
+                          bool* at_line_start) {
+  for (size_t i = 0; i < lit.size(); ++i) {
+    if (*at_line_start) {
+      size_t ws = i;
+      while (ws < lit.size() && (lit[ws] == ' ' || lit[ws] == '\t')) ++ws;
+      *line_indent_now = to_file_indent(lit.substr(i, ws - i), template_unit, file_unit);
+      bool blank = ws >= lit.size() ? false : lit[ws] == '\n';
+      if (!blank) *result += base + *line_indent_now;
+      i = ws;
+      *at_line_start = false;
+      if (i >= lit.size()) break;
+    }
+    *result += lit[i];
+    if (lit[i] == '\n') *at_line_start = true;
+  }
+}
+
+// Does the capture need parentheses at a place of the template that requires precedence
+// `required_prec`?
+bool capture_needs_parens(const Capture& cap, int required_prec, std::string_view text) {
+  if (!cap.multi && cap.nodes.size() == 1 && required_prec > 0) {
+    TSNode n = cap.nodes[0];
+    TSNode op = syntax::field(n, "operator");
+    std::string_view ops = syntax::is_null(op) ? std::string_view() : syntax::text(op, text);
+    return precedence_of(syntax::kind(n), ops) < required_prec;
+  }
+  return false;
+}
+
+}  // namespace
+
 FixTemplate::Rendered FixTemplate::render(const MetaEnv& env, TSNode replaced, const SourceFile& source,
                                           const ImportPlanner& planner) const {
   Rendered out;
@@ -184,28 +269,8 @@ FixTemplate::Rendered FixTemplate::render(const MetaEnv& env, TSNode replaced, c
   const std::string& unit = source.indent_unit();
   std::string base(line_indent(text, ts_node_start_byte(replaced)));
 
-  // The template's indentation (n spaces) in the file's unit.
-  auto convert = [&](std::string_view ws) {
-    size_t spaces = 0, levels = 0;
-    for (char c : ws) {
-      if (c == '\t') ++levels;
-      else ++spaces;
-    }
-    levels += spaces / indent_unit_;
-    std::string r;
-    for (size_t k = 0; k < levels; ++k) r += unit;
-    r.append(spaces % indent_unit_, ' ');
-    return r;
-  };
-
   // Every import the rule adds is ensured, and spelled as the file has it.
-  std::map<std::string, std::string> spelled;
-  for (const auto& imp : imports_) {
-    ImportPlanner::Reference ref =
-        imp.name.empty() ? planner.module(imp.module, replaced) : planner.name(imp.module, imp.name, replaced);
-    spelled[imp.local()] = ref.text;
-    out.needs.insert(out.needs.end(), ref.needs.begin(), ref.needs.end());
-  }
+  std::map<std::string, std::string> spelled = spell_imports(imports_, planner, replaced, &out.needs);
 
   std::string result;
   bool skip_comma = false;
@@ -221,20 +286,7 @@ FixTemplate::Rendered FixTemplate::render(const MetaEnv& env, TSNode replaced, c
       std::string_view lit = seg.text;
       if (skip_comma && lit.substr(0, 2) == ", ") lit.remove_prefix(2);
       skip_comma = false;
-      for (size_t i = 0; i < lit.size(); ++i) {
-        if (at_line_start) {
-          size_t ws = i;
-          while (ws < lit.size() && (lit[ws] == ' ' || lit[ws] == '\t')) ++ws;
-          line_indent_now = convert(lit.substr(i, ws - i));
-          bool blank = ws >= lit.size() ? false : lit[ws] == '\n';
-          if (!blank) result += base + line_indent_now;
-          i = ws;
-          at_line_start = false;
-          if (i >= lit.size()) break;
-        }
-        result += lit[i];
-        if (lit[i] == '\n') at_line_start = true;
-      }
+      append_template_text(lit, base, indent_unit_, unit, &result, &line_indent_now, &at_line_start);
       continue;
     }
     if (at_line_start) {  // a capture or a name opens the line: it gets the line's indent
@@ -260,12 +312,7 @@ FixTemplate::Rendered FixTemplate::render(const MetaEnv& env, TSNode replaced, c
     }
     // Re-indent the capture's later lines (step 3), except inside multi-line strings.
     if (piece.find('\n') != std::string::npos) piece = reindent(text, cap.begin, cap.end, base + line_indent_now, tree_root);
-    if (!cap.multi && cap.nodes.size() == 1 && seg.required_prec > 0) {
-      TSNode n = cap.nodes[0];
-      TSNode op = syntax::field(n, "operator");
-      std::string_view ops = syntax::is_null(op) ? std::string_view() : syntax::text(op, text);
-      if (precedence_of(syntax::kind(n), ops) < seg.required_prec) piece = "(" + piece + ")";
-    }
+    if (capture_needs_parens(cap, seg.required_prec, text)) piece = "(" + piece + ")";
     result += piece;
   }
 

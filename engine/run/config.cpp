@@ -19,6 +19,102 @@ Error config_error(const std::string& path, const toml::source_region& where, co
                SourceLocation{path, static_cast<uint32_t>(where.begin.line), static_cast<uint32_t>(where.begin.column)}};
 }
 
+// A key of the table being read, and its value.
+struct KeyValue {
+  const std::string& path;    // the file
+  const std::string& prefix;  // "tool.asyncfix." in a pyproject.toml, else empty
+  const std::string& key;
+  const toml::node& node;
+
+  // "`tool.asyncfix.KEY` WHAT", at the value.
+  Error err(const std::string& what) const { return config_error(path, node.source(), "`" + prefix + key + "` " + what); }
+};
+
+Expected<std::vector<std::string>> read_strings(const KeyValue& kv) {
+  const toml::array* arr = kv.node.as_array();
+  if (!arr) return kv.err("must be a list of strings");
+  std::vector<std::string> out;
+  for (const auto& el : *arr) {
+    auto s = el.value<std::string>();
+    if (!s) return kv.err("must be a list of strings");
+    out.push_back(*s);
+  }
+  return out;
+}
+
+Expected<Version> read_version(const KeyValue& kv) {
+  auto s = kv.node.value<std::string>();
+  if (!s) return kv.err("must be a version string such as \"3.11\"");
+  auto v = parse_version(*s);
+  if (!v) return kv.err("must be a version string such as \"3.11\", not \"" + *s + "\"");
+  return *v;
+}
+
+// `per-file-ignores`: a table of glob = [codes], kept in file order.
+Status read_per_file_ignores(const KeyValue& kv, Config& c) {
+  const toml::table* pfi = kv.node.as_table();
+  if (!pfi) return kv.err("must be a table of glob = [codes]");
+  for (const auto& [glob, codes] : *pfi) {
+    const toml::array* arr = codes.as_array();
+    std::vector<std::string> list;
+    bool ok = arr != nullptr;
+    if (arr) {
+      for (const auto& el : *arr) {
+        auto s = el.value<std::string>();
+        if (!s) ok = false;
+        else list.push_back(*s);
+      }
+    }
+    if (!ok) {
+      return config_error(kv.path, codes.source(),
+                          "`" + kv.prefix + "per-file-ignores.\"" + std::string(glob.str()) + "\"` must be a list of rule codes");
+    }
+    c.per_file_ignores.emplace_back(std::string(glob.str()), std::move(list));
+  }
+  return Ok{};
+}
+
+// Sets what a known key says in `c`.
+Status set_key(const KeyValue& kv, Config& c) {
+  const std::string& key = kv.key;
+  const toml::node& node = kv.node;
+  if (key == "select" || key == "ignore" || key == "exclude" || key == "rules" || key == "extra-blocking-calls" ||
+      key == "session-names" || key == "slow-side-effects") {
+    auto l = read_strings(kv);
+    if (!l) return l.error();
+    if (key == "select") c.select = *l;
+    else if (key == "ignore") c.ignore = *l;
+    else if (key == "exclude") c.exclude = *l;
+    else if (key == "rules") c.rules_dirs = *l;
+    else if (key == "extra-blocking-calls") c.extra_blocking_calls = *l;
+    else if (key == "session-names") c.session_names = *l;
+    else c.slow_side_effects = *l;
+  } else if (key == "unsafe-fixes" || key == "respect-gitignore") {
+    auto b = node.value<bool>();
+    if (!b || !node.is_boolean()) return kv.err("must be true or false");
+    (key == "unsafe-fixes" ? c.unsafe_fixes : c.respect_gitignore) = *b;
+  } else if (key == "target-python" || key == "target-fastapi" || key == "target-sqlalchemy") {
+    auto v = read_version(kv);
+    if (!v) return v.error();
+    (key == "target-python" ? c.target_python : key == "target-fastapi" ? c.target_fastapi : c.target_sqlalchemy) = *v;
+  } else if (key == "gather-limit") {
+    auto i = node.value<int64_t>();
+    if (!node.is_integer() || !i || *i < 1 || *i > 100000) return kv.err("must be an integer from 1 to 100000");
+    c.gather_limit = static_cast<int>(*i);
+  } else if (key == "client-timeout") {
+    auto d = node.value<double>();
+    if (!(node.is_number()) || !d || *d <= 0) return kv.err("must be a positive number of seconds");
+    c.client_timeout = *d;
+  } else if (key == "max-file-size") {
+    auto i = node.value<int64_t>();
+    if (!node.is_integer() || !i || *i < 1) return kv.err("must be a positive number of bytes");
+    c.max_file_size = static_cast<uint64_t>(*i);
+  } else if (key == "per-file-ignores") {
+    return read_per_file_ignores(kv, c);
+  }
+  return Ok{};
+}
+
 }  // namespace
 
 Expected<std::optional<Config>> load_config(const std::string& path, bool whole_file) {
@@ -46,85 +142,16 @@ Expected<std::optional<Config>> load_config(const std::string& path, bool whole_
       "target-python", "target-fastapi", "target-sqlalchemy", "gather-limit", "client-timeout", "max-file-size",
       "extra-blocking-calls", "session-names", "slow-side-effects"};
   for (const auto& entry : *t) {
-    const toml::node& node = entry.second;  // not a structured binding: lambdas below capture it
+    const toml::node& node = entry.second;
     std::string key(entry.first.str());
     const toml::source_region& where = node.source();
-    auto err = [&](const std::string& what) { return config_error(path, where, "`" + prefix + key + "` " + what); };
     if (!kKeys.count(key)) {
       std::string known;
       for (const auto& n : kKeys) known += (known.empty() ? "" : ", ") + n;
       return config_error(path, where, "unknown key `" + prefix + key + "` (known: " + known + ")");
     }
-    auto strings = [&]() -> Expected<std::vector<std::string>> {
-      const toml::array* arr = node.as_array();
-      if (!arr) return err("must be a list of strings");
-      std::vector<std::string> out;
-      for (const auto& el : *arr) {
-        auto s = el.value<std::string>();
-        if (!s) return err("must be a list of strings");
-        out.push_back(*s);
-      }
-      return out;
-    };
-    auto version = [&]() -> Expected<Version> {
-      auto s = node.value<std::string>();
-      if (!s) return err("must be a version string such as \"3.11\"");
-      auto v = parse_version(*s);
-      if (!v) return err("must be a version string such as \"3.11\", not \"" + *s + "\"");
-      return *v;
-    };
-    if (key == "select" || key == "ignore" || key == "exclude" || key == "rules" || key == "extra-blocking-calls" ||
-        key == "session-names" || key == "slow-side-effects") {
-      auto l = strings();
-      if (!l) return l.error();
-      if (key == "select") c.select = *l;
-      else if (key == "ignore") c.ignore = *l;
-      else if (key == "exclude") c.exclude = *l;
-      else if (key == "rules") c.rules_dirs = *l;
-      else if (key == "extra-blocking-calls") c.extra_blocking_calls = *l;
-      else if (key == "session-names") c.session_names = *l;
-      else c.slow_side_effects = *l;
-    } else if (key == "unsafe-fixes" || key == "respect-gitignore") {
-      auto b = node.value<bool>();
-      if (!b || !node.is_boolean()) return err("must be true or false");
-      (key == "unsafe-fixes" ? c.unsafe_fixes : c.respect_gitignore) = *b;
-    } else if (key == "target-python" || key == "target-fastapi" || key == "target-sqlalchemy") {
-      auto v = version();
-      if (!v) return v.error();
-      (key == "target-python" ? c.target_python : key == "target-fastapi" ? c.target_fastapi : c.target_sqlalchemy) = *v;
-    } else if (key == "gather-limit") {
-      auto i = node.value<int64_t>();
-      if (!node.is_integer() || !i || *i < 1 || *i > 100000) return err("must be an integer from 1 to 100000");
-      c.gather_limit = static_cast<int>(*i);
-    } else if (key == "client-timeout") {
-      auto d = node.value<double>();
-      if (!(node.is_number()) || !d || *d <= 0) return err("must be a positive number of seconds");
-      c.client_timeout = *d;
-    } else if (key == "max-file-size") {
-      auto i = node.value<int64_t>();
-      if (!node.is_integer() || !i || *i < 1) return err("must be a positive number of bytes");
-      c.max_file_size = static_cast<uint64_t>(*i);
-    } else if (key == "per-file-ignores") {
-      const toml::table* pfi = node.as_table();
-      if (!pfi) return err("must be a table of glob = [codes]");
-      for (const auto& [glob, codes] : *pfi) {
-        const toml::array* arr = codes.as_array();
-        std::vector<std::string> list;
-        bool ok = arr != nullptr;
-        if (arr) {
-          for (const auto& el : *arr) {
-            auto s = el.value<std::string>();
-            if (!s) ok = false;
-            else list.push_back(*s);
-          }
-        }
-        if (!ok) {
-          return config_error(path, codes.source(),
-                              "`" + prefix + "per-file-ignores.\"" + std::string(glob.str()) + "\"` must be a list of rule codes");
-        }
-        c.per_file_ignores.emplace_back(std::string(glob.str()), std::move(list));
-      }
-    }
+    Status set = set_key(KeyValue{path, prefix, key, node}, c);
+    if (!set) return set.error();
   }
   return std::optional<Config>(std::move(c));
 }

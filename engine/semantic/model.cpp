@@ -309,62 +309,77 @@ class ModelBuilder {
       if (st.is_future) {
         st.module = "__future__";
       } else {
-        TSNode mod = field(n, "module_name");
-        if (is(mod, "relative_import")) {
-          int dots = 0;
-          std::string rest;
-          for (TSNode c : syntax::children(mod)) {
-            if (is(c, "import_prefix")) dots = static_cast<int>(ts_node_end_byte(c) - start(c));
-            if (is(c, "dotted_name")) rest = dotted(c);
-          }
-          st.module = resolve_relative(m_.module_name_, m_.is_package_, dots, rest);
-          if (st.module.empty()) st.module = std::string(static_cast<size_t>(dots), '.') + rest;
-        } else {
-          st.module = dotted(mod);
-        }
+        st.module = from_module(n);
       }
-      syntax::TreeCursor c(n);
-      if (c.first_child()) {
-        do {
-          const char* f = c.field_name();
-          if (!f || std::string_view(f) != "name") continue;
-          TSNode nm = c.node();
-          TSNode bound = nm, path = nm;
-          if (is(nm, "aliased_import")) {
-            path = field(nm, "name");
-            bound = field(nm, "alias");
-          } else {
-            bound = ts_node_named_child(nm, 0);
-          }
-          if (ts_node_is_null(bound) || ts_node_is_null(path)) continue;
-          std::string qual = st.module;
-          if (!qual.empty() && qual.back() != '.') qual += '.';
-          qual += dotted(path);
-          m_.all_names_.insert(text(bound, m_.src_));
-          if (!st.is_future) add_binding(fr.scope, bound, BindingKind::FromImport, fr.stmt, qual);
-          st.bindings.push_back(Binding{BindingKind::FromImport, bound, fr.stmt, qual});
-        } while (c.next_sibling());
-      }
+      add_from_bindings(fr, n, &st);
     } else {
-      for (TSNode nm : syntax::children(n)) {
-        TSNode bound;
-        std::string qual;
-        if (is(nm, "aliased_import")) {
-          bound = field(nm, "alias");
-          qual = dotted(field(nm, "name"));
-        } else if (is(nm, "dotted_name")) {
-          bound = ts_node_named_child(nm, 0);  // `import a.b` binds `a`
-          qual = std::string(text(bound, m_.src_));
-        } else {
-          continue;
-        }
-        if (ts_node_is_null(bound)) continue;
-        m_.all_names_.insert(text(bound, m_.src_));
-        add_binding(fr.scope, bound, BindingKind::Import, fr.stmt, qual);
-        st.bindings.push_back(Binding{BindingKind::Import, bound, fr.stmt, qual});
-      }
+      add_import_bindings(fr, n, &st);
     }
     m_.imports_.push_back(std::move(st));
+  }
+
+  // The module of `from MODULE import ...` (absolute when a relative one resolves).
+  std::string from_module(TSNode n) {
+    TSNode mod = field(n, "module_name");
+    if (is(mod, "relative_import")) {
+      int dots = 0;
+      std::string rest;
+      for (TSNode c : syntax::children(mod)) {
+        if (is(c, "import_prefix")) dots = static_cast<int>(ts_node_end_byte(c) - start(c));
+        if (is(c, "dotted_name")) rest = dotted(c);
+      }
+      std::string module = resolve_relative(m_.module_name_, m_.is_package_, dots, rest);
+      if (module.empty()) module = std::string(static_cast<size_t>(dots), '.') + rest;
+      return module;
+    }
+    return dotted(mod);
+  }
+
+  // Binds the names of the `from ... import` statement n (st holds its module already).
+  void add_from_bindings(const Frame& fr, TSNode n, ImportStatement* st) {
+    syntax::TreeCursor c(n);
+    if (c.first_child()) {
+      do {
+        const char* f = c.field_name();
+        if (!f || std::string_view(f) != "name") continue;
+        TSNode nm = c.node();
+        TSNode bound = nm, path = nm;
+        if (is(nm, "aliased_import")) {
+          path = field(nm, "name");
+          bound = field(nm, "alias");
+        } else {
+          bound = ts_node_named_child(nm, 0);
+        }
+        if (ts_node_is_null(bound) || ts_node_is_null(path)) continue;
+        std::string qual = st->module;
+        if (!qual.empty() && qual.back() != '.') qual += '.';
+        qual += dotted(path);
+        m_.all_names_.insert(text(bound, m_.src_));
+        if (!st->is_future) add_binding(fr.scope, bound, BindingKind::FromImport, fr.stmt, qual);
+        st->bindings.push_back(Binding{BindingKind::FromImport, bound, fr.stmt, qual});
+      } while (c.next_sibling());
+    }
+  }
+
+  // Binds the names of the `import ...` statement n.
+  void add_import_bindings(const Frame& fr, TSNode n, ImportStatement* st) {
+    for (TSNode nm : syntax::children(n)) {
+      TSNode bound;
+      std::string qual;
+      if (is(nm, "aliased_import")) {
+        bound = field(nm, "alias");
+        qual = dotted(field(nm, "name"));
+      } else if (is(nm, "dotted_name")) {
+        bound = ts_node_named_child(nm, 0);  // `import a.b` binds `a`
+        qual = std::string(text(bound, m_.src_));
+      } else {
+        continue;
+      }
+      if (ts_node_is_null(bound)) continue;
+      m_.all_names_.insert(text(bound, m_.src_));
+      add_binding(fr.scope, bound, BindingKind::Import, fr.stmt, qual);
+      st->bindings.push_back(Binding{BindingKind::Import, bound, fr.stmt, qual});
+    }
   }
 
   SemanticModel& m_;

@@ -231,80 +231,91 @@ std::optional<std::string> TypeOracle::name_type(TSNode id, int depth) const {
 }
 
 std::optional<std::string> TypeOracle::name_type_of_binding(const Binding& bref, TSNode id, int depth) const {
-  std::string_view src = model_.source();
   const Binding* b = &bref;
   if (b->is_import()) {
     if (project_) return project_->global_type(b->qualname);
     return std::nullopt;
   }
-  if (b->kind == BindingKind::Parameter) {
-    TSNode p = parameter_node(b->name);
-    if (syntax::is_null(p)) return std::nullopt;
-    TSNode ann = field(p, "type");
-    if (!syntax::is_null(ann)) {
-      if (auto t = annotation_type(ann)) return t;
+  if (b->kind == BindingKind::Parameter) return parameter_type(*b);
+  if (b->kind == BindingKind::Assignment) return assignment_type(*b, id, depth);
+  if (b->kind == BindingKind::WithTarget) return with_target_type(*b, depth);
+  return std::nullopt;
+}
+
+std::optional<std::string> TypeOracle::parameter_type(const Binding& b) const {
+  TSNode p = parameter_node(b.name);
+  if (syntax::is_null(p)) return std::nullopt;
+  TSNode ann = field(p, "type");
+  if (!syntax::is_null(ann)) {
+    if (auto t = annotation_type(ann)) return t;
+  }
+  // `db = Depends(get_db)`: what the dependency yields.
+  TSNode def = field(p, "value");
+  if (is(def, "call")) {
+    auto q = model_.qualified_name(field(def, "function"));
+    if (q && (*q == "fastapi.Depends" || *q == "fastapi.params.Depends")) return dependency_type(def);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> TypeOracle::dependency_type(TSNode depends_call) const {
+  std::string_view src = model_.source();
+  auto args = syntax::code_children(field(depends_call, "arguments"));
+  if (!args.empty()) {
+    auto dep = model_.qualified_name(args[0]);
+    if (dep && project_) {
+      if (auto r = project_->return_type(*dep)) return r;
     }
-    // `db = Depends(get_db)`: what the dependency yields.
-    TSNode def = field(p, "value");
-    if (is(def, "call")) {
-      auto q = model_.qualified_name(field(def, "function"));
-      if (q && (*q == "fastapi.Depends" || *q == "fastapi.params.Depends")) {
-        auto args = syntax::code_children(field(def, "arguments"));
-        if (!args.empty()) {
-          auto dep = model_.qualified_name(args[0]);
-          if (dep && project_) {
-            if (auto r = project_->return_type(*dep)) return r;
-          }
-          if (is(args[0], "identifier")) {
-            const Binding* db = model_.resolve(text(args[0], src), args[0]);
-            if (db && db->kind == BindingKind::FunctionDef) {
-              return function_result_type(syntax::parent(db->name));
-            }
-          }
+    if (is(args[0], "identifier")) {
+      const Binding* db = model_.resolve(text(args[0], src), args[0]);
+      if (db && db->kind == BindingKind::FunctionDef) {
+        return function_result_type(syntax::parent(db->name));
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> TypeOracle::assignment_type(const Binding& b, TSNode id, int depth) const {
+  TSNode stmt = b.statement;
+  // x: T = ...  /  x = <call>
+  TSNode asg{};
+  syntax::walk(stmt, [&](TSNode n) {
+    if (!syntax::is_null(asg)) return false;
+    if (is(n, "assignment") && syntax::contains(field(n, "left"), b.name)) {
+      asg = n;
+      return false;
+    }
+    return true;
+  });
+  if (syntax::is_null(asg)) return std::nullopt;
+  if (!is(field(asg, "left"), "identifier")) return std::nullopt;  // tuple targets: unknown
+  TSNode ann = field(asg, "type");
+  if (!syntax::is_null(ann)) {
+    if (auto t = annotation_type(ann)) return t;
+  }
+  TSNode right = field(asg, "right");
+  if (syntax::same(right, id) || syntax::contains(right, id)) return std::nullopt;
+  return type_of(right, depth + 1);
+}
+
+std::optional<std::string> TypeOracle::with_target_type(const Binding& b, int depth) const {
+  std::string_view src = model_.source();
+  // with <expr> as x: the object itself for sessions and clients.
+  TSNode as = syntax::parent(syntax::parent(b.name));  // as_pattern_target -> as_pattern
+  if (is(as, "as_pattern")) {
+    auto kids = syntax::code_children(as);
+    if (!kids.empty()) {
+      TSNode value = kids[0];
+      // `with SessionLocal.begin() as s` also gives a session.
+      if (is(value, "call")) {
+        TSNode fn = field(value, "function");
+        if (is(fn, "attribute") && text(field(fn, "attribute"), src) == "begin") {
+          auto ft = type_of(field(fn, "object"), depth + 1);
+          if (ft && ft->rfind(types::kFactoryPrefix, 0) == 0) return ft->substr(types::kFactoryPrefix.size());
         }
       }
-    }
-    return std::nullopt;
-  }
-  TSNode stmt = b->statement;
-  if (b->kind == BindingKind::Assignment) {
-    // x: T = ...  /  x = <call>
-    TSNode asg{};
-    syntax::walk(stmt, [&](TSNode n) {
-      if (!syntax::is_null(asg)) return false;
-      if (is(n, "assignment") && syntax::contains(field(n, "left"), b->name)) {
-        asg = n;
-        return false;
-      }
-      return true;
-    });
-    if (syntax::is_null(asg)) return std::nullopt;
-    if (!is(field(asg, "left"), "identifier")) return std::nullopt;  // tuple targets: unknown
-    TSNode ann = field(asg, "type");
-    if (!syntax::is_null(ann)) {
-      if (auto t = annotation_type(ann)) return t;
-    }
-    TSNode right = field(asg, "right");
-    if (syntax::same(right, id) || syntax::contains(right, id)) return std::nullopt;
-    return type_of(right, depth + 1);
-  }
-  if (b->kind == BindingKind::WithTarget) {
-    // with <expr> as x: the object itself for sessions and clients.
-    TSNode as = syntax::parent(syntax::parent(b->name));  // as_pattern_target -> as_pattern
-    if (is(as, "as_pattern")) {
-      auto kids = syntax::code_children(as);
-      if (!kids.empty()) {
-        TSNode value = kids[0];
-        // `with SessionLocal.begin() as s` also gives a session.
-        if (is(value, "call")) {
-          TSNode fn = field(value, "function");
-          if (is(fn, "attribute") && text(field(fn, "attribute"), src) == "begin") {
-            auto ft = type_of(field(fn, "object"), depth + 1);
-            if (ft && ft->rfind(types::kFactoryPrefix, 0) == 0) return ft->substr(types::kFactoryPrefix.size());
-          }
-        }
-        return type_of(value, depth + 1);
-      }
+      return type_of(value, depth + 1);
     }
   }
   return std::nullopt;

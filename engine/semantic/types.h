@@ -78,6 +78,14 @@ class TypeOracle {
   std::optional<std::string> call_type(TSNode call, int depth) const;
   std::optional<std::string> name_type(TSNode identifier, int depth) const;
   std::optional<std::string> name_type_of_binding(const Binding& b, TSNode identifier, int depth) const;
+  // The type of a parameter: its annotation's, or what its `Depends(...)` default yields.
+  std::optional<std::string> parameter_type(const Binding& parameter) const;
+  // What the dependency of a `Depends(dep)` call yields.
+  std::optional<std::string> dependency_type(TSNode depends_call) const;
+  // The type of a name bound by assignment `x: T = ...` / `x = <expr>` (identifier: the use).
+  std::optional<std::string> assignment_type(const Binding& b, TSNode identifier, int depth) const;
+  // The type of the target of `with <expr> as x`.
+  std::optional<std::string> with_target_type(const Binding& b, int depth) const;
   std::optional<std::string> self_attribute_type(TSNode attribute, int depth) const;
 
   const SemanticModel& model_;
