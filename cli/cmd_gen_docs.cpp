@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "cli/options.h"
+#include "engine/base/files.h"
 #include "cli/rules_loader.h"
 #include "engine/rule/docs.h"
 
@@ -15,10 +16,8 @@ namespace asyncfix::cli {
 
 namespace {
 std::string read(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  auto text = read_whole_file(p.string());
+  return text ? *text : std::string();
 }
 }  // namespace
 

@@ -1,4 +1,5 @@
 #include "engine/project/project.h"
+#include "engine/base/files.h"
 
 #include <algorithm>
 #include <atomic>
@@ -58,11 +59,9 @@ std::pair<std::string, std::string> split_last(std::string_view q) {
 }
 
 bool read_text(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  *out = std::move(ss).str();
+  auto text = read_whole_file(path);
+  if (!text) return false;
+  *out = std::move(text).value();
   return true;
 }
 

@@ -1,4 +1,5 @@
 #include "engine/run/discover.h"
+#include "engine/base/files.h"
 
 #include <algorithm>
 #include <condition_variable>
@@ -249,11 +250,9 @@ class Walker {
   }
 
   static bool read_small(const fs::path& p, std::string* out) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return false;
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    *out = ss.str();
+    auto text = read_whole_file(p.string());
+    if (!text) return false;
+    *out = std::move(text).value();
     return true;
   }
 

@@ -1,4 +1,5 @@
 #include "engine/source/source_file.h"
+#include "engine/base/files.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -83,15 +84,9 @@ std::string_view line_indent(std::string_view text, uint32_t offset) {
 }
 
 Expected<SourceFile> SourceFile::load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return make_error(Error::Kind::Io, std::string("cannot read file: ") + std::strerror(errno),
-                      {path});
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return make_error(Error::Kind::Io, "read error", {path});
-  return from_bytes(path, std::move(ss).str());
+  auto bytes = read_whole_file(path);
+  if (!bytes) return bytes.error();
+  return from_bytes(path, std::move(bytes).value());
 }
 
 Expected<SourceFile> SourceFile::from_bytes(std::string path, std::string bytes) {

@@ -1,4 +1,5 @@
 #include "engine/source/triggers.h"
+#include "engine/base/files.h"
 #include "engine/yaml/yaml_rule.h"
 
 #include <re2/re2.h>
@@ -733,11 +734,9 @@ Expected<RuleSidecar> load_sidecar_text(const std::string& path, std::string_vie
 }
 
 Expected<std::shared_ptr<const YamlRule>> load_rule_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(Error::Kind::Io, "cannot read rule file", {path});
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return load_rule_text(path, ss.str());
+  auto text = read_whole_file(path);
+  if (!text) return make_error(Error::Kind::Io, "cannot read rule file", {path});
+  return load_rule_text(path, *text);
 }
 
 Expected<std::vector<std::shared_ptr<const YamlRule>>> load_rule_dir(const std::string& dir) {

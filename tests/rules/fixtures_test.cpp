@@ -26,6 +26,7 @@
 #include <sstream>
 
 #include "engine/diff/unified.h"
+#include "engine/base/files.h"
 #include "engine/run/pipeline.h"
 #include "engine/run/project_config.h"
 #include "engine/run/run_plan.h"
@@ -48,10 +49,8 @@ struct FixtureCase {
 void PrintTo(const FixtureCase& c, std::ostream* os) { *os << c.input.string(); }
 
 std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  auto text = read_whole_file(p.string());
+  return text ? *text : std::string();
 }
 
 // A case is a .py file (a one-file project) or a directory (a project of several modules,

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "engine/diff/unified.h"
+#include "engine/base/files.h"
 
 namespace asyncfix {
 namespace {
@@ -63,10 +64,8 @@ TEST(UnifiedDiff, KeepsCrlf) {
 }
 
 std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  auto text = read_whole_file(p.string());
+  return text ? *text : std::string();
 }
 void write(const fs::path& p, const std::string& s) {
   std::ofstream out(p, std::ios::binary);
