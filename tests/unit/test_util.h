@@ -1,6 +1,10 @@
 // Helpers shared by the unit tests: parse a snippet and keep everything alive together.
 #pragma once
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 
@@ -41,5 +45,41 @@ inline std::unique_ptr<Parsed> parse(std::string code, std::string module = {}) 
       semantic::SemanticModel::build(p->root(), p->source.text(), std::move(module)));
   return p;
 }
+
+// A fresh directory under the system's temporary directory, removed with everything in it
+// when the object goes. Unique per process and per object (tests of one binary may run in
+// parallel processes).
+class TempDir {
+ public:
+  TempDir() {
+    static int count = 0;
+    path_ = std::filesystem::temp_directory_path() /
+            ("asyncfix-unit-" + std::to_string(::getpid()) + "-" + std::to_string(count++));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+    path_ = std::filesystem::canonical(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  // The absolute path of `rel` ('/'-separated) in the directory.
+  std::string at(const std::string& rel) const { return (path_ / rel).string(); }
+  // Writes `text` to `rel`, creating the directories above it; returns its absolute path.
+  std::string write(const std::string& rel, const std::string& text) const {
+    std::filesystem::path p = path_ / rel;
+    std::filesystem::create_directories(p.parent_path());
+    std::ofstream out(p, std::ios::binary);
+    out << text;
+    return p.string();
+  }
+
+ private:
+  std::filesystem::path path_;
+};
 
 }  // namespace asyncfix::testing
