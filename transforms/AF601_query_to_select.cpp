@@ -1032,8 +1032,7 @@ class QueryToSelect : public Rule {
         edits.replace(ts_node_end_byte(field(sub, "value")), ts_node_end_byte(sub), run.pre + run.close + run.after);
       } else if (terminal && !run.keep_terminal) {
         // From the terminal's `.` (what lies between the last step and it stays).
-        TSNode attr = terminal->call.id ? field(terminal->call, "function") : syntax::parent(field(syntax::parent(c.outer), "attribute"));
-        if (!terminal->call.id) attr = c.outer;
+        TSNode attr = terminal->call.id ? field(terminal->call, "function") : c.outer;
         edits.replace(terminal_dot(attr, src), outer_e, run.pre + run.close + run.after);
       } else if (!terminal) {
         if (!run.close.empty()) edits.insert(outer_e, run.close);

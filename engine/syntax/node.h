@@ -35,6 +35,7 @@ inline TSNode field(TSNode n, const char* name) {
   return ts_node_child_by_field_name(n, name, static_cast<uint32_t>(std::strlen(name)));
 }
 inline TSNode parent(TSNode n) {
+  if (is_null(n)) return TSNode{};  // (ts_node_parent would read the tree of a null node)
   if (const NodeTable* t = NodeTable::find(n.tree)) {
     if (auto i = t->index_of(n)) {
       uint32_t p = t->parent(*i);

@@ -116,6 +116,20 @@ TEST(NodeTable, AgreesWithTreeSitterOnEveryNode) {
   }
 }
 
+// A field that is not there is a null node, and code asks for its parent: the answer is a
+// null node, not a crash (AF601 crashed on every `query(...).statement` chain this way).
+TEST(NodeHelpers, ParentOfANullNodeIsNull) {
+  syntax::Parser parser;
+  auto tree = parser.parse("x = a.b\n");
+  ASSERT_TRUE(tree);
+  TSNode missing = syntax::field(tree->root(), "attribute");
+  ASSERT_TRUE(syntax::is_null(missing));
+  EXPECT_TRUE(syntax::is_null(syntax::parent(missing)));
+  syntax::NodeTable table(tree->root());
+  EXPECT_TRUE(syntax::is_null(syntax::parent(missing)));
+  EXPECT_TRUE(syntax::is_null(syntax::parent(TSNode{})));
+}
+
 TEST(NodeTable, OnlyServesItsOwnTreeAndOnlyWhileItLives) {
   syntax::Parser parser;
   auto a = parser.parse("x = 1\n");
