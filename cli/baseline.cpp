@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+
 
 #include "cli/json_document.h"
 #include "engine/run/write.h"
@@ -10,11 +12,15 @@ namespace asyncfix::cli {
 
 using json = nlohmann::ordered_json;
 
-Expected<Baseline> Baseline::load(const std::string& path) {
+Expected<Baseline> Baseline::load(const std::string& path, bool may_create) {
   Baseline b;
+  b.dir_ = std::filesystem::absolute(std::filesystem::path(path)).lexically_normal().parent_path().string();
   auto read = read_json_document(path, "asyncfix-baseline/1", "findings", "a baseline file");
   if (!read) return read.error();
-  if (!*read) return b;
+  if (!*read) {
+    if (may_create) return b;
+    return make_error(Error::Kind::Usage, "no such baseline (create it with --update-baseline)", {path});
+  }
   b.existed_ = true;
   const json& doc = **read;
   for (const auto& e : doc["findings"]) {
@@ -27,31 +33,51 @@ Expected<Baseline> Baseline::load(const std::string& path) {
   return b;
 }
 
+std::string Baseline::key(const std::string& path) const {
+  namespace fs = std::filesystem;
+  fs::path abs = fs::absolute(fs::path(path)).lexically_normal();
+  return abs.lexically_relative(fs::path(dir_)).generic_string();
+}
+
 void Baseline::index() {
   fingerprints_.clear();
-  entries_.clear();
-  for (const auto& [path, m] : entries_by_path_) {
-    for (const auto& [fp, e] : m) {
-      fingerprints_[path].insert(fp);
-      entries_[path + "\n" + fp] = 1;
-    }
+  size_ = 0;
+  for (const auto& [k, m] : entries_by_path_) {
+    for (const auto& [fp, e] : m) fingerprints_[k].insert(fp);
+    size_ += m.size();
   }
 }
 
 const std::set<std::string>* Baseline::for_file(const std::string& path) const {
-  auto it = fingerprints_.find(path);
+  auto it = fingerprints_.find(key(path));
   return it == fingerprints_.end() ? nullptr : &it->second;
 }
 
-void Baseline::forget_file(const std::string& path) {
-  entries_by_path_.erase(path);
-  index();
+void Baseline::add(const std::string& path, const Finding& f, const std::string& status) {
+  std::string k = key(path);
+  auto& m = entries_by_path_[k];
+  size_ -= m.size();
+  m[f.fingerprint] = Entry{f.rule_id, status, f.message, f.start_pos.line};
+  size_ += m.size();
+  fingerprints_[k].insert(f.fingerprint);
 }
 
-void Baseline::add(const std::string& path, const Finding& f, const std::string& status) {
-  entries_by_path_[path][f.fingerprint] = Entry{f.rule_id, status, f.message, f.start_pos.line};
-  fingerprints_[path].insert(f.fingerprint);
-  entries_[path + "\n" + f.fingerprint] = 1;
+void Baseline::replace_file(const std::string& path, const std::vector<Finding>& hidden,
+                            const std::vector<Finding>& found, const std::vector<Finding>& rejected) {
+  std::string k = key(path);
+  std::map<std::string, Entry> old;
+  if (auto it = entries_by_path_.find(k); it != entries_by_path_.end()) {
+    old = std::move(it->second);
+    size_ -= old.size();
+    entries_by_path_.erase(it);
+    fingerprints_.erase(k);
+  }
+  for (const Finding& f : hidden) {
+    auto it = old.find(f.fingerprint);
+    add(path, f, it == old.end() ? "existing" : it->second.status);
+  }
+  for (const Finding& f : found) add(path, f, "existing");
+  for (const Finding& f : rejected) add(path, f, "rejected");
 }
 
 Status Baseline::write(const std::string& path) const {

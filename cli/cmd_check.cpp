@@ -205,6 +205,7 @@ Status CheckRun::read_options() {
   format_ = *format;
   color_ = o_.color == "always" || (o_.color == "auto" && want_color(stdout));
   if (o_.interactive && !o_.fix) return usage("--interactive reviews fixes: use it with --fix");
+  if (o_.update_baseline && o_.baseline.empty()) return usage("--update-baseline rewrites a baseline: name it with --baseline FILE");
   if (o_.interactive && !o_.export_fixes.empty()) return usage("--interactive and --export-fixes: use one or the other");
   if (!o_.export_fixes.empty() && (o_.fix || o_.diff))
     return usage("--export-fixes computes the fixes and writes them to a file: not with --fix or --diff");
@@ -286,7 +287,7 @@ void CheckRun::group_prepared(const RunGroup& g, std::set<std::string>& rule_ids
 // 4. Baseline, reviewer, export, reporter.
 Status CheckRun::open_outputs() {
   if (!o_.baseline.empty()) {
-    auto b = Baseline::load(o_.baseline);
+    auto b = Baseline::load(o_.baseline, /*may_create=*/o_.update_baseline);
     if (!b) return b.error();
     baseline_ = std::move(b).value();
   }
@@ -412,14 +413,14 @@ void CheckRun::report_file(const FileResult& r) {
 // The baseline to write: the fixes declined in review; for a new baseline (or
 // --update-baseline) also what the file holds now.
 void CheckRun::record_in_baseline(const FileResult& r) {
-  for (const auto& f : r.rejected) baseline_->add(r.path, f, "rejected");
-  if (!baseline_->existed() || o_.update_baseline) {
-    baseline_->forget_file(r.path);
-    // What the file on disk holds after this run: fixed only when it was written.
-    bool written = o_.fix && r.changed();
-    for (const auto& f : written ? r.remaining : r.findings) baseline_->add(r.path, f, "existing");
+  if (!o_.update_baseline) {
     for (const auto& f : r.rejected) baseline_->add(r.path, f, "rejected");
+    return;
   }
+  // What the file on disk holds after this run: fixed only when it was written; the findings
+  // the baseline hid are still there (a known finding is never fixed).
+  bool written = o_.fix && r.changed();
+  baseline_->replace_file(r.path, r.hidden, written ? r.remaining : r.findings, r.rejected);
 }
 
 // The notes of a file's rules and fixes (the verbose ones with --verbose), on stderr.
@@ -448,10 +449,10 @@ Status CheckRun::report() {
 
 // A new baseline, or one updated (--update-baseline) or reviewed.
 Status CheckRun::write_baseline() {
-  if (!baseline_ || !(!baseline_->existed() || o_.update_baseline || reviewer_)) return Ok{};
+  if (!baseline_ || !(o_.update_baseline || reviewer_)) return Ok{};
   auto st = baseline_->write(o_.baseline);
   if (!st) return usage(o_.baseline + ": " + st.error().message);
-  baseline_written_ = !baseline_->existed() || o_.update_baseline;
+  baseline_written_ = o_.update_baseline;
   fmt::print(stderr, "{} the baseline {} ({}).\n", baseline_->existed() ? "Updated" : "Wrote", o_.baseline,
              plural(baseline_->size(), "finding", "findings"));
   return Ok{};

@@ -36,9 +36,9 @@ void add_run_options(CLI::App* cmd, asyncfix::cli::CheckOptions& o) {
       ->type_name("FILE");
   cmd->add_flag("-i,--interactive", o.interactive, "Review each fix before it is applied (with --fix)");
   cmd->add_option("--baseline", o.baseline,
-                  "Known findings and declined fixes: report and propose only new ones (created when missing)")
+                  "Known findings and declined fixes: report and propose only new ones (the file must exist)")
       ->type_name("FILE");
-  cmd->add_flag("--update-baseline", o.update_baseline, "Rewrite the baseline with what this run finds");
+  cmd->add_flag("--update-baseline", o.update_baseline, "Write the baseline (created when missing) with what this run finds, known findings included");
   cmd->add_option("--color", o.color, "auto, always or never (default: auto; NO_COLOR is honoured)")->type_name("WHEN");
   cmd->add_flag("--no-progress", o.no_progress, "No progress line on stderr");
   cmd->add_flag("--debug-index", o.debug_index, "Print the project index and the async plan")->group("");

@@ -131,7 +131,7 @@ void mark_comment_dropping_fixes_unsafe(FileContext& ctx) {
 
 std::vector<Finding> Engine::find(FileContext& ctx, const std::vector<bool>& active,
                                   const FileOptions& options, std::vector<Suppression>* sups_out,
-                                  size_t* baselined) const {
+                                  std::vector<Finding>* hidden) const {
   syntax::QueryCursor cursor;
   cursor.exec(matchers_->query(), ctx.root());
   PredicateInput in{ctx.text(), [&]() -> const semantic::SemanticModel& { return ctx.model(); }};
@@ -175,10 +175,11 @@ std::vector<Finding> Engine::find(FileContext& ctx, const std::vector<bool>& act
   if (sups_out) *sups_out = std::move(sups);
   set_fingerprints(out, ctx.text());
   if (options.baseline && !options.baseline->empty()) {
-    size_t before = out.size();
-    out.erase(std::remove_if(out.begin(), out.end(), [&](const Finding& f) { return options.baseline->count(f.fingerprint) > 0; }),
-              out.end());
-    if (baselined) *baselined = before - out.size();
+    auto known = std::stable_partition(out.begin(), out.end(), [&](const Finding& f) {
+      return options.baseline->count(f.fingerprint) == 0;
+    });
+    if (hidden) hidden->assign(std::make_move_iterator(known), std::make_move_iterator(out.end()));
+    out.erase(known, out.end());
   }
   return out;
 }
@@ -272,9 +273,12 @@ std::vector<Finding> collect_findings(const Engine& engine, FileRun& run, const 
   const FileOptions& options = run.options;
   FileContext& ctx = pass.ctx;
   std::vector<Suppression> sups;
-  size_t baselined = 0;
-  std::vector<Finding> findings = engine.find(ctx, active, options, &sups, &baselined);
-  if (pass.number == 1) run.r.baselined = baselined;
+  std::vector<Finding> hidden;
+  std::vector<Finding> findings = engine.find(ctx, active, options, &sups, &hidden);
+  if (pass.number == 1) {
+    run.r.baselined = hidden.size();
+    run.r.hidden = std::move(hidden);
+  }
   if (pass.number == 1 && options.report_unused_suppressions) {
     for (Finding& f : unused_suppressions(sups, run.cur)) findings.push_back(std::move(f));
     std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) { return a.begin < b.begin; });

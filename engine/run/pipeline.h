@@ -73,6 +73,7 @@ struct FileResult {
   std::vector<AppliedFix> applied;
   std::vector<Finding> rejected;   // fixes the reviewer declined (for the baseline)
   size_t baselined = 0;            // findings hidden by the baseline
+  std::vector<Finding> hidden;     // ...those findings (on the original text)
   bool edited = false;             // the reviewer edited the result by hand
   std::vector<Note> notes;
   std::string original;           // bytes as read (BOM included)
@@ -122,7 +123,7 @@ class Engine {
   // `sups` when given).
   std::vector<Finding> find(FileContext& ctx, const std::vector<bool>& active,
                             const FileOptions& options, std::vector<Suppression>* sups = nullptr,
-                            size_t* baselined = nullptr) const;
+                            std::vector<Finding>* hidden = nullptr) const;
 
  private:
   std::unique_ptr<MatcherSet> matchers_;

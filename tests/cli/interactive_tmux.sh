@@ -148,7 +148,7 @@ expect_contains "$TMP/p4/c.py" "await asyncio.sleep(1); await asyncio.sleep(2)"
 # --- with --baseline, a rejected fix is not proposed again ------------------------------------
 mkdir -p "$TMP/p5"
 three_sleeps "$TMP/p5/a.py"
-start "$ASYNCFIX" check --fix -i --color never --baseline "$TMP/p5.baseline.json" "$TMP/p5"
+start "$ASYNCFIX" check --fix -i --color never --baseline "$TMP/p5.baseline.json" --update-baseline "$TMP/p5"
 wait_for "$PROMPT"
 key n
 wait_for "p5/a.py:9:5: AF101"

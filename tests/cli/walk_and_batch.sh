@@ -90,9 +90,9 @@ expect_exit 2 "$ASYNCFIX" apply "$TMP/nope.json"
 "$ASYNCFIX" check --jobs 3 "$TMP/many" > "$TMP/j3.txt" 2>&1 || true
 cmp -s "$TMP/j1.txt" "$TMP/j3.txt" || fail "--jobs 1 and --jobs 3 differ"
 
-# baseline: created with what exists, then only new findings count
+# baseline: created with what exists (--update-baseline), then only new findings count
 cp -r "$TMP/many" "$TMP/base"
-(cd "$TMP/base" && expect_exit 0 "$ASYNCFIX" check --baseline bl.json .)
+(cd "$TMP/base" && expect_exit 0 "$ASYNCFIX" check --baseline bl.json --update-baseline .)
 expect_contains "$TMP/err" "Wrote the baseline bl.json (80 findings)"
 (cd "$TMP/base" && expect_exit 0 "$ASYNCFIX" check --baseline bl.json .)
 expect_contains "$TMP/out" "All checks passed"
