@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -79,8 +80,16 @@ Status read_file_list(const std::string& from, std::vector<std::string>& listed)
     if (!file) return usage(from + ": cannot read the list of files");
     in = &file;
   }
-  for (std::string line; std::getline(*in, line);) {
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+  std::ostringstream all;
+  all << in->rdbuf();
+  std::string text = std::move(all).str();
+  // `git ls-files -z` / `find -print0`: names end with NUL, and may hold any other byte.
+  char sep = text.find('\0') != std::string::npos ? '\0' : '\n';
+  std::istringstream names(text);
+  for (std::string line; std::getline(names, line, sep);) {
+    if (sep == '\n') {
+      while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    }
     if (!line.empty()) listed.push_back(line);
   }
   return Ok{};
@@ -178,6 +187,7 @@ class CheckRun {
   void record_in_baseline(const FileResult& r);
   void print_notes(const FileResult& r) const;
   Status write_baseline();
+  Status check_something_left(size_t excluded, size_t skipped);
   Status write_export() const;
 
   CheckOptions o_;
@@ -255,7 +265,25 @@ Status CheckRun::discover_files() {
   if (!disc) return disc.error();
   summary_.skipped = disc->skipped;
   for (const auto& s : disc->skipped) fmt::print(stderr, "{}: skipped: {}\n", s.path, s.reason);
-  return plan_.group(std::move(disc->files));
+  Status st = plan_.group(std::move(disc->files));
+  if (!st) return st;
+  return check_something_left(disc->excluded + plan_.excluded(), disc->skipped.size());
+}
+
+// No false green: a run that checks nothing says so. Everything named was excluded by the
+// user's configuration: a note, and the run passes (pre-commit on an excluded file). Nothing
+// found at all, or every file skipped: an error.
+Status CheckRun::check_something_left(size_t excluded, size_t skipped) {
+  size_t kept = 0;
+  for (const auto& g : plan_.groups()) kept += g.files.size();
+  if (kept > 0) return Ok{};
+  if (excluded > 0 && skipped == 0) {
+    fmt::print(stderr, "asyncfix: nothing to check: {} excluded by the configuration.\n",
+               plural(excluded, "file", "files"));
+    return Ok{};
+  }
+  if (skipped > 0) return usage("No Python files checked: " + plural(skipped, "file was", "files were") + " skipped");
+  return usage("No Python files found");
 }
 
 // 3. Per group: settings, rules, engine, project.

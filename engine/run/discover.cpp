@@ -289,11 +289,20 @@ Expected<Discovery> discover(const DiscoverOptions& options) {
 
   // --files-from: a list of files (as `git ls-files` prints them): Python files only, and
   // the excludes apply.
+  std::vector<std::string> roots = options.paths;
   for (const std::string& listed : options.listed) {
     fs::path p(listed);
     std::string name = p.filename().string();
-    if (!is_python_name(name) || excluded(options.exclude, display(p), name)) continue;
     std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      roots.push_back(listed);  // a directory in the list is walked, as on the command line
+      continue;
+    }
+    if (!is_python_name(name)) continue;
+    if (excluded(options.exclude, display(p), name)) {
+      ++out.excluded;
+      continue;
+    }
     if (!fs::is_regular_file(p, ec)) {
       out.skipped.push_back({display(p), fs::exists(p, ec) ? "not a regular file" : "no such file"});
       continue;
@@ -302,7 +311,7 @@ Expected<Discovery> discover(const DiscoverOptions& options) {
   }
 
   int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  for (const std::string& given : options.paths) {
+  for (const std::string& given : roots) {
     fs::path root(given);
     std::error_code ec;
     auto st = fs::status(root, ec);

@@ -12,7 +12,7 @@ namespace asyncfix {
 
 struct DiscoverOptions {
   std::vector<std::string> paths;       // files (taken as given) and directories (walked)
-  std::vector<std::string> listed;      // --files-from: files, Python ones kept, excludes applied
+  std::vector<std::string> listed;      // --files-from: files (Python ones kept, excludes applied) and directories (walked)
   int jobs = 0;                         // walker threads; 0 = all cores
   std::vector<std::string> exclude;     // extra glob patterns (fnmatch, matched on path and name)
   bool respect_ignore_files = true;     // .gitignore (in a git work tree), .ignore (see ignore.h)
@@ -27,6 +27,7 @@ struct SkippedFile {
 struct Discovery {
   std::vector<DiscoveredFile> files;
   std::vector<SkippedFile> skipped;
+  size_t excluded = 0;  // listed files (--files-from) that an exclude pattern left out
 };
 
 // Fails only when a given path does not exist.

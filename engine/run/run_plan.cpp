@@ -106,7 +106,10 @@ Status RunPlan::group(std::vector<DiscoveredFile> files) {
   for (auto& f : files) {
     auto c = config_for(f.path);
     if (!c) return c.error();
-    if (*c && excluded_by_config(**c, f.path)) continue;
+    if (*c && excluded_by_config(**c, f.path)) {
+      ++excluded_;
+      continue;
+    }
     auto it = by_config.find(*c);
     if (it == by_config.end()) {
       groups_.emplace_back();

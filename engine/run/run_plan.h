@@ -75,6 +75,8 @@ class RunPlan {
 
   std::vector<RunGroup>& groups() { return groups_; }
   const std::vector<RunGroup>& groups() const { return groups_; }
+  // How many files group() left out because their configuration excludes them.
+  size_t excluded() const { return excluded_; }
 
  private:
   Expected<const Config*> config_for(const std::string& path);
@@ -82,6 +84,7 @@ class RunPlan {
   std::unique_ptr<Config> explicit_config_;
   ConfigFinder finder_;
   std::vector<RunGroup> groups_;  // they point into the configurations above
+  size_t excluded_ = 0;
 };
 
 }  // namespace asyncfix
