@@ -25,6 +25,7 @@
 #include "engine/rewrite/imports.h"
 #include "engine/rewrite/precedence.h"
 #include "engine/rule/context.h"
+#include "engine/source/triggers.h"
 #include "engine/project/project.h"
 #include "engine/syntax/node.h"
 #include "engine/rewrite/edit_list.h"
@@ -94,7 +95,9 @@ class AsyncSessionMigration : public Rule {
   std::vector<std::string> project_seeds() const override {
     // A migration is a whole-program change: index every module.
     if (settings_.migrate_async_sqlalchemy) return {""};
-    return {"sessionmaker"};
+    // The factory, and the async route handlers that make it a problem (report_factory asks
+    // the index for them: without this seed, `--select AF602` alone never saw one).
+    return {"sessionmaker", kAsyncDefTrigger};
   }
 
   std::shared_ptr<const ProjectPlan> prepare_project(ProjectIndex& index, int jobs) const override {

@@ -22,8 +22,9 @@ std::vector<std::string> split_codes(std::string_view s) {
   return out;
 }
 
-bool code_covers(const std::string& code, const std::string& rule_id) {
-  return rule_id.rfind(code, 0) == 0;
+// A code names a rule by id, id prefix (AF1) or name (blocking-sleep).
+bool code_covers(const std::string& code, const Finding& f) {
+  return f.rule_id.rfind(code, 0) == 0 || code == f.rule_name;
 }
 
 }  // namespace
@@ -82,7 +83,7 @@ void apply_suppressions(std::vector<Suppression>& sups, std::vector<Finding>& fi
         continue;
       }
       for (size_t i = 0; i < s.codes.size(); ++i) {
-        if (code_covers(s.codes[i], f.rule_id)) {
+        if (code_covers(s.codes[i], f)) {
           s.used[i] = true;
           suppressed = true;
         }

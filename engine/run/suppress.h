@@ -1,7 +1,8 @@
 // Suppression comments: `# asyncfix: ignore[AF101, AF2]` or `# noqa: AF101` on a line
 // silences those rules there (`# asyncfix: ignore` / a bare `# noqa`: every rule);
 // `# asyncfix: ignore-file` (optionally `[codes]`) anywhere in the file silences the file.
-// Codes are rule ids or id prefixes. Codes of other tools in a `noqa` (E501) are left alone.
+// Codes are rule ids, id prefixes or rule names (`ignore[blocking-sleep]`). Codes of other
+// tools in a `noqa` (E501) are left alone.
 #pragma once
 
 #include <tree_sitter/api.h>
