@@ -400,14 +400,16 @@ void CheckRun::count(const FileResult& r) {
   quit_ |= r.quit;
 }
 
-// A file's result: its diff (--diff), into the export (--export-fixes), or written (--fix)
-// and reported.
+// A file's result: its diff (--diff); into the export (--export-fixes) and reported (a CI
+// job exports the fixes and annotates the findings in one run); or written (--fix) and
+// reported.
 void CheckRun::output(FileResult& r) {
   if (o_.diff) {
     if (r.changed())
       std::fputs(unified_diff(r.original, r.fixed, diff_label("a/", r.path), diff_label("b/", r.path)).c_str(), stdout);
   } else if (!o_.export_fixes.empty()) {
     exported_.add(r);
+    report_file(r);
   } else {
     if (o_.fix && r.changed()) write_fixed(r);
     report_file(r);

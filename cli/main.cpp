@@ -39,11 +39,15 @@ void add_run_options(CLI::App* cmd, asyncfix::cli::CheckOptions& o) {
                   "Known findings and declined fixes: report and propose only new ones (the file must exist)")
       ->type_name("FILE");
   cmd->add_flag("--update-baseline", o.update_baseline, "Write the baseline (created when missing) with what this run finds, known findings included");
-  cmd->add_option("--color", o.color, "auto, always or never (default: auto; NO_COLOR is honoured)")->type_name("WHEN");
+  cmd->add_option("--color", o.color, "auto, always or never (default: auto; NO_COLOR is honoured)")
+      ->type_name("WHEN")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   cmd->add_flag("--no-progress", o.no_progress, "No progress line on stderr");
   cmd->add_flag("--debug-index", o.debug_index, "Print the project index and the async plan")->group("");
   cmd->add_flag("-v,--verbose", o.verbose, "Also say which fixes waited a pass for an overlapping fix, and how long the project index took");
-  cmd->add_option("-j,--jobs", o.jobs, "Worker threads (default: all cores)")->type_name("N");
+  cmd->add_option("-j,--jobs", o.jobs, "Worker threads, 1 to 1024 (default, or 0: all cores)")
+      ->type_name("N")
+      ->check(CLI::Range(0, 1024));
 }
 
 }  // namespace
@@ -127,6 +131,19 @@ int main(int argc, char** argv) {
   auto* g = app.add_subcommand("gen-docs", "Write docs/rules/<ID>.md from the rules' own documentation");
   g->add_option("dir", gen_docs.dir, "Output directory (default: docs/rules)")->type_name("DIR");
   g->add_flag("--check", gen_docs.check, "Write nothing; fail when a page differs from its rule");
+
+  // `asyncfix bogus`: say which commands there are (CLI11 would say "A subcommand is required").
+  if (argc > 1 && argv[1][0] != '-') {
+    std::vector<std::string> names;
+    for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+    if (std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+      std::string known;
+      for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+      std::fprintf(stderr, "asyncfix: error: unknown command '%s' (the commands: %s; see asyncfix --help)\n", argv[1],
+                   known.c_str());
+      return 2;
+    }
+  }
 
   try {
     app.parse(argc, argv);
