@@ -159,6 +159,26 @@ class Reader {
   // An error of the whole document (a missing field), placed at its start.
   Error error_at_start(const std::string& what) const { return make_error(Error::Kind::Rule, what, {path_, 1, 1}); }
 
+  // A required field that is missing though the file writes it (`rule:` at the start of a
+  // line): a quote or bracket above it was not closed, and the field became part of a value.
+  // Says where the value that swallowed it starts. Empty when the file does not write it.
+  std::optional<Error> swallowed_field(const YAML::Node& doc, const std::string& field) const {
+    uint32_t at = 0;
+    for (size_t i = 0; i < lines_.size() && !at; ++i) {
+      if (lines_[i].rfind(field + ":", 0) == 0) at = static_cast<uint32_t>(i + 1);
+    }
+    if (!at) return std::nullopt;
+    uint32_t from = 0;
+    for (auto it = doc.begin(); it != doc.end(); ++it) {
+      const YAML::Mark m = it->second.Mark();
+      if (m.line >= 0 && static_cast<uint32_t>(m.line + 1) < at) from = static_cast<uint32_t>(m.line + 1);
+    }
+    return make_error(Error::Kind::Rule,
+                      "`" + field + ":` here is not a field: it is inside the value that starts on line " +
+                          std::to_string(from) + " (a quote or bracket there is not closed)",
+                      {path_, at, 1});
+  }
+
   const std::string& path() const { return path_; }
 
  private:
@@ -522,7 +542,16 @@ Status parse_tests(const Reader& rd, const YAML::Node& t, RuleTests& tests) {
 Expected<YAML::Node> parse_document(const std::string& path, std::string_view content, const char* what) {
   YAML::Node doc;
   try {
-    doc = YAML::Load(std::string(content));
+    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(content));
+    if (docs.size() > 1) {
+      // ast-grep reads several rules from one file; here a file is one rule (its tests and
+      // --update work on the file): never load the first and drop the others silently.
+      return make_error(Error::Kind::Rule,
+                        std::string("a ") + what + " holds one rule: this one has " + std::to_string(docs.size()) +
+                            " YAML documents (put each rule in a file of its own)",
+                        {path, static_cast<uint32_t>(docs[1].Mark().line + 1), 1});
+    }
+    if (!docs.empty()) doc = docs[0];
   } catch (const YAML::Exception& e) {
     return make_error(Error::Kind::Rule, "invalid YAML: " + e.msg,
                       {path, static_cast<uint32_t>(e.mark.line + 1), static_cast<uint32_t>(e.mark.column + 1)});
@@ -632,7 +661,9 @@ Status parse_fix(const Reader& rd, const YAML::Node& fx, YamlRule::Impl& impl) {
 Status parse_rule_document(const Reader& rd, const YAML::Node& doc, YamlRule::Impl& impl) {
   RuleInfo& info = impl.info;
   for (const char* req : {"id", "name", "message", "rule"}) {
-    if (!doc[req]) return rd.error_at_start(std::string("missing required field `") + req + "`");
+    if (doc[req]) continue;
+    if (auto swallowed = rd.swallowed_field(doc, req)) return *swallowed;
+    return rd.error_at_start(std::string("missing required field `") + req + "`");
   }
   if (auto st = parse_identity(rd, doc, info); !st) return st;
   if (auto st = parse_severity_and_language(rd, doc, info); !st) return st;

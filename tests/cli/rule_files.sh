@@ -115,4 +115,32 @@ expect_not_contains "$TMP/mine/t2.yml" "wrong"
 expect_contains "$TMP/mine/t2.yml" "        await asyncio.sleep(0)"
 expect_exit 0 "$ASYNCFIX" test-rules mine/t2.yml
 expect_contains "$TMP/out" "MY004 sleep-zero-two: ok (0 valid, 2 invalid)"
+# Issue 15, item 18: several YAML documents in one file were loaded as the first alone; an
+# unterminated quote was reported as a missing `rule`.
+mkdir -p "$TMP/multi" "$TMP/quote" "$TMP/target"
+printf 'print(1)\n' > "$TMP/target/p.py"
+cat > "$TMP/multi/two.yml" <<'YML'
+id: MY101
+name: one
+message: "one"
+rule:
+  pattern: print($A)
+---
+id: MY102
+name: two
+message: "two"
+rule:
+  pattern: input($A)
+YML
+expect_exit 2 "$ASYNCFIX" check --rules "$TMP/multi" "$TMP/target"
+expect_contains "$TMP/err" "two.yml:7:1: a rule file holds one rule: this one has 2 YAML documents"
+cat > "$TMP/quote/q.yml" <<'YML'
+id: MY103
+name: three
+message: "never closed
+rule:
+  pattern: print($A)
+YML
+expect_exit 2 "$ASYNCFIX" check --rules "$TMP/quote" "$TMP/target"
+expect_contains "$TMP/err" "q.yml:4:1: \`rule:\` here is not a field: it is inside the value that starts on line 3"
 finish
