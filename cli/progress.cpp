@@ -14,7 +14,8 @@ bool progress_wanted() {
   if (ci && *ci) return false;
   const char* term = std::getenv("TERM");
   if (term && std::string(term) == "dumb") return false;
-  return isatty(STDERR_FILENO) != 0;
+  // Only for someone watching: not when the report goes to a file or a pipe (issue 15).
+  return isatty(STDERR_FILENO) != 0 && isatty(STDOUT_FILENO) != 0;
 }
 
 Progress::Progress(size_t total, bool enabled)
