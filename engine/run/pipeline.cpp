@@ -743,7 +743,10 @@ FileResult Engine::process(const SourceFile& file, const FileOptions& options,
   r.fixed = r.original;
 
   std::vector<bool> active;
-  if (!matchers_->active_rules(file.text(), &active)) {
+  // No rule can fire: the file is not even parsed, unless it is read for its unused
+  // suppressions (a file without async code can hold a stale `# noqa: AF101`).
+  if (!matchers_->active_rules(file.text(), &active) &&
+      !(options.report_unused_suppressions && may_hold_suppressions(file.text()))) {
     r.skipped_no_trigger = true;
     return r;
   }

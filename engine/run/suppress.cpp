@@ -2,6 +2,9 @@
 
 #include <re2/re2.h>
 
+#include <tuple>
+#include <utility>
+
 #include "engine/syntax/node.h"
 
 namespace asyncfix {
@@ -27,7 +30,41 @@ bool code_covers(const std::string& code, const Finding& f) {
   return f.rule_id.rfind(code, 0) == 0 || code == f.rule_name;
 }
 
+// Where the directive found at `at` (the offset of `asyncfix:` or `noqa` in the comment) runs:
+// from the `#` that opens it to the `#` of a comment that follows it, or the end.
+std::pair<uint32_t, uint32_t> directive_span(std::string_view comment, size_t at) {
+  size_t b = comment.rfind('#', at);
+  if (b == std::string_view::npos) b = 0;
+  size_t e = comment.size();
+  for (size_t i = at; i + 1 < comment.size(); ++i) {
+    if ((comment[i] == ' ' || comment[i] == '\t') && comment[i + 1] == '#') {
+      e = i + 1;
+      while (e > at && (comment[e - 1] == ' ' || comment[e - 1] == '\t')) --e;
+      break;
+    }
+  }
+  return {static_cast<uint32_t>(b), static_cast<uint32_t>(e)};
+}
+
+// The offset of `noqa` (any case) where the noqa pattern matched it: after a space or `#`.
+size_t noqa_at(std::string_view t) {
+  for (size_t i = 0; i + 4 <= t.size(); ++i) {
+    if ((t[i] | 0x20) == 'n' && (t[i + 1] | 0x20) == 'o' && (t[i + 2] | 0x20) == 'q' && (t[i + 3] | 0x20) == 'a' &&
+        (i == 0 || t[i - 1] == ' ' || t[i - 1] == '\t' || t[i - 1] == '#'))
+      return i;
+  }
+  return 0;
+}
+
 }  // namespace
+
+bool may_hold_suppressions(std::string_view all) {
+  bool any = all.find("asyncfix") != std::string_view::npos;
+  for (size_t i = all.find_first_of("nN"); !any && i != std::string_view::npos; i = all.find_first_of("nN", i + 1)) {
+    any = i + 4 <= all.size() && (all[i + 1] | 0x20) == 'o' && (all[i + 2] | 0x20) == 'q' && (all[i + 3] | 0x20) == 'a';
+  }
+  return any;
+}
 
 std::vector<Suppression> parse_suppressions(TSNode root, const SourceFile& src) {
   // `# asyncfix: ignore`, `# asyncfix: ignore[AF101, AF2]`, `# asyncfix: ignore-file`,
@@ -36,12 +73,7 @@ std::vector<Suppression> parse_suppressions(TSNode root, const SourceFile& src) 
   static const RE2 kNoqa(R"((?i)(?:^|[\s#])noqa(?::\s*([A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*))?)");
   std::vector<Suppression> out;
   // Most files have none: do not walk the tree for them.
-  std::string_view all = src.text();
-  bool any = all.find("asyncfix") != std::string_view::npos;
-  for (size_t i = all.find_first_of("nN"); !any && i != std::string_view::npos; i = all.find_first_of("nN", i + 1)) {
-    any = i + 4 <= all.size() && (all[i + 1] | 0x20) == 'o' && (all[i + 2] | 0x20) == 'q' && (all[i + 3] | 0x20) == 'a';
-  }
-  if (!any) return out;
+  if (!may_hold_suppressions(src.text())) return out;
   syntax::walk(root, [&](TSNode n) {
     if (syntax::kind(n) != "comment") return true;
     std::string_view t = syntax::text(n, src.text());
@@ -55,11 +87,13 @@ std::vector<Suppression> parse_suppressions(TSNode root, const SourceFile& src) 
       s.file = !file_flag.empty();
       s.codes = split_codes(codes);
       s.all = s.codes.empty();
+      std::tie(s.directive_begin, s.directive_end) = directive_span(t, t.find("asyncfix:"));
     } else if (RE2::PartialMatch(in, kNoqa, &codes)) {
       s.noqa = true;
       for (auto& c : split_codes(codes)) (c.rfind("AF", 0) == 0 ? s.codes : s.others).push_back(c);
       s.all = s.codes.empty() && s.others.empty();
       if (s.codes.empty() && !s.all) return true;  // another tool's codes only
+      std::tie(s.directive_begin, s.directive_end) = directive_span(t, noqa_at(t));
     } else {
       return true;
     }
@@ -94,6 +128,37 @@ void apply_suppressions(std::vector<Suppression>& sups, std::vector<Finding>& fi
   findings = std::move(kept);
 }
 
+// Removes the directive and only it: the whole comment (and the spaces before it when code
+// precedes it; the line when it stands alone) when the comment is the directive; else the
+// directive's part, so `# type: ignore  # noqa: AF101` keeps `# type: ignore` and
+// `# noqa: AF101  # why` keeps `# why`.
+Fix removal_fix(const Suppression& s, std::string_view t) {
+  Fix fix;
+  fix.title = "Remove the suppression comment";
+  uint32_t db = s.begin + s.directive_begin, de = s.begin + s.directive_end;
+  if (s.directive_begin > 0) {  // another comment before it: remove the spaces between them too
+    while (db > s.begin && (t[db - 1] == ' ' || t[db - 1] == '\t')) --db;
+    fix.edits.push_back(Edit{db, de, ""});
+    return fix;
+  }
+  if (de < s.end) {  // a comment after it: it starts the comment now
+    uint32_t e = de;
+    while (e < s.end && (t[e] == ' ' || t[e] == '\t')) ++e;
+    fix.edits.push_back(Edit{s.begin, e, ""});
+    return fix;
+  }
+  uint32_t b = s.begin;
+  while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t')) --b;
+  bool own_line = b == 0 || t[b - 1] == '\n';
+  uint32_t e = s.end;
+  if (own_line) {
+    if (e < t.size() && t[e] == '\r') ++e;
+    if (e < t.size() && t[e] == '\n') ++e;
+  }
+  fix.edits.push_back(Edit{b, e, ""});
+  return fix;
+}
+
 std::vector<Finding> unused_suppressions(const std::vector<Suppression>& sups, const SourceFile& src) {
   std::vector<Finding> out;
   std::string_view t = src.text();
@@ -117,23 +182,7 @@ std::vector<Finding> unused_suppressions(const std::vector<Suppression>& sups, c
     for (const auto& c : unused) what += (what.empty() ? "" : ", ") + c;
     f.message = s.all ? "this suppression comment suppresses nothing"
                       : "suppression of " + what + " suppresses nothing here";
-    if (nothing && s.others.empty()) {
-      // Remove the comment, and the spaces before it when code precedes it on the line.
-      uint32_t b = s.begin;
-      while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t')) --b;
-      bool own_line = b == 0 || t[b - 1] == '\n';
-      Fix fix;
-      fix.title = "Remove the suppression comment";
-      if (own_line) {
-        uint32_t e = s.end;
-        if (e < t.size() && t[e] == '\r') ++e;
-        if (e < t.size() && t[e] == '\n') ++e;
-        fix.edits.push_back(Edit{b, e, ""});
-      } else {
-        fix.edits.push_back(Edit{b, s.end, ""});
-      }
-      f.fix = std::move(fix);
-    }
+    if (nothing && s.others.empty()) f.fix = removal_fix(s, t);
     out.push_back(std::move(f));
   }
   return out;

@@ -18,6 +18,9 @@ namespace asyncfix {
 struct Suppression {
   uint32_t line = 0;                // the line it sits on (1-based)
   uint32_t begin = 0, end = 0;      // the comment's bytes
+  // The directive's bytes within the comment: from its `#` to the next ` #` or the end
+  // (`# type: ignore  # noqa: AF101` holds another tool's comment before it).
+  uint32_t directive_begin = 0, directive_end = 0;
   bool file = false;                // ignore-file
   bool noqa = false;                // written as `# noqa`
   bool all = false;                 // no codes: every rule
@@ -28,6 +31,8 @@ struct Suppression {
 };
 
 std::vector<Suppression> parse_suppressions(TSNode root, const SourceFile& src);
+// Can the text hold one (`asyncfix` or `noqa` somewhere)? A quick scan, no parse.
+bool may_hold_suppressions(std::string_view text);
 
 // Drops the findings a suppression covers (on the finding's first or last line, or the
 // whole file), marking the suppressions used.

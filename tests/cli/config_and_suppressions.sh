@@ -107,4 +107,24 @@ printf 'import asyncio\n\nasync def f():\n    await asyncio.sleep(1)  # noqa: AF
 expect_exit 0 "$ASYNCFIX" check --fix --report-unused-suppressions "$TMP/u.py"
 expect_contains "$TMP/u.py" "    await asyncio.sleep(1)"
 expect_not_contains "$TMP/u.py" "noqa"
+# Issue 15, items 4 and 18: removing an unused suppression keeps the other comments on the
+# line (`# type: ignore` was deleted with it), and files without async code are read for them.
+mkdir -p "$TMP/unused"
+cat > "$TMP/unused/plain.py" <<'PY'
+def f():
+    x = 1  # type: ignore  # noqa: AF101
+    y = 2  # noqa: AF101  # why
+    z = 3  # a  # asyncfix: ignore[AF102]  # b
+    # noqa: AF103
+    return x, y, z
+PY
+expect_exit 0 "$ASYNCFIX" check --no-progress --report-unused-suppressions --fix "$TMP/unused"
+cat > "$TMP/unused/want.py" <<'PY'
+def f():
+    x = 1  # type: ignore
+    y = 2  # why
+    z = 3  # a  # b
+    return x, y, z
+PY
+cmp -s "$TMP/unused/plain.py" "$TMP/unused/want.py" || { fail "unused suppressions: other comments lost"; diff "$TMP/unused/want.py" "$TMP/unused/plain.py" >&2 || true; }
 finish
