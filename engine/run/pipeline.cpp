@@ -341,7 +341,7 @@ void report_unsettled(FileRun& run, const Pass& pass) {
   std::string list;
   for (const auto& id : involved) list += (list.empty() ? "" : ", ") + id;
   run.note("", {}, "internal error: fixes did not settle after " + std::to_string(run.options.max_passes) +
-                       " passes (rules involved: " + list + ")", true);
+                       " passes (rules involved: " + list + "): the file is left as it was", true);
 }
 
 // The first accepted fix with an edit that conflicts with one of c's, or null.
@@ -779,8 +779,12 @@ FileResult Engine::process(const SourceFile& file, const FileOptions& options,
     }
     collect_candidates(run, pass);
     if (number > options.max_passes) {
+      // A fix that keeps matching its own output (a rule file's `fix` the rule matches again)
+      // would grow the code pass after pass: nothing of it is kept.
       report_unsettled(run, pass);
-      r.remaining = std::move(pass.findings);
+      run.cur = file;
+      r.applied.clear();
+      r.remaining = r.findings;
       break;
     }
 

@@ -143,4 +143,22 @@ rule:
 YML
 expect_exit 2 "$ASYNCFIX" check --rules "$TMP/quote" "$TMP/target"
 expect_contains "$TMP/err" "q.yml:4:1: \`rule:\` here is not a field: it is inside the value that starts on line 3"
+# Issue 15, item 5: a fix the rule matches again never settles; the file is left as it was
+# (it was written as time.sleep(1 + 1 + ... + 1)), and the run fails.
+mkdir -p "$TMP/grow/rules" "$TMP/grow/src"
+cat > "$TMP/grow/rules/grow.yml" <<'YML'
+id: MY900
+name: grow
+message: "grows"
+rule:
+  pattern: time.sleep($X)
+fix: time.sleep($X + 1)
+YML
+printf 'import time\n\n\ndef f():\n    time.sleep(1)\n' > "$TMP/grow/src/a.py"
+cp "$TMP/grow/src/a.py" "$TMP/grow/a.orig"
+expect_exit 2 "$ASYNCFIX" check --no-progress --select MY900 --rules "$TMP/grow/rules" --fix "$TMP/grow/src"
+expect_contains "$TMP/err" "fixes did not settle after 10 passes (rules involved: MY900): the file is left as it was"
+cmp -s "$TMP/grow/src/a.py" "$TMP/grow/a.orig" || fail "a fix that never settles was written"
+expect_exit 2 "$ASYNCFIX" check --no-progress --select MY900 --rules "$TMP/grow/rules" --diff "$TMP/grow/src"
+expect_not_contains "$TMP/out" "+ 1"
 finish
