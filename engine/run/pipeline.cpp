@@ -433,6 +433,19 @@ void resolve_conflicts(FileRun& run, Pass& pass) {
 // The user's own version of the result (Decision::Edit): it is the file now; its review is
 // over.
 void take_edited_text(FileRun& run, const Pass& pass) {
+  // What the editor saved is checked like every other change: it must parse as well as what
+  // was there (an unfinished `def (` is not written, and the run does not say "fixed").
+  auto tree = run.parser.parse(*run.edited_text);
+  auto errors = tree ? error_ranges(tree->root()) : std::vector<std::pair<uint32_t, uint32_t>>{{0, 0}};
+  if (errors.size() > error_ranges(pass.ctx.root()).size()) {
+    std::string_view t = *run.edited_text;
+    uint32_t at = errors.front().first, line = 1;
+    for (uint32_t i = 0; i < at && i < t.size(); ++i) line += t[i] == '\n';
+    run.note("", {}, "the edited text does not parse (line " + std::to_string(line) +
+                         "): it was not kept, and the file is left as it was before the edit", false);
+    run.stop_reviewing = true;
+    return;
+  }
   for (const Candidate* c : pass.accepted) run.r.applied.push_back(AppliedFix{c->finding->rule_id, c->finding->fix->title, pass.number, c->finding->start_pos});
   run.r.edited = true;
   run.stop_reviewing = true;

@@ -134,6 +134,21 @@ wait_exit 1
 expect_contains "$TMP/p3/a.py" "await asyncio.sleep(1)  # reviewed"
 expect_contains "$TMP/p3/a.py" "    time.sleep(2)"           # the rest of the file: not proposed
 
+# --- e: what the editor saved must parse (issue 15, item 6: `def (` was written, "Fixed") -------
+mkdir -p "$TMP/p3b"
+three_sleeps "$TMP/p3b/a.py"
+cp "$TMP/p3b/a.py" "$TMP/p3b_before"
+cat > "$TMP/bad_editor.sh" <<'SH'
+#!/bin/sh
+printf 'def (\n' >> "$1"
+SH
+chmod +x "$TMP/bad_editor.sh"
+start env EDITOR="$TMP/bad_editor.sh" "$ASYNCFIX" check --fix -i --color never "$TMP/p3b"
+wait_for "$PROMPT"
+key e
+wait_exit 1
+cmp -s "$TMP/p3b_before" "$TMP/p3b/a.py" || fail "e: an edit that does not parse was written"
+
 # --- a fix that overlaps an accepted one is proposed again on the next pass -------------------
 mkdir -p "$TMP/p4"
 printf 'import time\n\n\nasync def f():\n    time.sleep(1); time.sleep(2)\n' > "$TMP/p4/c.py"
