@@ -1,4 +1,5 @@
 #include "engine/run/discover.h"
+#include "engine/run/write.h"
 #include "engine/base/files.h"
 
 #include <algorithm>
@@ -274,6 +275,12 @@ Expected<Discovery> discover(const DiscoverOptions& options) {
   auto add_file = [&](const fs::path& p) {
     std::string shown = display(p);
     if (!seen.insert(shown).second) return;
+    // A write in place that an earlier run did not finish: the file comes back from its backup
+    // before anything reads it.
+    if (Status st = recover_interrupted_write(shown); !st) {
+      out.skipped.push_back({shown, st.error().message});
+      return;
+    }
     std::error_code ec;
     auto size = fs::file_size(p, ec);
     if (!ec && size > options.max_file_size) {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -21,8 +22,37 @@ Error io_error(const std::string& path, const std::string& what) {
 }  // namespace
 
 namespace {
-// Writes bytes to a temporary file beside `path`, fsyncs it, renames it over `path`.
-Status replace_atomically(const std::string& path, std::string_view bytes, mode_t mode) {
+// Writes all of `bytes` to fd.
+bool write_all(int fd, std::string_view bytes) {
+  size_t off = 0;
+  while (off < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + off, bytes.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    off += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+void fsync_dir(const std::string& dir) {
+  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+}
+
+std::string dir_of(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// Writes bytes to a temporary file beside `path`, fsyncs it, renames it over `path`. With an
+// owner, the new file gets it (and fails rather than change who owns the file).
+Status replace_atomically(const std::string& path, std::string_view bytes, mode_t mode, const struct stat* owner = nullptr) {
   std::string dir = ".";
   if (size_t slash = path.rfind('/'); slash != std::string::npos) dir = slash == 0 ? "/" : path.substr(0, slash);
   std::string base = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
@@ -38,15 +68,8 @@ Status replace_atomically(const std::string& path, std::string_view bytes, mode_
     ::unlink(tmp.c_str());
     return io_error(path, std::string(what) + ": " + std::strerror(err));
   };
-  size_t off = 0;
-  while (off < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + off, bytes.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail("write failed");
-    }
-    off += static_cast<size_t>(n);
-  }
+  if (!write_all(fd, bytes)) return fail("write failed");
+  if (owner && ::fchown(fd, owner->st_uid, owner->st_gid) != 0) return fail("cannot keep the file's owner");
   if (::fchmod(fd, mode) != 0) return fail("cannot set the file mode");
   if (::fsync(fd) != 0) return fail("fsync failed");
   if (::close(fd) != 0) {
@@ -58,30 +81,90 @@ Status replace_atomically(const std::string& path, std::string_view bytes, mode_
     ::unlink(tmp.c_str());
     return io_error(path, std::string("rename failed: ") + std::strerror(err));
   }
-  // Make the rename itself durable.
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
+  fsync_dir(dir);  // make the rename itself durable
+  return Ok{};
+}
+
+// A file with other hard links is written in place, so every link sees the new content: a
+// complete backup beside it first (restored by the next run if this one is interrupted:
+// recover_interrupted_write), then the file, then the backup is removed.
+Status write_in_place(const std::string& path, std::string_view bytes, std::string_view old) {
+  std::string backup = backup_path(path);
+  if (Status st = replace_atomically(backup, old, 0600); !st) return io_error(path, "cannot write a backup: " + st.error().message);
+  int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC);
+  if (fd < 0) {
+    ::unlink(backup.c_str());
+    return io_error(path, std::string("cannot open for writing: ") + std::strerror(errno));
   }
+  bool ok = write_all(fd, bytes) && ::fsync(fd) == 0;
+  int err = errno;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok) {
+    // Put the old content back (the backup is complete); keep the backup if even that fails.
+    int rfd = ::open(path.c_str(), O_WRONLY | O_TRUNC);
+    if (rfd >= 0 && write_all(rfd, old) && ::fsync(rfd) == 0 && ::close(rfd) == 0) ::unlink(backup.c_str());
+    return io_error(path, std::string("write failed: ") + std::strerror(err));
+  }
+  ::unlink(backup.c_str());
+  fsync_dir(dir_of(path));
   return Ok{};
 }
 }  // namespace
 
-Status write_file_atomically(const std::string& path, std::string_view bytes, std::string_view expected) {
+std::string backup_path(const std::string& path) {
+  std::string dir = dir_of(path);
+  std::string base = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+  return dir + "/." + base + ".asyncfix-backup";
+}
+
+Status recover_interrupted_write(const std::string& path) {
+  char* real = ::realpath(path.c_str(), nullptr);
+  std::string target = real ? real : path;
+  std::free(real);
+  std::string backup = backup_path(target);
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return io_error(path, std::string("cannot stat: ") + std::strerror(errno));
+  if (::stat(backup.c_str(), &st) != 0) return Ok{};
+  std::ifstream in(backup, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (!in && !in.eof()) return io_error(path, "an interrupted write left a backup that cannot be read: " + backup);
+  std::string old = std::move(ss).str();
+  int fd = ::open(target.c_str(), O_WRONLY | O_TRUNC);
+  if (fd < 0) return io_error(path, "an interrupted write left a backup, and the file cannot be restored from it: " + backup);
+  bool ok = write_all(fd, old) && ::fsync(fd) == 0;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok) return io_error(path, "cannot restore the file from the backup an interrupted write left: " + backup);
+  ::unlink(backup.c_str());
+  return Ok{};
+}
+
+Status write_file_atomically(const std::string& given, std::string_view bytes, std::string_view expected) {
+  // Through a symlink, the file it names is written (the link stays a link).
+  char* real = ::realpath(given.c_str(), nullptr);
+  if (!real) return io_error(given, std::string("cannot resolve: ") + std::strerror(errno));
+  const std::string path = real;
+  std::free(real);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return io_error(given, std::string("cannot stat: ") + std::strerror(errno));
   // Checked on the mode bits too: root may write anything, but a file marked read-only is
   // someone's decision.
   if (::access(path.c_str(), W_OK) != 0 || (st.st_mode & 0222) == 0)
-    return io_error(path, "read-only file, not written");
+    return io_error(given, "read-only file, not written");
   {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream ss;
     ss << in.rdbuf();
-    if (!in || ss.str() != expected) return io_error(path, "changed on disk since it was read, not written");
+    if (!in || ss.str() != expected) return io_error(given, "changed on disk since it was read, not written");
   }
-  return replace_atomically(path, bytes, st.st_mode & 07777);
+  if (st.st_nlink > 1) {
+    Status w = write_in_place(path, bytes, expected);
+    return w ? w : Status(io_error(given, w.error().message));
+  }
+  // Owner and group kept: a new file made by root (or by a group member) would otherwise
+  // change who owns the code. Where that cannot be kept, the file is written in place.
+  Status w = replace_atomically(path, bytes, st.st_mode & 07777, &st);
+  if (!w && st.st_uid != ::geteuid()) w = write_in_place(path, bytes, expected);
+  return w ? w : Status(io_error(given, w.error().message));
 }
 
 Status write_output_file(const std::string& path, std::string_view bytes) {

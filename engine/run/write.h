@@ -1,5 +1,8 @@
-// Writing fixed files: atomically (temp file in the same directory, fsync, rename; mode
-// kept), and never over a file that changed on disk since it was read.
+// Writing fixed files the way editors do, and never over a file that changed on disk since it
+// was read: through a symlink the file it names is written; owner, group and mode are kept;
+// a file is replaced atomically (temp file beside it, fsync, rename), except a file with other
+// hard links (or whose owner cannot be kept), which is written in place after a complete
+// backup beside it, removed once the file is written.
 #pragma once
 
 #include <string>
@@ -13,6 +16,12 @@ namespace asyncfix {
 // a message naming the path when it changed, is read-only, or cannot be written; the file is
 // then untouched.
 Status write_file_atomically(const std::string& path, std::string_view bytes, std::string_view expected);
+
+// Where write_file_atomically keeps the backup of a file it writes in place.
+std::string backup_path(const std::string& path);
+// Restores a file whose in-place write was interrupted (its backup is still there), then
+// removes the backup. Nothing to do: Ok.
+Status recover_interrupted_write(const std::string& path);
 
 // Writes a file asyncfix owns (a baseline, an export): atomically, created when missing
 // (mode from the umask), its mode kept when present, whatever it held before.
