@@ -1,11 +1,27 @@
 #include "engine/diff/unified.h"
 
+#include <filesystem>
+
 #include <dtl/dtl.hpp>
 
 #include <algorithm>
 #include <vector>
 
 namespace asyncfix {
+
+std::string diff_label(std::string_view prefix, std::string_view path) {
+  namespace fs = std::filesystem;
+  fs::path p{std::string(path)};
+  fs::path n = p.lexically_normal();
+  if (p.is_absolute() || (!n.empty() && *n.begin() == "..")) {
+    std::error_code ec;
+    fs::path abs = fs::absolute(p, ec);
+    if (!ec) n = abs.lexically_normal();
+  }
+  std::string s = n.generic_string();
+  size_t b = s.find_first_not_of('/');
+  return std::string(prefix) + (b == std::string::npos ? std::string() : s.substr(b));
+}
 
 namespace {
 

@@ -17,10 +17,10 @@ std::string unified_diff(std::string_view old_text, std::string_view new_text,
 
 // "a/" + path with leading slashes dropped, so that an absolute path still makes a label
 // `patch -p1` and `git apply` strip to the path ("a/tmp/x.py", not "a//tmp/x.py").
-inline std::string diff_label(std::string_view prefix, std::string_view path) {
-  while (!path.empty() && path.front() == '/') path.remove_prefix(1);
-  return std::string(prefix) + std::string(path);
-}
+// A header path that `git apply` and `patch -p1` accept: a path under the working directory
+// as it is (normalized: `./x.py` is `x.py`); one that leaves it (`../x.py`) or is absolute, as
+// its absolute path, so the diff applies from `/`.
+std::string diff_label(std::string_view prefix, std::string_view path);
 
 // The change from old_text to new_text as replacements of whole lines of old_text (byte
 // ranges, in order, not touching): what `--export-fixes` records.
