@@ -210,6 +210,36 @@ class JsonReporter : public Reporter {
 
 // ---- sarif -------------------------------------------------------------------------------
 
+// A path as a URI reference (RFC 3986): unreserved characters and `/` as they are, every
+// other byte percent-encoded (`j#1.py` is `j%231.py`).
+std::string percent_encoded(std::string_view path) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : path) {
+    if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+// Where a file is, for SARIF: relative to %SRCROOT% (the directory the run was started in)
+// when it is under it; else an absolute file URI, with no base.
+json artifact_location(const std::string& path) {
+  namespace fs = std::filesystem;
+  fs::path n = fs::path(path).lexically_normal();
+  if (n.is_relative() && !(n.begin() != n.end() && *n.begin() == "..")) {
+    return json{{"uri", percent_encoded(n.generic_string())}, {"uriBaseId", "%SRCROOT%"}};
+  }
+  std::error_code ec;
+  fs::path abs = fs::absolute(n, ec).lexically_normal();
+  return json{{"uri", "file://" + percent_encoded(abs.generic_string())}};
+}
+
 class SarifReporter : public Reporter {
  public:
   SarifReporter(std::FILE* out, const std::vector<RulePtr>& rules) : out_(out) {
@@ -221,10 +251,11 @@ class SarifReporter : public Reporter {
                 {"name", i.name},
                 {"shortDescription", {{"text", i.message}}},
                 {"fullDescription", {{"text", i.docs.what_it_does.empty() ? i.message : i.docs.what_it_does}}},
-                {"help", {{"text", i.docs.why_bad}, {"markdown", "**Why is this bad?** " + i.docs.why_bad}}},
-                {"helpUri", "https://github.com/asyncfix/asyncfix/blob/main/docs/rules/" + i.id + ".md"},
-                {"defaultConfiguration", {{"level", level}}},
-                {"properties", {{"severity", to_string(i.severity)}, {"fixable", i.fixable}}}};
+                {"help", {{"text", i.docs.why_bad}, {"markdown", "**Why is this bad?** " + i.docs.why_bad}}}};
+      // Only the built-in rules have a page (docs/rules/): a rule file of the user's has none.
+      if (i.origin == "built-in") rule["helpUri"] = "https://github.com/asyncfix/asyncfix/blob/main/docs/rules/" + i.id + ".md";
+      rule["defaultConfiguration"] = {{"level", level}};
+      rule["properties"] = {{"severity", to_string(i.severity)}, {"fixable", i.fixable}};
       rules_.push_back(std::move(rule));
     }
   }
@@ -234,7 +265,7 @@ class SarifReporter : public Reporter {
       std::string level = f.severity == Severity::P1 ? "error" : f.severity == Severity::P2 ? "warning" : "note";
       std::string text = f.message + (f.note.empty() ? "" : " (" + f.note + ")");
       json loc{{"physicalLocation",
-                {{"artifactLocation", {{"uri", r.path}, {"uriBaseId", "%SRCROOT%"}}},
+                {{"artifactLocation", artifact_location(r.path)},
                  {"region",
                   {{"startLine", f.start_pos.line},
                    {"startColumn", f.start_pos.col},
@@ -255,7 +286,7 @@ class SarifReporter : public Reporter {
                               {"insertedContent", {{"text", e.text}}}});
         }
         res["fixes"] = json::array({json{{"description", {{"text", f.fix->title}}},
-                                         {"artifactChanges", json::array({json{{"artifactLocation", {{"uri", r.path}, {"uriBaseId", "%SRCROOT%"}}},
+                                         {"artifactChanges", json::array({json{{"artifactLocation", artifact_location(r.path)},
                                                                               {"replacements", std::move(reps)}}})}}});
       }
       results_.push_back(std::move(res));

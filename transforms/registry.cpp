@@ -62,7 +62,7 @@ std::vector<RulePtr> builtin_transforms(const RuleSettings& settings) {
 Expected<std::vector<RulePtr>> builtin_rules(const RuleSettings& settings) {
   std::vector<RulePtr> all = builtin_transforms(settings);
   for (const EmbeddedFile& f : embedded_patterns()) {
-    auto r = load_rule_text(std::string(f.path), f.content);
+    auto r = load_rule_text(std::string(f.path), f.content, "built-in");
     if (!r) return r.error();
     all.push_back(std::move(r).value());
   }

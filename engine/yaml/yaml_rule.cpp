@@ -721,7 +721,8 @@ Error yaml_error(const std::string& path, const YAML::Exception& e, const char* 
 
 }  // namespace
 
-Expected<std::shared_ptr<const YamlRule>> load_rule_text(const std::string& path, std::string_view content) {
+Expected<std::shared_ptr<const YamlRule>> load_rule_text(const std::string& path, std::string_view content,
+                                                         const std::string& origin) {
   Reader rd(path, content);
   auto doc = parse_document(path, content, "rule file");
   if (!doc) return doc.error();
@@ -735,7 +736,7 @@ Expected<std::shared_ptr<const YamlRule>> load_rule_text(const std::string& path
     auto impl = std::make_unique<YamlRule::Impl>();
     impl->path = path;
     impl->content = std::string(content);
-    impl->info.origin = path;
+    impl->info.origin = origin.empty() ? path : origin;
     if (auto st = parse_rule_document(rd, *doc, *impl); !st) return st.error();
     return std::shared_ptr<const YamlRule>(std::make_shared<YamlRule>(std::move(impl)));
   } catch (const YAML::Exception& e) {

@@ -40,8 +40,10 @@ struct RuleSidecar {
 };
 Expected<RuleSidecar> load_sidecar_text(const std::string& path, std::string_view content);
 
-// Loads a rule from the text of a rule file (`path` is for messages).
-Expected<std::shared_ptr<const YamlRule>> load_rule_text(const std::string& path, std::string_view content);
+// Loads a rule from the text of a rule file (`path` is for messages). Its RuleInfo::origin is
+// `origin` ("built-in" for the embedded patterns/), or else the path.
+Expected<std::shared_ptr<const YamlRule>> load_rule_text(const std::string& path, std::string_view content,
+                                                         const std::string& origin = {});
 // Loads a rule file from disk.
 Expected<std::shared_ptr<const YamlRule>> load_rule_file(const std::string& path);
 // Every *.yml / *.yaml in a directory, in name order. The first broken file is the error.

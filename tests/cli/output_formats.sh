@@ -104,4 +104,31 @@ done
 
 expect_exit 2 "$ASYNCFIX" check --output-format yaml "$TMP/p"
 expect_contains "$TMP/err" "unknown output format"
+# Issue 15, item 13: SARIF locations are URIs: relative to %SRCROOT% only when under it,
+# percent-encoded (`j#1.py`); an absolute path is a file:// URI with no base; a rule file of
+# the user's gets no helpUri (there is no page for it).
+mkdir -p "$TMP/sarif13/src" "$TMP/sarif13/rules"
+printf 'import time\n\n\nasync def f():\n    time.sleep(1)\n    print(1)\n' > "$TMP/sarif13/src/j#1.py"
+cat > "$TMP/sarif13/rules/p.yml" <<'YML'
+id: MY013
+name: print-call
+message: "print"
+rule:
+  pattern: print($A)
+YML
+(cd "$TMP/sarif13" && "$ASYNCFIX" check --no-progress --rules rules --output-format sarif src > "$TMP/rel.sarif" 2>/dev/null) || true
+"$ASYNCFIX" check --no-progress --rules "$TMP/sarif13/rules" --output-format sarif "$TMP/sarif13/src" > "$TMP/abs.sarif" 2>/dev/null || true
+python3 - "$TMP/rel.sarif" "$TMP/abs.sarif" "$TMP/sarif13/src/j#1.py" <<'PY' || fail "SARIF locations or helpUri are wrong"
+import json, sys, urllib.parse
+rel, ab, path = (json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3])
+loc = rel["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+assert loc == {"uri": "src/j%231.py", "uriBaseId": "%SRCROOT%"}, loc
+loc = ab["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+assert "uriBaseId" not in loc and loc["uri"].startswith("file:///"), loc
+assert urllib.parse.unquote(loc["uri"][len("file://"):]) == path, loc
+rules = {r["id"]: r for r in rel["runs"][0]["tool"]["driver"]["rules"]}
+assert "helpUri" not in rules["MY013"], rules["MY013"]
+assert rules["AF101"]["helpUri"].endswith("/docs/rules/AF101.md"), rules["AF101"]
+assert rules["AF204"]["helpUri"].endswith("/docs/rules/AF204.md"), rules["AF204"]
+PY
 finish
