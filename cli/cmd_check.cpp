@@ -204,6 +204,9 @@ class CheckRun {
   std::unique_ptr<TerminalReviewer> reviewer_;
   FixExport exported_;
   std::unique_ptr<Reporter> reporter_;
+  // --diff: what would remain after the diff, on stderr (stdout holds the patch alone).
+  std::unique_ptr<Reporter> remaining_reporter_;
+  bool remaining_heading_ = false;
   std::optional<Progress> progress_;
   bool internal_error_ = false, quit_ = false, baseline_written_ = false;
   size_t done_ = 0;
@@ -326,6 +329,10 @@ Status CheckRun::open_outputs() {
     if (!reviewer_) return usage(why);
   }
   reporter_ = make_reporter(format_, color_, stdout, all_rules_);
+  if (o_.diff) {
+    bool color = o_.color == "always" || (o_.color == "auto" && want_color(stderr));
+    remaining_reporter_ = make_reporter(OutputFormat::Text, color, stderr, all_rules_);
+  }
 
   size_t total = 0;
   for (RunGroup& g : plan_.groups()) {
@@ -407,6 +414,11 @@ void CheckRun::output(FileResult& r) {
   if (o_.diff) {
     if (r.changed())
       std::fputs(unified_diff(r.original, r.fixed, diff_label("a/", r.path), diff_label("b/", r.path)).c_str(), stdout);
+    if (!r.remaining.empty()) {
+      if (!remaining_heading_) fmt::print(stderr, "Would remain (lines as the diff leaves them):\n");
+      remaining_heading_ = true;
+      remaining_reporter_->file(FileReport{r.path, nullptr, &r.remaining});
+    }
   } else if (!o_.export_fixes.empty()) {
     exported_.add(r);
     report_file(r);

@@ -103,9 +103,14 @@ int main(int argc, char** argv) {
   add_run_options(ms, migrate);
   ms->add_option("--export-fixes", migrate.export_fixes, "Write the migration to FILE.json instead of applying it")
       ->type_name("FILE");
-  ms->callback([&] {
+  auto* mformat = ms->add_option("--output-format", migrate.output_format,
+                                 "Report the migration's findings as text, json, sarif, github or review instead of "
+                                 "printing its diff (with --fix: what remains)")
+                      ->type_name("FORMAT");
+  ms->callback([&, mformat] {
     if (migrate.diff && migrate.fix) throw CLI::ValidationError("--diff and --fix", "use one or the other");
-    if (!migrate.fix && migrate.export_fixes.empty()) migrate.diff = true;
+    if (migrate.diff && mformat->count()) throw CLI::ValidationError("--diff and --output-format", "use one or the other");
+    if (!migrate.fix && migrate.export_fixes.empty() && !mformat->count()) migrate.diff = true;
   });
 
   ApplyOptions apply;
