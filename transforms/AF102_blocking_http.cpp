@@ -364,9 +364,15 @@ class BlockingHttp : public BlockingCallRule {
     return true;
   }
 
-  // The requests calls (module functions) inside the function's own body, in order.
-  static std::vector<TSNode> http_calls(TSNode fn, FileContext& ctx) {
-    std::vector<TSNode> out;
+  // The requests calls (module functions) inside the function's own body, in order; found
+  // once per function and file (every call of the function asks: a walk each was quadratic).
+  static const std::vector<TSNode>& http_calls(TSNode fn, FileContext& ctx) {
+    struct Cache {
+      std::map<uint32_t, std::vector<TSNode>> by_function;  // by the function's first byte
+    };
+    auto [it, fresh] = ctx.rule_cache<Cache>().by_function.try_emplace(ts_node_start_byte(fn));
+    if (!fresh) return it->second;
+    std::vector<TSNode>& out = it->second;
     syntax::walk(field(fn, "body"), [&](TSNode n) {
       if (is(n, "function_definition") || is(n, "lambda") || is(n, "class_definition")) return false;
       if (is(n, "call")) {

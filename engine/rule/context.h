@@ -5,6 +5,7 @@
 #include <tree_sitter/api.h>
 
 #include <deque>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -56,6 +57,15 @@ class FileContext {
   const T* plan_as() const {
     return dynamic_cast<const T*>(plan_);
   }
+  // What the current rule works out once per file and reuses for every match (rules are
+  // shared by threads and files, so it cannot live in the rule): made on first use, gone with
+  // the context (one pass over one text).
+  template <class T>
+  T& rule_cache() {
+    std::shared_ptr<void>& slot = caches_[rule_];
+    if (!slot) slot = std::make_shared<T>();
+    return *std::static_pointer_cast<T>(slot);
+  }
   std::deque<Finding>& findings() { return findings_; }
 
  private:
@@ -70,6 +80,7 @@ class FileContext {
   std::unique_ptr<semantic::TypeOracle> types_;
   const Rule* rule_ = nullptr;
   const ProjectPlan* plan_ = nullptr;
+  std::map<const Rule*, std::shared_ptr<void>> caches_;
   std::deque<Finding> findings_;  // a deque: report() hands out references that must stay valid
 };
 
