@@ -187,6 +187,10 @@ class CheckRun {
   void record_in_baseline(const FileResult& r);
   void print_notes(const FileResult& r) const;
   Status write_baseline();
+  void write_change_set();
+  bool linked(const FileResult& r) const;
+  void output_report(FileResult& r);
+  void unwrite(FileResult& r);
   Status check_something_left(size_t excluded, size_t skipped);
   Status write_export() const;
 
@@ -204,6 +208,12 @@ class CheckRun {
   std::unique_ptr<TerminalReviewer> reviewer_;
   FixExport exported_;
   std::unique_ptr<Reporter> reporter_;
+  // --fix (not interactive): every result is held until the run's end, when the change set is
+  // written whole or not at all (fixes depend on each other across files: a function made
+  // async and its callers awaiting it), then reported in file order.
+  bool change_set_ = false;
+  std::vector<FileResult> held_;
+  std::set<std::string> planned_rules_;  // rules that made a plan of the whole project
   // --diff: what would remain after the diff, on stderr (stdout holds the patch alone).
   std::unique_ptr<Reporter> remaining_reporter_;
   bool remaining_heading_ = false;
@@ -344,12 +354,61 @@ Status CheckRun::open_outputs() {
 }
 
 void CheckRun::process_files() {
+  change_set_ = o_.fix && !o_.interactive;
   for (const RunGroup& g : plan_.groups()) {
     if (quit_) break;
     run_files(*g.engine, g.files, run_options(g), g.project.get(),
               [this](size_t, FileResult&& r) { return on_result(std::move(r)); });
   }
   progress_->clear();
+  if (change_set_) write_change_set();
+}
+
+// Is the fixed file part of the run's change set: its fixes depend on fixes in other files
+// (a migration; a fix of a rule that planned the whole project, such as AF202 making a
+// function async and its callers await it)?
+bool CheckRun::linked(const FileResult& r) const {
+  if (o_.migrate_async_sqlalchemy) return true;
+  for (const AppliedFix& a : r.applied) {
+    if (planned_rules_.count(a.rule_id)) return true;
+  }
+  return false;
+}
+
+// The held results of --fix: every file of the change set is checked first (writable,
+// unchanged since it was read); if one fails, none of them is written and each says why.
+// A file whose fixes stand alone is written on its own. Then each is reported, in file order.
+void CheckRun::write_change_set() {
+  for (const RunGroup& g : plan_.groups()) {
+    for (size_t i = 0; i < g.engine->rules().size(); ++i) {
+      if (g.engine->plan(i)) planned_rules_.insert(g.engine->rules()[i]->info().id);
+    }
+  }
+  std::string blocker;
+  for (const FileResult& r : held_) {
+    if (!r.changed() || !linked(r)) continue;
+    if (Status st = check_writable(r.path, r.original); !st) {
+      fmt::print(stderr, "{}: error: {}\n", r.path, st.error().message);
+      if (blocker.empty()) blocker = r.path;
+    }
+  }
+  for (FileResult& r : held_) {
+    if (!r.changed()) continue;
+    if (blocker.empty() || !linked(r)) {
+      write_fixed(r);
+    } else {
+      if (check_writable(r.path, r.original))
+        fmt::print(stderr, "{}: not written: the fixes of a run are written together or not at all, and {} cannot be written\n",
+                   r.path, blocker);
+      unwrite(r);
+    }
+  }
+  for (FileResult& r : held_) {
+    output_report(r);
+    if (baseline_) record_in_baseline(r);
+    print_notes(r);
+  }
+  held_.clear();
 }
 
 // How the files of a group run: fix mode, reviewer, per-file ignores, the baseline.
@@ -380,6 +439,12 @@ bool CheckRun::on_result(FileResult&& r) {
     return true;
   }
   count(r);
+  if (change_set_) {
+    quit_ |= r.quit;
+    held_.push_back(std::move(r));
+    progress_->update(done_, summary_.findings);
+    return true;
+  }
   progress_->clear();
   output(r);
   if (baseline_) record_in_baseline(r);
@@ -423,18 +488,25 @@ void CheckRun::output(FileResult& r) {
     exported_.add(r);
     report_file(r);
   } else {
-    if (o_.fix && r.changed()) write_fixed(r);
+    if (o_.fix && r.changed() && !change_set_) write_fixed(r);
     report_file(r);
   }
 }
+
+// A held result, once the change set was written (or not).
+void CheckRun::output_report(FileResult& r) { report_file(r); }
 
 // --fix: writes the fixed file in place.
 void CheckRun::write_fixed(FileResult& r) {
   auto st = write_file_atomically(r.path, r.fixed, r.original);
   if (st) return;
   fmt::print(stderr, "{}: error: {}\n", r.path, st.error().message);
+  unwrite(r);
+}
+
+// A fixed file that was not written: its original findings still stand.
+void CheckRun::unwrite(FileResult& r) {
   ++summary_.write_errors;
-  // Nothing was written: the original findings still stand.
   summary_.remaining += r.findings.size() - r.remaining.size();
   summary_.fixed -= r.applied.size();
   if (r.changed()) --summary_.files_changed;

@@ -138,6 +138,22 @@ Status recover_interrupted_write(const std::string& path) {
   return Ok{};
 }
 
+Status check_writable(const std::string& given, std::string_view expected) {
+  char* real = ::realpath(given.c_str(), nullptr);
+  if (!real) return io_error(given, std::string("cannot resolve: ") + std::strerror(errno));
+  const std::string path = real;
+  std::free(real);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return io_error(given, std::string("cannot stat: ") + std::strerror(errno));
+  if (::access(path.c_str(), W_OK) != 0 || (st.st_mode & 0222) == 0) return io_error(given, "read-only file, not written");
+  if (::access(dir_of(path).c_str(), W_OK | X_OK) != 0) return io_error(given, "its directory is not writable, not written");
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (!in || ss.str() != expected) return io_error(given, "changed on disk since it was read, not written");
+  return Ok{};
+}
+
 Status write_file_atomically(const std::string& given, std::string_view bytes, std::string_view expected) {
   // Through a symlink, the file it names is written (the link stays a link).
   char* real = ::realpath(given.c_str(), nullptr);

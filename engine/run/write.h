@@ -17,6 +17,10 @@ namespace asyncfix {
 // then untouched.
 Status write_file_atomically(const std::string& path, std::string_view bytes, std::string_view expected);
 
+// Would write_file_atomically write `path` now: it exists, is writable (mode bits included)
+// and still holds `expected`? The error says why not, naming the path.
+Status check_writable(const std::string& path, std::string_view expected);
+
 // Where write_file_atomically keeps the backup of a file it writes in place.
 std::string backup_path(const std::string& path);
 // Restores a file whose in-place write was interrupted (its backup is still there), then
