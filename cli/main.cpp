@@ -2,6 +2,7 @@
 // structs of cli/options.h and calls the subcommand.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 
@@ -50,6 +51,53 @@ void add_run_options(CLI::App* cmd, asyncfix::cli::CheckOptions& o) {
       ->check(CLI::Range(0, 1024));
 }
 
+// `asyncfix migrate async-sqlalchemy`: its options go to `migrate`; returns the subcommand.
+CLI::App* add_migrate_command(CLI::App& app, asyncfix::cli::CheckOptions& migrate) {
+  migrate.migrate_async_sqlalchemy = true;
+  auto* m = app.add_subcommand("migrate", "Whole-project migrations, shown as one diff (--fix applies it)");
+  auto* ms = m->add_subcommand("async-sqlalchemy",
+                               "Move a sync SQLAlchemy (+ FastAPI) app to AsyncSession: engine, session factory, "
+                               "dependency, queries, awaits and their callers");
+  m->require_subcommand(1);
+  ms->add_option("paths", migrate.paths, "The app's files or directories (default: .)")->type_name("PATH");
+  ms->add_flag("--diff", migrate.diff, "Print the unified diff of the migration (the default)");
+  ms->add_flag("--fix", migrate.fix, "Apply it in place (atomic writes)");
+  ms->add_option("--target-sqlalchemy", migrate.target_sqlalchemy,
+                 "SQLAlchemy version to write for (1.4, 2.0; default: the project's pin, else 2.0)")
+      ->type_name("X.Y");
+  ms->add_option("--target-fastapi", migrate.target_fastapi,
+                 "FastAPI version to write for (lifespan from 0.93; default: the project's pin, else newest)")
+      ->type_name("X.Y");
+  add_run_options(ms, migrate);
+  ms->add_option("--export-fixes", migrate.export_fixes, "Write the migration to FILE.json instead of applying it")
+      ->type_name("FILE");
+  auto* mformat = ms->add_option("--output-format", migrate.output_format,
+                                 "Report the migration's findings as text, json, sarif, github or review instead of "
+                                 "printing its diff (with --fix: what remains)")
+                      ->type_name("FORMAT");
+  ms->callback([&, mformat] {
+    if (migrate.diff && migrate.fix) throw CLI::ValidationError("--diff and --fix", "use one or the other");
+    if (migrate.diff && mformat->count()) throw CLI::ValidationError("--diff and --output-format", "use one or the other");
+    if (!migrate.fix && migrate.export_fixes.empty() && !mformat->count()) migrate.diff = true;
+  });
+
+  return ms;
+}
+
+// `asyncfix bogus`: an error naming the commands (CLI11 would say "A subcommand is required").
+// True when argv[1] is not a command.
+bool unknown_command(CLI::App& app, int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') return false;
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+  if (std::find(names.begin(), names.end(), argv[1]) != names.end()) return false;
+  std::string known;
+  for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+  std::fprintf(stderr, "asyncfix: error: unknown command '%s' (the commands: %s; see asyncfix --help)\n", argv[1],
+               known.c_str());
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -86,32 +134,7 @@ int main(int argc, char** argv) {
 
   CheckOptions migrate;
   migrate.migrate_async_sqlalchemy = true;
-  auto* m = app.add_subcommand("migrate", "Whole-project migrations, shown as one diff (--fix applies it)");
-  auto* ms = m->add_subcommand("async-sqlalchemy",
-                               "Move a sync SQLAlchemy (+ FastAPI) app to AsyncSession: engine, session factory, "
-                               "dependency, queries, awaits and their callers");
-  m->require_subcommand(1);
-  ms->add_option("paths", migrate.paths, "The app's files or directories (default: .)")->type_name("PATH");
-  ms->add_flag("--diff", migrate.diff, "Print the unified diff of the migration (the default)");
-  ms->add_flag("--fix", migrate.fix, "Apply it in place (atomic writes)");
-  ms->add_option("--target-sqlalchemy", migrate.target_sqlalchemy,
-                 "SQLAlchemy version to write for (1.4, 2.0; default: the project's pin, else 2.0)")
-      ->type_name("X.Y");
-  ms->add_option("--target-fastapi", migrate.target_fastapi,
-                 "FastAPI version to write for (lifespan from 0.93; default: the project's pin, else newest)")
-      ->type_name("X.Y");
-  add_run_options(ms, migrate);
-  ms->add_option("--export-fixes", migrate.export_fixes, "Write the migration to FILE.json instead of applying it")
-      ->type_name("FILE");
-  auto* mformat = ms->add_option("--output-format", migrate.output_format,
-                                 "Report the migration's findings as text, json, sarif, github or review instead of "
-                                 "printing its diff (with --fix: what remains)")
-                      ->type_name("FORMAT");
-  ms->callback([&, mformat] {
-    if (migrate.diff && migrate.fix) throw CLI::ValidationError("--diff and --fix", "use one or the other");
-    if (migrate.diff && mformat->count()) throw CLI::ValidationError("--diff and --output-format", "use one or the other");
-    if (!migrate.fix && migrate.export_fixes.empty() && !mformat->count()) migrate.diff = true;
-  });
+  CLI::App* ms = add_migrate_command(app, migrate);
 
   ApplyOptions apply;
   auto* ap = app.add_subcommand("apply", "Apply fixes exported with --export-fixes (from shards or other machines)");
@@ -137,18 +160,7 @@ int main(int argc, char** argv) {
   g->add_option("dir", gen_docs.dir, "Output directory (default: docs/rules)")->type_name("DIR");
   g->add_flag("--check", gen_docs.check, "Write nothing; fail when a page differs from its rule");
 
-  // `asyncfix bogus`: say which commands there are (CLI11 would say "A subcommand is required").
-  if (argc > 1 && argv[1][0] != '-') {
-    std::vector<std::string> names;
-    for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
-    if (std::find(names.begin(), names.end(), argv[1]) == names.end()) {
-      std::string known;
-      for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
-      std::fprintf(stderr, "asyncfix: error: unknown command '%s' (the commands: %s; see asyncfix --help)\n", argv[1],
-                   known.c_str());
-      return 2;
-    }
-  }
+  if (unknown_command(app, argc, argv)) return 2;
 
   try {
     app.parse(argc, argv);
