@@ -271,10 +271,13 @@ class Walker {
 
 Expected<Discovery> discover(const DiscoverOptions& options) {
   Discovery out;
-  std::set<std::string> seen;
+  std::set<std::string> seen, swept;
   auto add_file = [&](const fs::path& p) {
     std::string shown = display(p);
     if (!seen.insert(shown).second) return;
+    // What a killed run left: its temporary files (once per directory), a backup.
+    std::string dir = p.has_parent_path() ? p.parent_path().string() : ".";
+    if (swept.insert(dir).second) remove_stale_temp_files(dir);
     // A write in place that an earlier run did not finish: the file comes back from its backup
     // before anything reads it.
     if (Status st = recover_interrupted_write(shown); !st) {

@@ -2,6 +2,7 @@
 
 #include <git2.h>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -115,6 +117,25 @@ std::string backup_path(const std::string& path) {
   std::string dir = dir_of(path);
   std::string base = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
   return dir + "/." + base + ".asyncfix-backup";
+}
+
+size_t remove_stale_temp_files(const std::string& dir) {
+  size_t removed = 0;
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return 0;
+  time_t now = ::time(nullptr);
+  while (struct dirent* e = ::readdir(d)) {
+    std::string_view name = e->d_name;
+    // `.` + the file's name + `.asyncfix-` + six characters of mkstemp's.
+    size_t at = name.rfind(".asyncfix-");
+    if (name.size() < 2 || name[0] != '.' || at == std::string_view::npos || at < 2 || name.size() != at + 16) continue;
+    std::string path = dir + "/" + std::string(name);
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || now - st.st_mtime < 60) continue;
+    if (::unlink(path.c_str()) == 0) ++removed;
+  }
+  ::closedir(d);
+  return removed;
 }
 
 Status recover_interrupted_write(const std::string& path) {

@@ -27,6 +27,11 @@ std::string backup_path(const std::string& path);
 // removes the backup. Nothing to do: Ok.
 Status recover_interrupted_write(const std::string& path);
 
+// Removes the temporary files (`.NAME.asyncfix-XXXXXX`) that a killed run left beside the
+// files of directory `dir`; only those older than a minute (a run going on now may be about
+// to rename its own). Returns how many it removed.
+size_t remove_stale_temp_files(const std::string& dir);
+
 // Writes a file asyncfix owns (a baseline, an export): atomically, created when missing
 // (mode from the umask), its mode kept when present, whatever it held before.
 Status write_output_file(const std::string& path, std::string_view bytes);

@@ -38,4 +38,14 @@ expect_exit 1 "$ASYNCFIX" check --no-progress "$TMP/real/d.py"
 expect_contains "$TMP/out" "d.py:5:5: AF101"
 [ ! -e "$TMP/real/.d.py.asyncfix-backup" ] || fail "the backup was not removed after the restore"
 expect_contains "$TMP/real/d.py" "    time.sleep(1)"
+# The temporary files a killed run left are removed by the next run (only old ones: a run
+# going on now may be about to rename its own).
+sleepy "$TMP/real/e.py"
+printf 'half' > "$TMP/real/.e.py.asyncfix-Ab12Cd"
+touch -d '5 minutes ago' "$TMP/real/.e.py.asyncfix-Ab12Cd"
+printf 'new' > "$TMP/real/.e.py.asyncfix-Zz99Yy"
+expect_exit 1 "$ASYNCFIX" check --no-progress "$TMP/real/e.py"
+[ ! -e "$TMP/real/.e.py.asyncfix-Ab12Cd" ] || fail "a stale temp file was left"
+[ -e "$TMP/real/.e.py.asyncfix-Zz99Yy" ] || fail "a fresh temp file (another run's) was removed"
+rm -f "$TMP/real/.e.py.asyncfix-Zz99Yy"
 finish
