@@ -189,7 +189,6 @@ class CheckRun {
   Status write_baseline();
   void write_change_set();
   bool linked(const FileResult& r) const;
-  void output_report(FileResult& r);
   void unwrite(FileResult& r);
   Status check_something_left(size_t excluded, size_t skipped);
   Status write_export() const;
@@ -404,7 +403,7 @@ void CheckRun::write_change_set() {
     }
   }
   for (FileResult& r : held_) {
-    output_report(r);
+    report_file(r);
     if (baseline_) record_in_baseline(r);
     print_notes(r);
   }
@@ -492,9 +491,6 @@ void CheckRun::output(FileResult& r) {
     report_file(r);
   }
 }
-
-// A held result, once the change set was written (or not).
-void CheckRun::output_report(FileResult& r) { report_file(r); }
 
 // --fix: writes the fixed file in place.
 void CheckRun::write_fixed(FileResult& r) {

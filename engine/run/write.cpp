@@ -1,5 +1,7 @@
 #include "engine/run/write.h"
 
+#include "engine/base/files.h"
+
 #include <git2.h>
 
 #include <dirent.h>
@@ -11,8 +13,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 namespace asyncfix {
@@ -44,6 +44,23 @@ void fsync_dir(const std::string& dir) {
     ::fsync(dfd);
     ::close(dfd);
   }
+}
+
+// Truncates the file and writes `bytes` into it (the same inode: every hard link sees it), fsynced.
+bool overwrite(const std::string& path, std::string_view bytes) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC);
+  if (fd < 0) return false;
+  bool ok = write_all(fd, bytes) && ::fsync(fd) == 0;
+  return ::close(fd) == 0 && ok;
+}
+
+// The file a path names, through symlinks.
+Expected<std::string> real_path(const std::string& given) {
+  char* real = ::realpath(given.c_str(), nullptr);
+  if (!real) return make_error(Error::Kind::Io, std::string("cannot resolve: ") + std::strerror(errno), {given});
+  std::string path = real;
+  std::free(real);
+  return path;
 }
 
 std::string dir_of(const std::string& path) {
@@ -93,18 +110,10 @@ Status replace_atomically(const std::string& path, std::string_view bytes, mode_
 Status write_in_place(const std::string& path, std::string_view bytes, std::string_view old) {
   std::string backup = backup_path(path);
   if (Status st = replace_atomically(backup, old, 0600); !st) return io_error(path, "cannot write a backup: " + st.error().message);
-  int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC);
-  if (fd < 0) {
-    ::unlink(backup.c_str());
-    return io_error(path, std::string("cannot open for writing: ") + std::strerror(errno));
-  }
-  bool ok = write_all(fd, bytes) && ::fsync(fd) == 0;
-  int err = errno;
-  ok = ::close(fd) == 0 && ok;
-  if (!ok) {
+  if (!overwrite(path, bytes)) {
+    int err = errno;
     // Put the old content back (the backup is complete); keep the backup if even that fails.
-    int rfd = ::open(path.c_str(), O_WRONLY | O_TRUNC);
-    if (rfd >= 0 && write_all(rfd, old) && ::fsync(rfd) == 0 && ::close(rfd) == 0) ::unlink(backup.c_str());
+    if (overwrite(path, old)) ::unlink(backup.c_str());
     return io_error(path, std::string("write failed: ") + std::strerror(err));
   }
   ::unlink(backup.c_str());
@@ -139,60 +148,49 @@ size_t remove_stale_temp_files(const std::string& dir) {
 }
 
 Status recover_interrupted_write(const std::string& path) {
-  char* real = ::realpath(path.c_str(), nullptr);
-  std::string target = real ? real : path;
-  std::free(real);
+  auto real = real_path(path);
+  std::string target = real ? *real : path;
   std::string backup = backup_path(target);
   struct stat st {};
   if (::stat(backup.c_str(), &st) != 0) return Ok{};
-  std::ifstream in(backup, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (!in && !in.eof()) return io_error(path, "an interrupted write left a backup that cannot be read: " + backup);
-  std::string old = std::move(ss).str();
-  int fd = ::open(target.c_str(), O_WRONLY | O_TRUNC);
-  if (fd < 0) return io_error(path, "an interrupted write left a backup, and the file cannot be restored from it: " + backup);
-  bool ok = write_all(fd, old) && ::fsync(fd) == 0;
-  ok = ::close(fd) == 0 && ok;
-  if (!ok) return io_error(path, "cannot restore the file from the backup an interrupted write left: " + backup);
+  auto old = read_whole_file(backup);
+  if (!old) return io_error(path, "an interrupted write left a backup that cannot be read: " + backup);
+  if (!overwrite(target, *old)) return io_error(path, "cannot restore the file from the backup an interrupted write left: " + backup);
   ::unlink(backup.c_str());
   return Ok{};
 }
 
-Status check_writable(const std::string& given, std::string_view expected) {
-  char* real = ::realpath(given.c_str(), nullptr);
-  if (!real) return io_error(given, std::string("cannot resolve: ") + std::strerror(errno));
-  const std::string path = real;
-  std::free(real);
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return io_error(given, std::string("cannot stat: ") + std::strerror(errno));
+namespace {
+// What check_writable checks, on the resolved path and its stat.
+Status writable_and_unchanged(const std::string& given, const std::string& path, const struct stat& st,
+                              std::string_view expected) {
+  // Checked on the mode bits too: root may write anything, but a file marked read-only is
+  // someone's decision.
   if (::access(path.c_str(), W_OK) != 0 || (st.st_mode & 0222) == 0) return io_error(given, "read-only file, not written");
+  // The temporary file (or the backup) goes beside it.
   if (::access(dir_of(path).c_str(), W_OK | X_OK) != 0) return io_error(given, "its directory is not writable, not written");
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (!in || ss.str() != expected) return io_error(given, "changed on disk since it was read, not written");
+  auto now = read_whole_file(path);
+  if (!now || *now != expected) return io_error(given, "changed on disk since it was read, not written");
   return Ok{};
+}
+}  // namespace
+
+Status check_writable(const std::string& given, std::string_view expected) {
+  auto path = real_path(given);
+  if (!path) return path.error();
+  struct stat st {};
+  if (::stat(path->c_str(), &st) != 0) return io_error(given, std::string("cannot stat: ") + std::strerror(errno));
+  return writable_and_unchanged(given, *path, st, expected);
 }
 
 Status write_file_atomically(const std::string& given, std::string_view bytes, std::string_view expected) {
   // Through a symlink, the file it names is written (the link stays a link).
-  char* real = ::realpath(given.c_str(), nullptr);
-  if (!real) return io_error(given, std::string("cannot resolve: ") + std::strerror(errno));
-  const std::string path = real;
-  std::free(real);
+  auto real = real_path(given);
+  if (!real) return real.error();
+  const std::string path = *real;
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return io_error(given, std::string("cannot stat: ") + std::strerror(errno));
-  // Checked on the mode bits too: root may write anything, but a file marked read-only is
-  // someone's decision.
-  if (::access(path.c_str(), W_OK) != 0 || (st.st_mode & 0222) == 0)
-    return io_error(given, "read-only file, not written");
-  {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    if (!in || ss.str() != expected) return io_error(given, "changed on disk since it was read, not written");
-  }
+  if (Status ok = writable_and_unchanged(given, path, st, expected); !ok) return ok;
   if (st.st_nlink > 1) {
     Status w = write_in_place(path, bytes, expected);
     return w ? w : Status(io_error(given, w.error().message));
