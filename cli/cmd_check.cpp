@@ -26,6 +26,7 @@
 #include "cli/report.h"
 #include "cli/rules_loader.h"
 #include "engine/diff/unified.h"
+#include "engine/run/change_set.h"
 #include "engine/run/config.h"
 #include "engine/run/run_plan.h"
 #include "engine/run/runner.h"
@@ -276,6 +277,7 @@ Status CheckRun::discover_files() {
   auto disc = plan_.discover(d);
   if (!disc) return disc.error();
   summary_.skipped = disc->skipped;
+  for (const auto& n : disc->notes) fmt::print(stderr, "asyncfix: {}\n", n);
   for (const auto& s : disc->skipped) fmt::print(stderr, "{}: skipped: {}\n", s.path, s.reason);
   Status st = plan_.group(std::move(disc->files));
   if (!st) return st;
@@ -355,6 +357,11 @@ Status CheckRun::open_outputs() {
 void CheckRun::process_files() {
   change_set_ = o_.fix && !o_.interactive;
   for (const RunGroup& g : plan_.groups()) {
+    for (size_t i = 0; i < g.engine->rules().size(); ++i) {
+      if (g.engine->plan(i)) planned_rules_.insert(g.engine->rules()[i]->info().id);
+    }
+  }
+  for (const RunGroup& g : plan_.groups()) {
     if (quit_) break;
     run_files(*g.engine, g.files, run_options(g), g.project.get(),
               [this](size_t, FileResult&& r) { return on_result(std::move(r)); });
@@ -378,25 +385,29 @@ bool CheckRun::linked(const FileResult& r) const {
 // unchanged since it was read); if one fails, none of them is written and each says why.
 // A file whose fixes stand alone is written on its own. Then each is reported, in file order.
 void CheckRun::write_change_set() {
-  for (const RunGroup& g : plan_.groups()) {
-    for (size_t i = 0; i < g.engine->rules().size(); ++i) {
-      if (g.engine->plan(i)) planned_rules_.insert(g.engine->rules()[i]->info().id);
-    }
-  }
   std::string blocker;
+  std::vector<PlannedWrite> writes;
   for (const FileResult& r : held_) {
     if (!r.changed() || !linked(r)) continue;
     if (Status st = check_writable(r.path, r.original); !st) {
       fmt::print(stderr, "{}: error: {}\n", r.path, st.error().message);
       if (blocker.empty()) blocker = r.path;
     }
+    writes.push_back(PlannedWrite{r.path, r.original, r.fixed});
+  }
+  // One transaction (engine/run/change_set.h): an interrupted run is finished by the next.
+  if (blocker.empty()) {
+    if (Status st = asyncfix::write_change_set(writes); !st) {
+      fmt::print(stderr, "{}\n", st.error().to_string());
+      blocker = st.error().location.path;
+    }
   }
   for (FileResult& r : held_) {
     if (!r.changed()) continue;
-    if (blocker.empty() || !linked(r)) {
+    if (!linked(r)) {
       write_fixed(r);
-    } else {
-      if (check_writable(r.path, r.original))
+    } else if (!blocker.empty()) {
+      if (r.path != blocker)
         fmt::print(stderr, "{}: not written: the fixes of a run are written together or not at all, and {} cannot be written\n",
                    r.path, blocker);
       unwrite(r);
@@ -484,7 +495,7 @@ void CheckRun::output(FileResult& r) {
       remaining_reporter_->file(FileReport{r.path, nullptr, &r.remaining});
     }
   } else if (!o_.export_fixes.empty()) {
-    exported_.add(r);
+    exported_.add(r, linked(r));
     report_file(r);
   } else {
     if (o_.fix && r.changed() && !change_set_) write_fixed(r);

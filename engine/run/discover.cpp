@@ -1,4 +1,5 @@
 #include "engine/run/discover.h"
+#include "engine/run/change_set.h"
 #include "engine/run/write.h"
 #include "engine/base/files.h"
 
@@ -271,13 +272,19 @@ class Walker {
 
 Expected<Discovery> discover(const DiscoverOptions& options) {
   Discovery out;
-  std::set<std::string> seen, swept;
+  std::set<std::string> seen, swept, record_checked;
+  std::optional<Error> unfinished;
   auto add_file = [&](const fs::path& p) {
     std::string shown = display(p);
     if (!seen.insert(shown).second) return;
-    // What a killed run left: its temporary files (once per directory), a backup.
+    // What a killed run left: a change set half-written (finished from its record, in this
+    // directory or one above, before anything reads the files), its temporary files (once
+    // per directory), a backup.
     std::string dir = p.has_parent_path() ? p.parent_path().string() : ".";
-    if (swept.insert(dir).second) remove_stale_temp_files(dir);
+    if (swept.insert(dir).second) {
+      if (Status st = recover_change_sets_above(dir, record_checked, out.notes); !st && !unfinished) unfinished = st.error();
+      remove_stale_temp_files(dir);
+    }
     // A write in place that an earlier run did not finish: the file comes back from its backup
     // before anything reads it.
     if (Status st = recover_interrupted_write(shown); !st) {
@@ -344,6 +351,7 @@ Expected<Discovery> discover(const DiscoverOptions& options) {
       for (const auto& f : listing.files) add_file(f);
     }
   }
+  if (unfinished) return *unfinished;
   return out;
 }
 

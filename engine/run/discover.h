@@ -28,9 +28,10 @@ struct Discovery {
   std::vector<DiscoveredFile> files;
   std::vector<SkippedFile> skipped;
   size_t excluded = 0;  // listed files (--files-from) that an exclude pattern left out
+  std::vector<std::string> notes;  // what was done to finish an interrupted run's change set
 };
 
-// Fails only when a given path does not exist.
+// Fails when a given path does not exist, or an interrupted change set cannot be finished.
 Expected<Discovery> discover(const DiscoverOptions& options);
 
 // The module name of a Python file, from the package (__init__.py) directories above it.

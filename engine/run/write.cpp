@@ -9,7 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
@@ -54,7 +56,8 @@ bool overwrite(const std::string& path, std::string_view bytes) {
   return ::close(fd) == 0 && ok;
 }
 
-// The file a path names, through symlinks.
+}  // namespace
+
 Expected<std::string> real_path(const std::string& given) {
   char* real = ::realpath(given.c_str(), nullptr);
   if (!real) return make_error(Error::Kind::Io, std::string("cannot resolve: ") + std::strerror(errno), {given});
@@ -63,6 +66,20 @@ Expected<std::string> real_path(const std::string& given) {
   return path;
 }
 
+void fault_point(const char* where) {
+  static const long at = [] {
+    const char* v = std::getenv("ASYNCFIX_TEST_FAULT");
+    return v ? std::atol(v) : 0L;
+  }();
+  if (at <= 0) return;
+  static std::atomic<long> reached{0};
+  if (++reached == at) {
+    std::fprintf(stderr, "asyncfix: ASYNCFIX_TEST_FAULT=%ld: stopped at %s\n", at, where);
+    std::_Exit(86);
+  }
+}
+
+namespace {
 std::string dir_of(const std::string& path) {
   size_t slash = path.rfind('/');
   if (slash == std::string::npos) return ".";
@@ -95,12 +112,14 @@ Status replace_atomically(const std::string& path, std::string_view bytes, mode_
     ::unlink(tmp.c_str());
     return io_error(path, std::string("close failed: ") + std::strerror(errno));
   }
+  fault_point("a temporary file written");
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     int err = errno;
     ::unlink(tmp.c_str());
     return io_error(path, std::string("rename failed: ") + std::strerror(err));
   }
   fsync_dir(dir);  // make the rename itself durable
+  fault_point("a rename");
   return Ok{};
 }
 
@@ -110,12 +129,14 @@ Status replace_atomically(const std::string& path, std::string_view bytes, mode_
 Status write_in_place(const std::string& path, std::string_view bytes, std::string_view old) {
   std::string backup = backup_path(path);
   if (Status st = replace_atomically(backup, old, 0600); !st) return io_error(path, "cannot write a backup: " + st.error().message);
+  fault_point("a backup written");
   if (!overwrite(path, bytes)) {
     int err = errno;
     // Put the old content back (the backup is complete); keep the backup if even that fails.
     if (overwrite(path, old)) ::unlink(backup.c_str());
     return io_error(path, std::string("write failed: ") + std::strerror(err));
   }
+  fault_point("a write in place");
   ::unlink(backup.c_str());
   fsync_dir(dir_of(path));
   return Ok{};
@@ -128,7 +149,10 @@ std::string backup_path(const std::string& path) {
   return dir + "/." + base + ".asyncfix-backup";
 }
 
-size_t remove_stale_temp_files(const std::string& dir) {
+namespace {
+// Removes the temporary files in `dir` older than `min_age` seconds; only those of the file
+// named `of` when it is not empty.
+size_t remove_temp_files(const std::string& dir, long min_age, std::string_view of) {
   size_t removed = 0;
   DIR* d = ::opendir(dir.c_str());
   if (!d) return 0;
@@ -138,13 +162,22 @@ size_t remove_stale_temp_files(const std::string& dir) {
     // `.` + the file's name + `.asyncfix-` + six characters of mkstemp's.
     size_t at = name.rfind(".asyncfix-");
     if (name.size() < 2 || name[0] != '.' || at == std::string_view::npos || at < 2 || name.size() != at + 16) continue;
+    if (!of.empty() && name.substr(1, at - 1) != of) continue;
     std::string path = dir + "/" + std::string(name);
     struct stat st {};
-    if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || now - st.st_mtime < 60) continue;
+    if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || now - st.st_mtime < min_age) continue;
     if (::unlink(path.c_str()) == 0) ++removed;
   }
   ::closedir(d);
   return removed;
+}
+}  // namespace
+
+size_t remove_stale_temp_files(const std::string& dir) { return remove_temp_files(dir, 60, ""); }
+
+void remove_temp_files_of(const std::string& path) {
+  std::string base = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+  remove_temp_files(dir_of(path), 0, base);
 }
 
 Status recover_interrupted_write(const std::string& path) {

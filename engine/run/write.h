@@ -36,6 +36,19 @@ size_t remove_stale_temp_files(const std::string& dir);
 // (mode from the umask), its mode kept when present, whatever it held before.
 Status write_output_file(const std::string& path, std::string_view bytes);
 
+// Removes every temporary file (`.NAME.asyncfix-XXXXXX`) left beside `path`, whatever its
+// age: for a file whose writer is known to be gone (its change set's lock is free).
+void remove_temp_files_of(const std::string& path);
+
+// The file a path names, through symlinks.
+Expected<std::string> real_path(const std::string& path);
+
+// A test hook: with ASYNCFIX_TEST_FAULT=N in the environment, the N-th point at which a
+// write reaches disk (a temporary file complete, a rename, a backup, an in-place write, a
+// change set's intent record made or closed) ends the process at once (exit 86), as a
+// `kill -9` would there. Unset or 0: nothing. Crash tests step N through every point.
+void fault_point(const char* where);
+
 // The git blob id of some bytes (what `git hash-object` prints): how exports name the
 // content a fix was made for.
 std::string content_hash(std::string_view bytes);

@@ -22,6 +22,27 @@ diff -r "$TMP/orig" "$TMP/blog" > /dev/null || fail "part of the change set was 
 expect_exit 1 "$ASYNCFIX" migrate async-sqlalchemy --no-progress --fix .
 for f in $changed; do cmp -s "$TMP/orig/$f" "$f" && fail "$f was not migrated"; done
 
+# `apply` of an exported migration: one file changed since the export, and none of the change
+# set is written (it wrote the rest); restored, it is written whole; applied again, every file
+# already holds its fixed content and is accepted (apply is idempotent).
+rm -rf "$TMP/blog" && cp -r "$TMP/orig" "$TMP/blog"
+cd "$TMP/blog"
+expect_exit 1 "$ASYNCFIX" migrate async-sqlalchemy --no-progress --export-fixes "$TMP/mig.json" .
+cp "$victim" "$TMP/victim.bak"
+echo "# changed since the export" >> "$victim"
+expect_exit 1 "$ASYNCFIX" apply "$TMP/mig.json"
+expect_contains "$TMP/err" "$victim: refused the fixes of $TMP/mig.json: the file changed since they were made"
+expect_contains "$TMP/err" "not written: the fixes of a change set are written together or not at all, and $victim cannot be"
+cp "$TMP/victim.bak" "$victim"
+diff -r "$TMP/orig" "$TMP/blog" > /dev/null || fail "apply wrote part of a change set: $(diff -rq "$TMP/orig" "$TMP/blog" | head -3)"
+expect_exit 0 "$ASYNCFIX" apply "$TMP/mig.json"
+for f in $changed; do cmp -s "$TMP/orig/$f" "$f" && fail "apply did not write $f"; done
+cp -r "$TMP/blog" "$TMP/applied"
+expect_exit 0 "$ASYNCFIX" apply "$TMP/mig.json"
+expect_contains "$TMP/err" "Applied 0 edits to 0 files; 0 refused (changed files), 0 overlapping, $(echo "$changed" | wc -l) already applied."
+diff -r "$TMP/applied" "$TMP/blog" > /dev/null || fail "a second apply changed files"
+cd "$TMP"
+
 # Independent fixes are not held hostage by an unwritable file.
 mkdir -p "$TMP/indep"
 printf 'import time\n\n\nasync def f():\n    time.sleep(1)\n' > "$TMP/indep/a.py"
