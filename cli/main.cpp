@@ -122,7 +122,7 @@ int main(int argc, char** argv) {
   c->add_option("--output-format", check.output_format, "text, json, sarif, github or review (default: text)")
       ->type_name("FORMAT");
   c->add_flag("--report-unused-suppressions", check.report_unused_suppressions,
-              "Report suppression comments that suppress nothing (AF000)");
+              "Report suppression comments that suppress nothing (AF001)");
   c->add_option("--shard", check.shard, "Check only the K-th of N deterministic parts of the files (CI matrices)")
       ->type_name("K/N");
   c->add_option("--export-fixes", check.export_fixes,

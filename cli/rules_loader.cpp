@@ -48,7 +48,7 @@ Expected<std::vector<RulePtr>> select_rules(std::vector<RulePtr> all, const Rule
   }
   std::vector<RulePtr> out;
   for (auto& r : all) {
-    bool in = options.select.empty() ||
+    bool in = options.select.empty() || r->info().always_selected ||
               std::any_of(options.select.begin(), options.select.end(), [&](const auto& s) { return selects(s, r->info()); });
     bool out_ = std::any_of(options.ignore.begin(), options.ignore.end(), [&](const auto& s) { return selects(s, r->info()); });
     if (in && !out_) out.push_back(std::move(r));

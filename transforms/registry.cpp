@@ -36,6 +36,8 @@ const RuleSidecar& builtin_sidecar(std::string_view id) {
 // the rule language can say live in patterns/ instead.
 std::vector<RulePtr> builtin_transforms(const RuleSettings& settings) {
   return {
+      make_syntax_error(),
+      make_unused_suppression(),
       make_blocking_http(),
       make_blocking_open(),
       make_blocking_fs(),

@@ -6,6 +6,8 @@
 
 namespace asyncfix::rules {
 
+RulePtr make_syntax_error();
+RulePtr make_unused_suppression();
 RulePtr make_blocking_http();
 RulePtr make_blocking_open();
 RulePtr make_blocking_fs();

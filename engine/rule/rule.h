@@ -57,6 +57,9 @@ struct RuleInfo {
   // inside `async def`), on top of `triggers`.
   std::vector<std::string> required_triggers;
   std::string origin;      // "built-in", or the rule file's path
+  // Runs whatever --select or `select` say, unless ignored by name (AF000: a file that does
+  // not parse is reported by every run, as Ruff reports invalid syntax).
+  bool always_selected = false;
 };
 
 struct Finding {
@@ -81,6 +84,10 @@ class Rule {
   virtual void register_matchers(MatcherRegistry& registry) const {}
   virtual void on_match(const Match& match, FileContext& ctx) const {}
   virtual void check_file(FileContext& ctx) const {}
+  // The second prefilter, on the parsed tree, after the triggers let the file through: false
+  // when the rule cannot fire in this tree (AF000 without a syntax error). A file in which no
+  // rule may fire is done right after its parse.
+  virtual bool may_fire(TSNode root) const { return true; }
   // Does the rule read the project index (functions of other modules)?
   virtual bool needs_project() const { return false; }
   // Literals that make a file worth indexing for this rule (e.g. "async def"): the index starts

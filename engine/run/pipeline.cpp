@@ -748,6 +748,17 @@ void report_never_applied(FileRun& run) {
 //   collect          no finding left
 //   resolve          nothing accepted: the file is done. Applied: AF101 in pass 1, AF104 in
 //                    pass 2.
+// The rules the triggers let through that may fire in this tree (Rule::may_fire): those are
+// kept active. False when none is left.
+bool Engine::may_fire_in(TSNode root, std::vector<bool>& active) const {
+  bool any = false;
+  for (size_t i = 0; i < rules().size(); ++i) {
+    if (active[i] && !rules()[i]->may_fire(root)) active[i] = false;
+    any |= active[i];
+  }
+  return any;
+}
+
 FileResult Engine::process(const SourceFile& file, const FileOptions& options,
                            syntax::Parser& parser, const ProjectIndex* project) const {
   FileResult r;
@@ -780,8 +791,13 @@ FileResult Engine::process(const SourceFile& file, const FileOptions& options,
       break;
     }
     TSNode root = tree->root();
-    syntax::NodeTable table(root);  // every walk of this pass's tree reads it
     if (number > 1) matchers_->active_rules(run.cur.text(), &active);
+    if (!may_fire_in(root, active) && !options.report_unused_suppressions) {
+      r.remaining.clear();
+      if (number == 1) r.findings.clear();
+      break;
+    }
+    syntax::NodeTable table(root);  // every walk of this pass's tree reads it
     FileContext ctx(run.cur, root, settings_, options.module_name, options.is_package, project);
     Pass pass(number, ctx);
 

@@ -90,7 +90,7 @@ struct FileOptions {
   std::string module_name;  // for relative imports and the project index
   bool is_package = false;
   const std::vector<std::string>* ignored_rules = nullptr;  // per-file ignores
-  bool report_unused_suppressions = false;  // AF000 findings for suppressions that match nothing
+  bool report_unused_suppressions = false;  // AF001 findings for suppressions that match nothing
   // Fingerprints of known findings (a baseline) for this file: not reported, not fixed.
   const std::set<std::string>* baseline = nullptr;
   bool resolve_fix_edits = false;  // fill Fix::resolved_edits of the first pass's findings
@@ -126,6 +126,7 @@ class Engine {
                             std::vector<Finding>* hidden = nullptr) const;
 
  private:
+  bool may_fire_in(TSNode root, std::vector<bool>& active) const;
   std::unique_ptr<MatcherSet> matchers_;
   RuleSettings settings_;
   std::vector<std::shared_ptr<const ProjectPlan>> plans_;  // by rule index

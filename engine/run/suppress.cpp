@@ -171,7 +171,7 @@ std::vector<Finding> unused_suppressions(const std::vector<Suppression>& sups, c
     bool nothing = s.all ? !s.used_all : unused.size() == s.codes.size();
     if (!nothing && unused.empty()) continue;
     Finding f;
-    f.rule_id = "AF000";
+    f.rule_id = "AF001";
     f.rule_name = "unused-suppression";
     f.severity = Severity::P3;
     f.begin = s.begin;

@@ -38,7 +38,7 @@ bool may_hold_suppressions(std::string_view text);
 // whole file), marking the suppressions used.
 void apply_suppressions(std::vector<Suppression>& sups, std::vector<Finding>& findings);
 
-// AF000 findings for suppressions that suppressed nothing (asyncfix codes only; a bare
+// AF001 findings for suppressions that suppressed nothing (asyncfix codes only; a bare
 // `# noqa` belongs to every tool and is never reported). A comment whose every code is
 // unused gets a fix that removes it.
 std::vector<Finding> unused_suppressions(const std::vector<Suppression>& sups, const SourceFile& src);

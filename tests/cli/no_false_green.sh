@@ -38,4 +38,17 @@ printf 'gen/generated.py\n' | { expect_exit 0 "$ASYNCFIX" check --no-progress --
 expect_contains "$TMP/err" "nothing to check: 1 file excluded by the configuration"
 # A named path that does not exist is an error.
 expect_exit 2 "$ASYNCFIX" check --no-progress missing.py
+
+# A file that does not parse is a finding (AF000), counted, whatever --select says: it was
+# "All checks passed" (no rule could fire in it, so it was not even parsed).
+mkdir -p "$TMP/syn" && cd "$TMP/syn"
+printf 'def total(items):\n    return sum(items\n' > broken.py
+printf 'x = 1\n' > fine.py
+expect_exit 1 "$ASYNCFIX" check --no-progress .
+expect_contains "$TMP/out" "broken.py:2:5: AF000 [P1] syntax error: cannot parse \`return sum(items\`"
+expect_contains "$TMP/out" "Found 1 finding (P1: 1) in 2 files scanned."
+expect_exit 1 "$ASYNCFIX" check --no-progress --select AF101 .
+expect_contains "$TMP/out" "broken.py:2:5: AF000"
+expect_exit 0 "$ASYNCFIX" check --no-progress --ignore AF000 .
+expect_exit 0 "$ASYNCFIX" check --no-progress fine.py
 finish

@@ -29,6 +29,6 @@ expect_exit 1 "$ASYNCFIX" check --no-progress --report-unused-suppressions "$TMP
 expect_not_contains "$TMP/out" "a.py:5:5: AF101"
 expect_not_contains "$TMP/out" "a.py:6:5: AF101"
 expect_contains "$TMP/out" "a.py:7:5: AF101"
-expect_contains "$TMP/out" "a.py:7:20: AF000"
-expect_not_contains "$TMP/out" "a.py:5:20: AF000"
+expect_contains "$TMP/out" "a.py:7:20: AF001"
+expect_not_contains "$TMP/out" "a.py:5:20: AF001"
 finish

@@ -89,6 +89,10 @@ bool is_migration_case(const FixtureCase& c) { return c.input.stem().string().rf
 
 // The settings a case runs with: what its own project declares (a requirements.txt in the
 // case directory or the rule directory: packages, target versions).
+// AF001's cases run as `check --report-unused-suppressions` does, with every rule (whether a
+// suppression is used depends on what the other rules find).
+bool reports_suppressions(const FixtureCase& c) { return c.rule_id == "AF001"; }
+
 RuleSettings settings_for(const FixtureCase& c) {
   RuleSettings s;
   fs::path dir = fs::is_directory(c.input) ? c.input : c.input.parent_path();
@@ -109,13 +113,16 @@ std::set<std::pair<uint32_t, std::string>> markers(const SourceFile& src, TSNode
   static const RE2 kId(R"((AF\d{3}))");
   syntax::walk(root, [&](TSNode n) {
     if (syntax::kind(n) == "comment") {
-      std::string ids;
+      // The marker is the comment, or a later `#` part of it (`# noqa: AF101  # AF001`).
       std::string_view t = syntax::text(n, src.text());
-      if (RE2::FullMatch(t, kMarker, &ids)) {
-        uint32_t line = src.position(syntax::start(n)).line;
+      uint32_t line = src.position(syntax::start(n)).line;
+      for (size_t at = 0; at != std::string_view::npos; at = t.find('#', at + 1)) {
+        std::string ids;
+        if (!RE2::FullMatch(t.substr(at), kMarker, &ids)) continue;
         re2::StringPiece in(ids);
         std::string id;
         while (RE2::FindAndConsume(&in, kId, &id)) out.emplace(line, id);
+        break;
       }
     }
     return true;
@@ -218,6 +225,7 @@ void check_file(const FixtureCase& c, const Engine& engine, const FileResult& r,
   FileOptions fo;
   fo.fix_mode = FixMode::Unsafe;
   fo.module_name = module;
+  fo.report_unused_suppressions = reports_suppressions(c);
   FileResult again = engine.process(*fixed_src, fo, parser, project);
   EXPECT_TRUE(again.applied.empty()) << path << ": a second run still fixes " << again.applied.size()
                                      << " finding(s), first " << again.applied[0].rule_id << " at "
@@ -278,7 +286,8 @@ TEST_P(RuleFixture, MatchesMarkersAndExpectedFix) {
   ASSERT_TRUE(builtin.ok()) << builtin.error().to_string();
   for (const auto& r : *builtin) {
     found |= r->info().id == c.rule_id;
-    if (r->info().id == c.rule_id || (is_migration_case(c) && rules::in_async_sqlalchemy_migration(r->info().id)))
+    if (r->info().id == c.rule_id || (is_migration_case(c) && rules::in_async_sqlalchemy_migration(r->info().id)) ||
+        reports_suppressions(c))
       rules.push_back(r);
   }
   ASSERT_TRUE(found) << "no rule " << c.rule_id << " for fixture directory corpus/rules/" << c.rule_id;
@@ -312,6 +321,7 @@ TEST_P(RuleFixture, MatchesMarkersAndExpectedFix) {
       fo.fix_mode = FixMode::Unsafe;
       fo.module_name = df.module;
       fo.is_package = df.is_package;
+      fo.report_unused_suppressions = reports_suppressions(c);
       FileResult r = g.engine->process(*src, fo, parser, g.project.get());
       ASSERT_FALSE(r.error) << r.error->to_string();
       check_file(c, *g.engine, r, *src, parser, g.project.get(), df.module);

@@ -1,5 +1,5 @@
 // Suppression comments (docs/configuration.md, "Suppression comments"): which comments
-// suppress what, and which suppressions are reported as suppressing nothing (AF000).
+// suppress what, and which suppressions are reported as suppressing nothing (AF001).
 #include <gtest/gtest.h>
 
 #include "engine/run/suppress.h"
@@ -131,7 +131,7 @@ TEST(Suppress, UsedFlags) {
   EXPECT_FALSE(sups[2].used_all);
 }
 
-// The AF000 findings for `code` after suppressing `findings`.
+// The AF001 findings for `code` after suppressing `findings`.
 std::vector<Finding> unused(const std::string& code, std::vector<Finding> findings) {
   auto p = parse(code);
   auto sups = parse_suppressions(p->root(), p->source);
@@ -153,7 +153,7 @@ TEST(Suppress, UnusedSuppressionIsReportedWithAFix) {
   auto out = unused(code, {});
   ASSERT_EQ(out.size(), 1u);
   const Finding& f = out[0];
-  EXPECT_EQ(f.rule_id, "AF000");
+  EXPECT_EQ(f.rule_id, "AF001");
   EXPECT_EQ(f.severity, Severity::P3);
   EXPECT_EQ(f.message, "suppression of AF101 suppresses nothing here");
   EXPECT_EQ(f.start_pos.line, 3u);
