@@ -443,7 +443,14 @@ RunOptions CheckRun::run_options(const RunGroup& g) const {
 bool CheckRun::on_result(FileResult&& r) {
   ++done_;
   if (r.error) {
-    fmt::print(stderr, "{}: skipped: {}\n", r.path, r.error->to_string());
+    // The place, when the error has one (the line of a NUL byte, of bad UTF-8), then why.
+    const SourceLocation& at = r.error->location;
+    if (at.line && at.col)
+      fmt::print(stderr, "{}:{}:{}: skipped: {}\n", r.path, at.line, at.col, r.error->message);
+    else if (at.line)
+      fmt::print(stderr, "{}:{}: skipped: {}\n", r.path, at.line, r.error->message);
+    else
+      fmt::print(stderr, "{}: skipped: {}\n", r.path, r.error->message);
     summary_.skipped.push_back({r.path, r.error->message});
     progress_->update(done_, summary_.findings);
     return true;
@@ -591,6 +598,7 @@ Status CheckRun::write_export() const {
 
 int CheckRun::exit_code() const {
   if (internal_error_ || summary_.write_errors) return 2;
+  if (summary_.scanned == 0 && !summary_.skipped.empty()) return 2;  // no false green: nothing was checked
   if (baseline_written_) return 0;  // everything found is now known
   if (o_.fix) return summary_.remaining ? 1 : 0;
   if (summary_.diff_mode) return (summary_.fixed || summary_.remaining) ? 1 : 0;

@@ -37,6 +37,7 @@ int run_gen_docs(const GenDocsOptions& o) {
     const RuleInfo& i = r->info();
     pages.emplace_back(fs::path(o.dir) / (i.id + ".md"), render_rule_markdown(i));
     std::string fix = i.fixable ? to_string(i.applicability) : "none";
+    if (i.fixable && !i.fixed_by.empty()) fix += " (`" + i.fixed_by + "`)";
     std::string msg = i.message;
     for (size_t p = msg.find('|'); p != std::string::npos; p = msg.find('|', p + 2)) msg.replace(p, 1, "\\|");
     index += fmt::format("| [{}]({}.md) | {} | {} | {} | {} |\n", i.id, i.id, i.name, to_string(i.severity), fix, msg);

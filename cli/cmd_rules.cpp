@@ -20,10 +20,10 @@ int run_rules(const RuleOptions& options) {
   }
   for (const auto& r : *rules) {
     const RuleInfo& i = r->info();
-    const char* fix = !i.fixable ? "   " : i.applicability == Applicability::Safe ? "fix" : "fix*";
+    const char* fix = !i.fixable ? "   " : !i.fixed_by.empty() ? "mig" : i.applicability == Applicability::Safe ? "fix" : "fix*";
     fmt::print("{:<6} {:<30} {}  {:<4}  {}\n", i.id, i.name, to_string(i.severity), fix, i.message);
   }
-  fmt::print("\nfix: has a safe fix; fix*: its fix is unsafe (--unsafe-fixes).\n");
+  fmt::print("\nfix: has a safe fix; fix*: its fix is unsafe (--unsafe-fixes); mig: fixed only by `asyncfix migrate`.\n");
   return 0;
 }
 

@@ -59,6 +59,8 @@ void print_summary(std::FILE* out, const RunSummary& s) {
   } else if (s.fix_mode) {
     fmt::print(out, "Fixed {} in {}", plural(s.fixed, "finding", "findings"), plural(s.files_changed, "file", "files"));
     fmt::print(out, "; {} remaining.\n", s.remaining);
+  } else if (s.findings == 0 && s.scanned == 0 && !s.skipped.empty()) {
+    fmt::print(out, "No file checked.\n");  // not a pass: every file was skipped
   } else if (s.findings == 0) {
     fmt::print(out, "All checks passed ({} scanned).\n", plural(s.scanned, "file", "files"));
   } else {
@@ -255,7 +257,8 @@ class SarifReporter : public Reporter {
       // Only the built-in rules have a page (docs/rules/): a rule file of the user's has none.
       if (i.origin == "built-in") rule["helpUri"] = "https://github.com/asyncfix/asyncfix/blob/main/docs/rules/" + i.id + ".md";
       rule["defaultConfiguration"] = {{"level", level}};
-      rule["properties"] = {{"severity", to_string(i.severity)}, {"fixable", i.fixable}};
+      rule["properties"] = {{"severity", to_string(i.severity)}, {"fixable", i.fixable && i.fixed_by.empty()}};
+      if (i.fixable && !i.fixed_by.empty()) rule["properties"]["fixed-by"] = "asyncfix " + i.fixed_by;
       rules_.push_back(std::move(rule));
     }
   }

@@ -444,6 +444,13 @@ class ModuleSummarizer {
 
 }  // namespace
 
+std::optional<std::string> ProjectIndex::gave_up_on(const std::string& path) const {
+  std::lock_guard<std::mutex> lock(gave_up_mu_);
+  auto it = gave_up_.find(path);
+  if (it == gave_up_.end()) return std::nullopt;
+  return it->second;
+}
+
 std::optional<ModuleSummary> ProjectIndex::summarize(const DiscoveredFile& df, std::set<TypeQuery>* asked) const {
   std::string bytes;
   if (!read_text(df.path, &bytes)) return std::nullopt;
@@ -451,7 +458,11 @@ std::optional<ModuleSummary> ProjectIndex::summarize(const DiscoveredFile& df, s
   if (!src) return std::nullopt;
   thread_local syntax::Parser parser;
   auto tree = parser.parse(src->text());
-  if (!tree) return std::nullopt;
+  if (!tree) {
+    std::lock_guard<std::mutex> lock(gave_up_mu_);
+    gave_up_.emplace(df.path, tree.error().message);
+    return std::nullopt;
+  }
   syntax::NodeTable table(tree->root());
   auto model = semantic::SemanticModel::build(tree->root(), src->text(), df.module, df.is_package);
   RecordingTypes project(*this, asked);

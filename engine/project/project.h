@@ -14,6 +14,7 @@
 
 #include <functional>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <set>
@@ -125,6 +126,10 @@ class ProjectIndex : public semantic::ProjectTypes {
   // Also summarizes files containing any of these literals (and what they call).
   void load_containing(const std::vector<std::string>& literals, int jobs);
 
+  // A file whose parse the index gave up on (it took longer than the parse time limit): the
+  // check skips it with this reason rather than spend the time again.
+  std::optional<std::string> gave_up_on(const std::string& path) const;
+
   bool is_project_module(std::string_view module) const;
   const ModuleSummary* module(std::string_view module) const;
   // A project function by qualified name (following re-exports such as
@@ -214,6 +219,8 @@ class ProjectIndex : public semantic::ProjectTypes {
   size_t summaries_made_ = 0;
   std::map<std::string, std::set<TypeQuery>> asked_;  // per module: its summary's type queries
   std::map<std::string, std::vector<std::string>> blocking_paths_;
+  mutable std::mutex gave_up_mu_;
+  mutable std::map<std::string, std::string> gave_up_;  // path -> why (summaries run on worker threads)
 };
 
 }  // namespace asyncfix

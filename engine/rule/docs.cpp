@@ -7,6 +7,7 @@ std::string render_rule_markdown(const RuleInfo& i) {
   out += "Severity: **" + std::string(to_string(i.severity)) + "**";
   out += " · Fix: ";
   out += i.fixable ? std::string(to_string(i.applicability)) : "none (detection only)";
+  if (i.fixable && !i.fixed_by.empty()) out += ", by `asyncfix " + i.fixed_by + "` only (`check` reports it without a fix)";
   out += "\n\n";
   auto section = [&](const char* title, const std::string& body) {
     if (body.empty()) return;

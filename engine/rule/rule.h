@@ -48,6 +48,9 @@ struct RuleInfo {
   std::string fix_title;   // "Replace with `await asyncio.sleep(...)`"
   Applicability applicability = Applicability::Safe;  // of its fix, when it has one
   bool fixable = false;    // does it ever offer a fix
+  // Its fix is made only by this migration (`fixed-by: migrate async-sqlalchemy` in the
+  // sidecar): `check` reports the finding without a fix.
+  std::string fixed_by;
   RuleDocs docs;
   // Literals a file must contain for the rule to possibly fire (any one of them). Empty:
   // the rule runs on every file. A space in a trigger matches any whitespace, none

@@ -1,4 +1,5 @@
 #include "engine/run/pipeline.h"
+#include "engine/project/project.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -317,7 +318,10 @@ void collect_candidates(FileRun& run, Pass& pass) {
       return overlaps_any(e.begin, e.end, pass.old_errors);
     });
     if (in_error) {
-      run.note(f.rule_id, f.start_pos, "fix not applied: the code around it does not parse", false);
+      // Said once, where the first pass saw it: a later pass sees the same finding elsewhere
+      // (lines added above it) and must not say it again.
+      if (run.noted.insert("unparsed:" + fp).second)
+        run.note(f.rule_id, f.start_pos, "fix not applied: the code around it does not parse", false);
       continue;
     }
     uint32_t first = UINT32_MAX;
@@ -775,6 +779,10 @@ FileResult Engine::process(const SourceFile& file, const FileOptions& options,
     return r;
   }
 
+  if (auto why = project ? project->gave_up_on(file.path()) : std::nullopt) {
+    r.error = make_error(Error::Kind::Parse, *why, {file.path()});
+    return r;
+  }
   FileRun run(r, file, options, parser);
   for (size_t i = 0; i < rules().size(); ++i) run.rank.emplace(rules()[i]->info().id, i);
 

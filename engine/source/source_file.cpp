@@ -99,7 +99,7 @@ Expected<SourceFile> SourceFile::from_bytes(std::string path, std::string bytes)
   f.text_ = std::move(bytes);
   if (size_t nul = f.text_.find('\0'); nul != std::string::npos) {
     uint32_t line = LineIndex(f.text_).line_of(static_cast<uint32_t>(nul));
-    return make_error(Error::Kind::Decode, "binary file (contains a NUL byte), skipped",
+    return make_error(Error::Kind::Decode, "binary file (contains a NUL byte)",
                       {f.path_, line, 0});
   }
   if (size_t bad = find_invalid_utf8(f.text_); bad != std::string_view::npos) {
@@ -111,7 +111,7 @@ Expected<SourceFile> SourceFile::from_bytes(std::string path, std::string bytes)
     char hex[8];
     std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(f.text_[bad]));
     return make_error(Error::Kind::Decode,
-                      std::string("not valid UTF-8 (byte ") + hex + "), skipped",
+                      std::string("not valid UTF-8 (byte ") + hex + ")",
                       {f.path_, line, col});
   }
   f.analyse();

@@ -75,7 +75,7 @@ Expected<Tree> Parser::parse(std::string_view text, uint32_t timeout_ms) {
   if (!tree) {
     ts_parser_reset(parser_);
     return make_error(Error::Kind::Parse,
-                      "parsing took longer than " + std::to_string(timeout_ms) + " ms, skipped");
+                      "parsing took longer than " + std::to_string(timeout_ms) + " ms");
   }
   return Tree(tree);
 }

@@ -704,6 +704,8 @@ Status parse_sidecar_document(const Reader& rd, const YAML::Node& doc, RuleSidec
   if (auto st = check_url(rd, doc); !st) return st;
   if (auto st = parse_fix_metadata(rd, doc, info); !st) return st;
   info.fixable = !info.fix_title.empty();  // a C++ rule that fixes says how
+  if (doc["fixed-by"]) info.fixed_by = doc["fixed-by"].as<std::string>();
+  if (!info.fixed_by.empty() && !info.fixable) return rd.error_at_start("`fixed-by` without a `fix-title`");
   if (auto st = parse_triggers(rd, doc, info, {}); !st) return st;
   if (doc["docs"]) {
     if (auto st = parse_docs(rd, doc["docs"], info.docs); !st) return st;
@@ -750,7 +752,7 @@ Expected<RuleSidecar> load_sidecar_text(const std::string& path, std::string_vie
   if (!doc) return doc.error();
   try {
     if (auto st = check_keys(rd, *doc, {"id", "name", "severity", "language", "message", "fix-title", "applicability",
-                                         "triggers", "required-triggers", "docs", "tests", "url", "metadata"},
+                                         "fixed-by", "triggers", "required-triggers", "docs", "tests", "url", "metadata"},
                              "the sidecar (the logic of a C++ rule is its code: no rule, fix, imports or note)");
         !st)
       return st.error();

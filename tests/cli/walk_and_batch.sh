@@ -54,8 +54,8 @@ printf '\x00\x01\x02binary' > "$TMP/mixed/bin.py"
 printf 'x = "\xff\xfe"\n' > "$TMP/mixed/latin.py"
 expect_exit 1 "$ASYNCFIX" check "$TMP/mixed"
 expect_contains "$TMP/out" "ok.py:4:5: AF101"
-expect_contains "$TMP/err" "bin.py: skipped:"
-expect_contains "$TMP/err" "latin.py: skipped:"
+expect_contains "$TMP/err" "bin.py:1: skipped: binary file"
+expect_contains "$TMP/err" "latin.py:1:6: skipped: not valid UTF-8"
 expect_contains "$TMP/out" "2 files skipped"
 
 # shards: disjoint, together everything; export + apply == --fix
