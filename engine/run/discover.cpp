@@ -293,9 +293,10 @@ Expected<Discovery> discover(const DiscoverOptions& options) {
     }
     std::error_code ec;
     auto size = fs::file_size(p, ec);
-    if (!ec && size > options.max_file_size) {
+    uint64_t limit = options.max_file_size_for ? options.max_file_size_for(shown) : options.max_file_size;
+    if (!ec && size > limit) {
       out.skipped.push_back({shown, "larger than the size limit (" + std::to_string(size) + " > " +
-                                        std::to_string(options.max_file_size) + " bytes)"});
+                                        std::to_string(limit) + " bytes)"});
       return;
     }
     DiscoveredFile f;

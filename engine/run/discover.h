@@ -2,6 +2,7 @@
 // default excludes (virtualenvs, caches, VCS folders), non-Python files skipped.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,9 @@ struct DiscoverOptions {
   std::vector<std::string> exclude;     // extra glob patterns (fnmatch, matched on path and name)
   bool respect_ignore_files = true;     // .gitignore (in a git work tree), .ignore (see ignore.h)
   uint64_t max_file_size = 16u << 20;   // bytes; larger files are skipped with a note
+  // The limit of each file, when it depends on the file (the nearest configuration's
+  // max-file-size); unset: max_file_size.
+  std::function<uint64_t(const std::string& path)> max_file_size_for;
 };
 
 struct SkippedFile {

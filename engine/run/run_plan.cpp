@@ -98,6 +98,13 @@ Expected<Discovery> RunPlan::discover(DiscoverOptions d) {
   const Config* c = *first;
   if (c && c->respect_gitignore && !*c->respect_gitignore) d.respect_ignore_files = false;
   if (c && c->max_file_size) d.max_file_size = *c->max_file_size;
+  // Each file's own configuration sets its limit (a nested pyproject.toml's max-file-size
+  // holds when the run starts above it).
+  uint64_t fallback = d.max_file_size;
+  d.max_file_size_for = [this, fallback](const std::string& path) {
+    auto cfg = config_for(path);
+    return cfg && *cfg && (*cfg)->max_file_size ? *(*cfg)->max_file_size : fallback;
+  };
   return asyncfix::discover(d);
 }
 

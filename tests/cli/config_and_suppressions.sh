@@ -127,4 +127,14 @@ def f():
     return x, y, z
 PY
 cmp -s "$TMP/unused/plain.py" "$TMP/unused/want.py" || { fail "unused suppressions: other comments lost"; diff "$TMP/unused/want.py" "$TMP/unused/plain.py" >&2 || true; }
+# A nested pyproject.toml's max-file-size holds when the run starts above it (issue 15,
+# item 18: only the first path's configuration set the limit).
+mkdir -p "$TMP/nest/sub" && cd "$TMP/nest"
+printf '[tool.asyncfix]\nmax-file-size = 100\n' > sub/pyproject.toml
+python3 -c "print('x = 1\\n' * 50)" > sub/big.py
+printf 'x = 1\n' > a.py
+expect_exit 0 "$ASYNCFIX" check --no-progress .
+expect_contains "$TMP/err" "sub/big.py: skipped: larger than the size limit (301 > 100 bytes)"
+expect_exit 0 "$ASYNCFIX" check --no-progress a.py sub
+expect_contains "$TMP/err" "sub/big.py: skipped: larger than the size limit"
 finish
