@@ -362,7 +362,6 @@ void CheckRun::process_files() {
     }
   }
   for (const RunGroup& g : plan_.groups()) {
-    if (quit_) break;
     run_files(*g.engine, g.files, run_options(g), g.project.get(),
               [this](size_t, FileResult&& r) { return on_result(std::move(r)); });
   }
@@ -434,6 +433,10 @@ RunOptions CheckRun::run_options(const RunGroup& g) const {
   ro.customize = [this, &g](const DiscoveredFile& df, FileOptions& fo) {
     if (auto it = g.ignores.find(df.path); it != g.ignores.end()) fo.ignored_rules = &it->second;
     if (known_baseline_) fo.baseline = known_baseline_->for_file(df.path);
+    if (quit_) {  // the reviewer quit: the files after it are checked, nothing more is fixed
+      fo.reviewer = nullptr;
+      fo.fix_mode = FixMode::None;
+    }
   };
   return ro;
 }
@@ -468,7 +471,7 @@ bool CheckRun::on_result(FileResult&& r) {
   print_notes(r);
   std::fflush(stdout);
   progress_->update(done_, summary_.findings);
-  return !r.quit;
+  return true;  // after `q`, the rest is checked, not reviewed: its findings remain, counted
 }
 
 // A file's result in the summary (and whether the run had an internal error, or must stop).

@@ -114,6 +114,10 @@ key y
 wait_for "p2/a.py:9:5: AF101"
 key q
 wait_exit 1
+# "N remaining" counts the files after the one reviewed too: a.py's two, b.py's three.
+screen > "$TMP/screen"
+expect_contains "$TMP/screen" "Fixed 1 finding in 1 file; 5 remaining."
+expect_contains "$TMP/screen" "p2/b.py:5:5: AF101"
 expect_contains "$TMP/p2/a.py" "await asyncio.sleep(1)"
 expect_contains "$TMP/p2/a.py" "    time.sleep(2)"
 cmp -s "$TMP/b_before" "$TMP/p2/b.py" || fail "q: b.py was written"
