@@ -438,7 +438,8 @@ bool in_dunder_all(const semantic::SemanticModel& model, std::string_view name) 
 
 // The indexes of the statement's bindings that go: those of `qualnames` that nothing uses or re-exports.
 std::vector<size_t> unused_bindings(const semantic::SemanticModel& model, std::string_view t,
-                                    const semantic::ImportStatement& st, const std::vector<std::string>& qualnames) {
+                                    const semantic::ImportStatement& st, const std::vector<std::string>& qualnames,
+                                    bool keep_used = true) {
   std::vector<size_t> drop;
   for (size_t i = 0; i < st.bindings.size(); ++i) {
     const auto& b = st.bindings[i];
@@ -447,7 +448,7 @@ std::vector<size_t> unused_bindings(const semantic::SemanticModel& model, std::s
     TSNode parent = syntax::parent(b.name);
     // `import x as x` / `from m import x as x` is an explicit re-export: keep it.
     if (is(parent, "aliased_import") && text(field(parent, "name"), t) == local) continue;
-    if (model.count_references(b) > 0 || in_dunder_all(model, local)) continue;
+    if ((keep_used && model.count_references(b) > 0) || in_dunder_all(model, local)) continue;
     drop.push_back(i);
   }
   return drop;
@@ -539,13 +540,13 @@ bool ImportPlanner::is_import_used(std::string_view qualname) const {
   return false;
 }
 
-std::vector<Edit> ImportPlanner::removal_edits(const std::vector<std::string>& qualnames) const {
+std::vector<Edit> ImportPlanner::removal_edits(const std::vector<std::string>& qualnames, bool keep_used) const {
   std::vector<Edit> edits;
   std::string_view t = src_.text();
   for (const auto& st : model_.imports()) {
     if (!st.module_level || st.is_future) continue;
     // Which of this statement's names go?
-    std::vector<size_t> drop = unused_bindings(model_, t, st, qualnames);
+    std::vector<size_t> drop = unused_bindings(model_, t, st, qualnames, keep_used);
     if (drop.empty()) continue;
     if (drop.size() == st.bindings.size()) {
       remove_statement(t, st.node, &edits);

@@ -43,7 +43,9 @@ class ImportPlanner {
 
   // Edits removing top-level imports of these qualified names where nothing references them
   // (and they are not re-exported through __all__ or `import x as x`).
-  std::vector<Edit> removal_edits(const std::vector<std::string>& qualnames) const;
+  // With keep_used false, they go even where the text still references them (the reviewer's
+  // preview of one fix shows the removal the whole pass will make).
+  std::vector<Edit> removal_edits(const std::vector<std::string>& qualnames, bool keep_used = true) const;
 
   // Is there a reference to a top-level import of qualname? (used to decide, before a fix
   // pass, which imports a fix may leave unused)

@@ -378,6 +378,30 @@ std::string full_preview(const FileRun& run, const Pass& pass, const Candidate& 
   return apply_edits(run.cur.text(), all, run.newline);
 }
 
+// The import removals of `names` in `text` (keep_used false: even where still referenced).
+std::vector<Edit> import_removals(FileRun& run, const std::string& text, const std::vector<std::string>& names,
+                                  bool keep_used) {
+  auto tree = run.parser.parse(text);
+  if (!tree) return {};
+  SourceFile src = run.cur.with_text(text);
+  auto model = semantic::SemanticModel::build(tree->root(), src.text(), run.options.module_name, run.options.is_package);
+  return ImportPlanner(src, tree->root(), model).removal_edits(names, keep_used);
+}
+
+// The imports that accepting `c` (after the fixes accepted before it in the pass) leaves
+// unused and the pass will remove: the reviewer's hunk shows them going.
+std::vector<std::string> imports_left_unused(FileRun& run, const Pass& pass, const Candidate& c) {
+  std::vector<std::string> asked;
+  for (const auto& q : c.finding->fix->remove_if_unused)
+    if (pass.ctx.imports().is_import_used(q)) asked.push_back(q);
+  if (asked.empty()) return {};
+  std::string all = full_preview(run, pass, c);
+  std::vector<std::string> gone;
+  for (const auto& q : asked)
+    if (!import_removals(run, all, {q}, true).empty()) gone.push_back(q);
+  return gone;
+}
+
 // What the reviewer's decision on one fix means for the rest of the pass.
 enum class Review { Apply, Skip, ApplyAndStop, Stop };
 
@@ -390,6 +414,10 @@ Review review_fix(FileRun& run, const Pass& pass, const Candidate& c) {
   for (Edit& e : planner.insertion_edits(c.finding->fix->imports, c.finding->fix->helpers))
     edits.push_back(std::move(e));
   std::string preview = apply_edits(run.cur.text(), edits, run.newline);
+  if (auto gone = imports_left_unused(run, pass, c); !gone.empty()) {
+    std::vector<Edit> removal = import_removals(run, preview, gone, false);
+    if (!removal.empty()) preview = apply_edits(preview, removal, run.newline);
+  }
   auto full = [&]() { return full_preview(run, pass, c); };
   auto d = reviewer.review(run.cur, *c.finding, preview, full);
   if (d == FixReviewer::Decision::Edit) {

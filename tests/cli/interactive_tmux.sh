@@ -122,6 +122,19 @@ expect_contains "$TMP/p2/a.py" "await asyncio.sleep(1)"
 expect_contains "$TMP/p2/a.py" "    time.sleep(2)"
 cmp -s "$TMP/b_before" "$TMP/p2/b.py" || fail "q: b.py was written"
 
+# --- the hunk shows the import the fix leaves unused going (issue 15, item 18: it was
+# removed without being shown)
+mkdir -p "$TMP/p9"
+printf 'import time\n\n\nasync def one():\n    time.sleep(1)\n' > "$TMP/p9/a.py"
+start "$ASYNCFIX" check --fix -i --color never "$TMP/p9"
+wait_for "$PROMPT"
+screen > "$TMP/screen"
+expect_contains "$TMP/screen" "-import time"
+expect_contains "$TMP/screen" "+import asyncio"
+key y
+wait_exit 0
+expect_not_contains "$TMP/p9/a.py" "import time"
+
 # --- e: the reviewer's own version is written -----------------------------------------------
 mkdir -p "$TMP/p3"
 three_sleeps "$TMP/p3/a.py"
