@@ -26,6 +26,24 @@ std::string seconds(double s) {
   return t;
 }
 
+// Is `value` an httpx transport that calls an app in process (ASGITransport, WSGITransport,
+// MockTransport): made here, or held by a name the types know?
+bool in_process_transport(FileContext& ctx, TSNode value) {
+  // A name: the value its binding assigned (`transport = httpx.ASGITransport(app=app)`).
+  if (is(value, "identifier")) {
+    const semantic::Binding* b = ctx.model().resolve(text(value, ctx.text()), value);
+    TSNode st = b ? b->statement : TSNode{};
+    TSNode assign = is(st, "expression_statement") ? ts_node_named_child(st, 0) : st;
+    if (is(assign, "assignment") && is(field(assign, "right"), "call")) value = field(assign, "right");
+  }
+  std::optional<std::string> q;
+  if (is(value, "call")) q = ctx.model().qualified_name(field(value, "function"));
+  if (!q) q = ctx.types().type_of(value);
+  if (!q || q->rfind("httpx.", 0) != 0) return false;
+  std::string_view last = std::string_view(*q).substr(q->rfind('.') + 1);
+  return last == "ASGITransport" || last == "WSGITransport" || last == "MockTransport";
+}
+
 class ClientWithoutTimeout : public Rule {
  public:
   explicit ClientWithoutTimeout(const RuleSettings& settings) : timeout_(settings.client_timeout) {
@@ -50,7 +68,14 @@ class ClientWithoutTimeout : public Rule {
     auto kids = syntax::code_children(args);
     for (TSNode a : kids) {
       if (is(a, "dictionary_splat")) return;
-      if (is(a, "keyword_argument") && text(field(a, "name"), src) == "timeout") return;
+      if (!is(a, "keyword_argument")) continue;
+      std::string_view name = text(field(a, "name"), src);
+      if (name == "timeout") return;
+      // An in-process client (a test calling the app through ASGI, no network): no timeout
+      // to lose. `AsyncClient(app=app)`, `transport=httpx.ASGITransport(app=app)` (or a name
+      // holding one), WSGITransport, MockTransport.
+      if (httpx && name == "app") return;
+      if (httpx && name == "transport" && in_process_transport(ctx, field(a, "value"))) return;
     }
     Finding& f = ctx.report(call);
     std::string value = seconds(timeout_);

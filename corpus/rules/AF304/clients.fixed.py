@@ -28,3 +28,16 @@ async def fine(url, options):
         pass
     with httpx.Client() as sync_client:  # ok: not async
         pass
+
+
+async def in_process(app):
+    # In-process test clients: the app is called through ASGI, no network to wait for.
+    async with httpx.AsyncClient(app=app, base_url="http://test") as c3:  # ok
+        pass
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c4:  # ok
+        pass
+    transport = httpx.ASGITransport(app=app)
+    async with AsyncClient(transport=transport) as c5:  # ok
+        pass
+    async with httpx.AsyncClient(transport=httpx.AsyncHTTPTransport(retries=2), timeout=10.0) as c6:  # AF304: a real network transport
+        pass
