@@ -378,14 +378,20 @@ std::string full_preview(const FileRun& run, const Pass& pass, const Candidate& 
   return apply_edits(run.cur.text(), all, run.newline);
 }
 
-// The import removals of `names` in `text` (keep_used false: even where still referenced).
+// The import removals of `names` in `text`, whose tree is `root` (keep_used false: even
+// where still referenced).
+std::vector<Edit> removals_in(const FileRun& run, const std::string& text, TSNode root, const std::vector<std::string>& names,
+                              bool keep_used) {
+  SourceFile src = run.cur.with_text(text);
+  auto model = semantic::SemanticModel::build(root, src.text(), run.options.module_name, run.options.is_package);
+  return ImportPlanner(src, root, model).removal_edits(names, keep_used);
+}
+
+// The same, parsing `text`.
 std::vector<Edit> import_removals(FileRun& run, const std::string& text, const std::vector<std::string>& names,
                                   bool keep_used) {
   auto tree = run.parser.parse(text);
-  if (!tree) return {};
-  SourceFile src = run.cur.with_text(text);
-  auto model = semantic::SemanticModel::build(tree->root(), src.text(), run.options.module_name, run.options.is_package);
-  return ImportPlanner(src, tree->root(), model).removal_edits(names, keep_used);
+  return tree ? removals_in(run, text, tree->root(), names, keep_used) : std::vector<Edit>{};
 }
 
 // The imports that accepting `c` (after the fixes accepted before it in the pass) leaves
@@ -396,9 +402,11 @@ std::vector<std::string> imports_left_unused(FileRun& run, const Pass& pass, con
     if (pass.ctx.imports().is_import_used(q)) asked.push_back(q);
   if (asked.empty()) return {};
   std::string all = full_preview(run, pass, c);
+  auto tree = run.parser.parse(all);
+  if (!tree) return {};
   std::vector<std::string> gone;
   for (const auto& q : asked)
-    if (!import_removals(run, all, {q}, true).empty()) gone.push_back(q);
+    if (!removals_in(run, all, tree->root(), {q}, true).empty()) gone.push_back(q);
   return gone;
 }
 
@@ -687,10 +695,7 @@ void remove_unused_imports(FileRun& run, const Pass& pass, Applied& out) {
     }
   }
   if (removable.empty() || !out.tree) return;
-  SourceFile next = run.cur.with_text(out.text);
-  auto model = semantic::SemanticModel::build(out.tree->root(), next.text(), run.options.module_name, run.options.is_package);
-  ImportPlanner after(next, out.tree->root(), model);
-  std::vector<Edit> removal = after.removal_edits(removable);
+  std::vector<Edit> removal = removals_in(run, out.text, out.tree->root(), removable, true);
   // Code that does not parse is never rewritten, unused import or not.
   auto errors = error_ranges(out.tree->root());
   removal.erase(std::remove_if(removal.begin(), removal.end(),
@@ -829,8 +834,7 @@ FileResult Engine::process(const SourceFile& file, const FileOptions& options,
     TSNode root = tree->root();
     if (number > 1) matchers_->active_rules(run.cur.text(), &active);
     if (!may_fire_in(root, active) && !options.report_unused_suppressions) {
-      r.remaining.clear();
-      if (number == 1) r.findings.clear();
+      r.remaining.clear();  // no rule can fire in this text: nothing remains
       break;
     }
     syntax::NodeTable table(root);  // every walk of this pass's tree reads it

@@ -80,6 +80,12 @@ void fault_point(const char* where) {
 }
 
 namespace {
+// The file's name without its directory.
+std::string base_of(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
 std::string dir_of(const std::string& path) {
   size_t slash = path.rfind('/');
   if (slash == std::string::npos) return ".";
@@ -89,9 +95,8 @@ std::string dir_of(const std::string& path) {
 // Writes bytes to a temporary file beside `path`, fsyncs it, renames it over `path`. With an
 // owner, the new file gets it (and fails rather than change who owns the file).
 Status replace_atomically(const std::string& path, std::string_view bytes, mode_t mode, const struct stat* owner = nullptr) {
-  std::string dir = ".";
-  if (size_t slash = path.rfind('/'); slash != std::string::npos) dir = slash == 0 ? "/" : path.substr(0, slash);
-  std::string base = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+  std::string dir = dir_of(path);
+  std::string base = base_of(path);
   std::string tmpl = dir + "/." + base + ".asyncfix-XXXXXX";
   std::vector<char> name(tmpl.begin(), tmpl.end());
   name.push_back('\0');
@@ -145,7 +150,7 @@ Status write_in_place(const std::string& path, std::string_view bytes, std::stri
 
 std::string backup_path(const std::string& path) {
   std::string dir = dir_of(path);
-  std::string base = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+  std::string base = base_of(path);
   return dir + "/." + base + ".asyncfix-backup";
 }
 
@@ -176,7 +181,7 @@ size_t remove_temp_files(const std::string& dir, long min_age, std::string_view 
 size_t remove_stale_temp_files(const std::string& dir) { return remove_temp_files(dir, 60, ""); }
 
 void remove_temp_files_of(const std::string& path) {
-  std::string base = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+  std::string base = base_of(path);
   remove_temp_files(dir_of(path), 0, base);
 }
 
