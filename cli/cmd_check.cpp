@@ -26,11 +26,13 @@
 #include "cli/report.h"
 #include "cli/rules_loader.h"
 #include "engine/diff/unified.h"
+#include "engine/base/files.h"
 #include "engine/run/change_set.h"
 #include "engine/run/config.h"
 #include "engine/run/run_plan.h"
 #include "engine/run/runner.h"
 #include "engine/run/write.h"
+#include "engine/semantic/library_model.h"
 #include "transforms/blocking_catalog.h"
 #include "transforms/registry.h"
 
@@ -178,6 +180,7 @@ class CheckRun {
  private:
   Status discover_files();
   Status prepare_groups();
+  Status load_library_model();
   void group_prepared(const RunGroup& g, std::set<std::string>& rule_ids);
   RunOptions run_options(const RunGroup& g) const;
   bool on_result(FileResult&& r);
@@ -300,8 +303,34 @@ Status CheckRun::check_something_left(size_t excluded, size_t skipped) {
   return usage("No Python files found");
 }
 
+// The library model of the run: the built-in one, then every configuration's `library-model`
+// files, then the command line's --library-model files.
+Status CheckRun::load_library_model() {
+  std::vector<std::string> files;
+  for (const RunGroup& g : plan_.groups()) {
+    if (g.config && g.config->library_models) {
+      for (const auto& f : resolve_dirs(*g.config->library_models, g.config->root)) {
+        if (std::find(files.begin(), files.end(), f) == files.end()) files.push_back(f);
+      }
+    }
+  }
+  files.insert(files.end(), o_.library_models.begin(), o_.library_models.end());
+  if (files.empty()) return Ok{};
+  semantic::LibraryModel model = semantic::LibraryModel::builtin();
+  for (const auto& f : files) {
+    auto text = read_whole_file(f);
+    if (!text) return usage("cannot read the library model " + f + ": " + text.error().message);
+    auto one = semantic::LibraryModel::parse(*text, f);
+    if (!one) return usage(one.error().to_string());
+    model.merge(*one);
+  }
+  semantic::LibraryModel::set_current(std::move(model));
+  return Ok{};
+}
+
 // 3. Per group: settings, rules, engine, project.
 Status CheckRun::prepare_groups() {
+  if (Status st = load_library_model(); !st) return st;
   GroupSetup setup;
   setup.target_sqlalchemy = o_.target_sqlalchemy;
   setup.target_fastapi = o_.target_fastapi;

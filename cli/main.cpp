@@ -33,6 +33,10 @@ void add_run_options(CLI::App* cmd, asyncfix::cli::CheckOptions& o) {
   cmd->add_option("--files-from", o.files_from, "Read the files (and directories) to check from FILE, one per line or NUL-separated as `git ls-files -z` writes them ('-': stdin)")
       ->type_name("FILE");
   cmd->add_flag("--no-ignore-files", o.no_ignore_files, "Do not honour .gitignore and .ignore files");
+  cmd->add_option("--library-model", o.library_models,
+                  "Also read these library-model files: what your own wrappers return, block on or await (repeatable; docs/library-model.md)")
+      ->type_name("FILE")
+      ->allow_extra_args(false);
   cmd->add_option("--config", o.config, "Use this configuration (a pyproject.toml or an asyncfix.toml) for every file")
       ->type_name("FILE");
   cmd->add_flag("-i,--interactive", o.interactive, "Review each fix before it is applied (with --fix)");

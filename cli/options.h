@@ -21,6 +21,7 @@ struct CheckOptions {
   bool fix = false;
   bool unsafe_fixes = false;
   std::vector<std::string> exclude;
+  std::vector<std::string> library_models;  // --library-model FILE (repeatable)
   int jobs = 0;
   std::string output_format = "text";
   bool no_color = false;

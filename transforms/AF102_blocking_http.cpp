@@ -97,6 +97,12 @@ class BlockingHttp : public BlockingCallRule {
       *why = "use `httpx.AsyncClient` (`async with httpx.AsyncClient() as client: await client.get(url)`)";
       return std::nullopt;
     }
+    if (hit.api.rfind("requests.", 0) != 0 && hit.api.rfind("httpx.", 0) != 0) {
+      // Another client of the library model (httpx2, a user's own wrapper): no rewrite known.
+      *why = hit.alternative.empty() ? "no automatic rewrite for `" + hit.api + "`"
+                                     : "no automatic rewrite for `" + hit.api + "`: use `" + hit.alternative + "`";
+      return std::nullopt;
+    }
     if (inside_generator_expression(call)) return std::nullopt;
     std::string method = hit.api.substr(hit.api.rfind('.') + 1);
     bool on_object = hit.api.rfind("requests.Session.", 0) == 0 || hit.api.rfind("httpx.Client.", 0) == 0;

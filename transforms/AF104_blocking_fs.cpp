@@ -55,7 +55,7 @@ class BlockingFs : public BlockingCallRule {
       f.fix = std::move(fix);
       return;
     }
-    if (!hit.alternative.empty() && package_available(ctx, "aiofiles")) {
+    if (hit.alternative.rfind("aiofiles.os", 0) == 0 && package_available(ctx, "aiofiles")) {
       // os.path.exists(p) -> await aiofiles.os.path.exists(p)
       auto mod = ctx.imports().module("aiofiles.os", call);
       std::string callee = mod.text + hit.alternative.substr(std::string("aiofiles.os").size());

@@ -4,6 +4,7 @@
 
 #include "engine/match/rule_tree.h"
 #include "engine/project/project.h"
+#include "engine/semantic/library_model.h"
 #include "engine/semantic/types.h"
 #include "engine/rule/context.h"
 #include "engine/syntax/node.h"
@@ -18,18 +19,6 @@ namespace {
 using syntax::field;
 using syntax::is;
 using syntax::text;
-
-const std::set<std::string>& async_session_methods() {
-  static const std::set<std::string> s = {"commit", "rollback", "flush", "refresh", "execute", "scalars", "scalar",
-                                          "get", "get_one", "delete", "merge", "close", "run_sync", "stream",
-                                          "stream_scalars", "connection", "invalidate"};
-  return s;
-}
-const std::set<std::string>& async_client_methods() {
-  static const std::set<std::string> s = {"get", "post", "put", "patch", "delete", "head", "options", "request",
-                                          "send", "aclose"};
-  return s;
-}
 
 // Where the call's value goes nowhere useful for a coroutine: dropped, or tested for truth.
 bool value_is_lost(TSNode call) {
@@ -87,16 +76,18 @@ class MissingAwait : public Rule {
     std::string_view src = ctx.text();
     TSNode callee = field(call, "function");
     std::string shown(text(callee, src));
+    // Coroutine functions and methods are library-model facts (library/*.yml).
+    const semantic::LibraryModel& lib = semantic::LibraryModel::current();
     if (auto q = ctx.model().qualified_name(callee)) {
-      if (*q == "asyncio.sleep" || *q == "asyncio.wait_for" || *q == "asyncio.wait") return shown;
+      if (const semantic::CallFact* f = lib.function(lib.canonical(*q)); f && f->coroutine) return shown;
     }
     if (is(callee, "attribute")) {
       std::string method(text(field(callee, "attribute"), src));
       TSNode recv = field(callee, "object");
-      if (async_session_methods().count(method) || async_client_methods().count(method)) {
+      if (lib.is_coroutine_method_name(method)) {
         auto t = ctx.types().type_of(recv);
-        if (t && *t == semantic::types::kAsyncSession && async_session_methods().count(method)) return shown;
-        if (t && *t == semantic::types::kHttpxAsyncClient && async_client_methods().count(method)) return shown;
+        const semantic::CallFact* m = t ? lib.method(*t, method) : nullptr;
+        if (m && m->coroutine) return shown;
       }
       if (is(recv, "identifier") && (text(recv, src) == "self" || text(recv, src) == "cls")) {
         TSNode fn = ctx.model().enclosing_function(call);

@@ -1,9 +1,22 @@
 #include "transforms/blocking_rule.h"
 
+#include <algorithm>
+#include <set>
+
 #include "engine/rule/context.h"
+#include "engine/semantic/library_model.h"
 #include "engine/syntax/node.h"
 
 namespace asyncfix::rules {
+
+BlockingCallRule::BlockingCallRule(RuleInfo info) : info_(std::move(info)) {
+  const auto& current = semantic::LibraryModel::current();
+  const auto& builtin = semantic::LibraryModel::builtin();
+  if (&current == &builtin) return;
+  for (const auto& root : current.modules_not_in(builtin)) {
+    if (std::find(info_.triggers.begin(), info_.triggers.end(), root) == info_.triggers.end()) info_.triggers.push_back(root);
+  }
+}
 
 // Attribute calls are filtered by the method name in the query; plain names are not (an
 // import alias such as `from os.path import exists as path_exists` hides the name).

@@ -15,7 +15,10 @@ class BlockingCallRule : public Rule {
   void on_match(const Match& match, FileContext& ctx) const override;
 
  protected:
-  explicit BlockingCallRule(RuleInfo info) : info_(std::move(info)) {}
+  // The triggers of the rule file, and the top-level modules of the user's library-model
+  // entries (a file that calls `mysdk.fetch` or holds a session from `mysdk.session_scope` may
+  // name neither requests nor Session).
+  explicit BlockingCallRule(RuleInfo info);
   // Called for each blocking call of this rule inside a coroutine, after it is reported.
   virtual void add_fix(TSNode call, const BlockingHit& hit, FileContext& ctx, Finding& finding) const = 0;
   // A call of the catalogue that does not block where it is (default: none).

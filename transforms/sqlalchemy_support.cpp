@@ -5,6 +5,7 @@
 #include <string>
 
 #include "engine/rule/context.h"
+#include "engine/semantic/library_model.h"
 #include "engine/semantic/types.h"
 #include "engine/syntax/node.h"
 
@@ -14,10 +15,11 @@ SessionKind session_kind(FileContext& ctx, TSNode expr) {
   if (syntax::is_null(expr)) return SessionKind::None;
   auto t = ctx.types().type_of(expr);
   if (t) {
-    if (*t == semantic::types::kSession) return SessionKind::Sync;
-    if (*t == semantic::types::kAsyncSession) return SessionKind::Async;
-    // A scoped_session is a factory that proxies a session: `db_session.query(...)`.
-    if (*t == std::string(semantic::types::kFactoryPrefix) + std::string(semantic::types::kSession)) return SessionKind::Sync;
+    // A scoped_session proxies a session (`db_session.query(...)`): the library model's
+    // delegates-to.
+    std::string c = semantic::LibraryModel::current().receiver_class(*t);
+    if (c == semantic::types::kSession) return SessionKind::Sync;
+    if (c == semantic::types::kAsyncSession) return SessionKind::Async;
   }
   std::string_view text = syntax::text(expr, ctx.text());
   const auto& names = ctx.settings().session_names;

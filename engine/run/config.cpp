@@ -79,13 +79,14 @@ Status set_key(const KeyValue& kv, Config& c) {
   const std::string& key = kv.key;
   const toml::node& node = kv.node;
   if (key == "select" || key == "ignore" || key == "exclude" || key == "rules" || key == "extra-blocking-calls" ||
-      key == "session-names" || key == "slow-side-effects") {
+      key == "session-names" || key == "slow-side-effects" || key == "library-model") {
     auto l = read_strings(kv);
     if (!l) return l.error();
     if (key == "select") c.select = *l;
     else if (key == "ignore") c.ignore = *l;
     else if (key == "exclude") c.exclude = *l;
     else if (key == "rules") c.rules_dirs = *l;
+    else if (key == "library-model") c.library_models = *l;
     else if (key == "extra-blocking-calls") c.extra_blocking_calls = *l;
     else if (key == "session-names") c.session_names = *l;
     else c.slow_side_effects = *l;
@@ -140,7 +141,7 @@ Expected<std::optional<Config>> load_config(const std::string& path, bool whole_
   static const std::set<std::string> kKeys = {
       "select", "ignore", "exclude", "rules", "per-file-ignores", "unsafe-fixes", "respect-gitignore",
       "target-python", "target-fastapi", "target-sqlalchemy", "gather-limit", "client-timeout", "max-file-size",
-      "extra-blocking-calls", "session-names", "slow-side-effects"};
+      "extra-blocking-calls", "session-names", "slow-side-effects", "library-model"};
   for (const auto& entry : *t) {
     const toml::node& node = entry.second;
     std::string key(entry.first.str());

@@ -37,6 +37,7 @@ struct Config {
   std::string path;  // the pyproject.toml (or the file given with --config)
   std::string root;  // its directory: globs are relative to it
   std::optional<std::vector<std::string>> select, ignore, exclude, rules_dirs;
+  std::optional<std::vector<std::string>> library_models;  // library-model = [...] (files)
   std::vector<std::pair<std::string, std::vector<std::string>>> per_file_ignores;  // in file order
   std::optional<bool> unsafe_fixes, respect_gitignore;
   std::optional<Version> target_python, target_fastapi, target_sqlalchemy;

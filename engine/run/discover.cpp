@@ -1,4 +1,5 @@
 #include "engine/run/discover.h"
+#include "engine/project/module_names.h"
 #include "engine/run/change_set.h"
 #include "engine/run/write.h"
 #include "engine/base/files.h"
@@ -76,29 +77,6 @@ bool glob_match(std::string_view p, std::string_view s) {
   }
   if (p[0] == '\\' && p.size() > 1) return p[1] == s[0] && glob_match(p.substr(2), s.substr(1));
   return p[0] == s[0] && glob_match(p.substr(1), s.substr(1));
-}
-
-std::string module_name_for(const std::string& path, bool* is_package) {
-  fs::path p(path);
-  std::string stem = p.stem().string();
-  *is_package = stem == "__init__";
-  std::vector<std::string> parts;
-  if (!*is_package) parts.push_back(stem);
-  std::error_code ec;
-  fs::path dir = fs::absolute(p, ec).parent_path();
-  // Climb while the directory is a package.
-  for (int depth = 0; depth < 64; ++depth) {
-    if (!fs::exists(dir / "__init__.py", ec)) break;
-    parts.push_back(dir.filename().string());
-    if (!dir.has_parent_path() || dir.parent_path() == dir) break;
-    dir = dir.parent_path();
-  }
-  std::string out;
-  for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
-    if (!out.empty()) out += '.';
-    out += *it;
-  }
-  return out;
 }
 
 namespace {
@@ -301,7 +279,6 @@ Expected<Discovery> discover(const DiscoverOptions& options) {
     }
     DiscoveredFile f;
     f.path = shown;
-    f.module = module_name_for(shown, &f.is_package);
     out.files.push_back(std::move(f));
   };
 
@@ -353,6 +330,7 @@ Expected<Discovery> discover(const DiscoverOptions& options) {
     }
   }
   if (unfinished) return *unfinished;
+  project::name_modules(out.files, options.paths);
   return out;
 }
 

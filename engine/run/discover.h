@@ -38,9 +38,6 @@ struct Discovery {
 // Fails when a given path does not exist, or an interrupted change set cannot be finished.
 Expected<Discovery> discover(const DiscoverOptions& options);
 
-// The module name of a Python file, from the package (__init__.py) directories above it.
-std::string module_name_for(const std::string& path, bool* is_package);
-
 // Directory names never walked into (unless given explicitly).
 bool is_default_excluded_dir(const std::string& name);
 

@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "engine/semantic/library_model.h"
 #include "engine/semantic/model.h"
 #include "engine/syntax/node.h"
 
@@ -11,68 +12,11 @@ using syntax::field;
 using syntax::is;
 using syntax::text;
 
-std::string canonical_type(std::string_view q) {
-  static const std::map<std::string_view, std::string_view> kAliases = {
-      {"sqlalchemy.orm.session.Session", types::kSession},
-      {"sqlalchemy.orm.Session", types::kSession},
-      {"sqlalchemy.ext.asyncio.session.AsyncSession", types::kAsyncSession},
-      {"sqlalchemy.ext.asyncio.AsyncSession", types::kAsyncSession},
-      {"httpx._client.Client", types::kHttpxClient},
-      {"httpx.Client", types::kHttpxClient},
-      {"httpx._client.AsyncClient", types::kHttpxAsyncClient},
-      {"httpx.AsyncClient", types::kHttpxAsyncClient},
-      {"requests.sessions.Session", types::kRequestsSession},
-      {"requests.Session", types::kRequestsSession},
-      {"requests.session", types::kRequestsSession},
-      {"aiohttp.ClientSession", types::kAiohttpSession},
-      {"aiohttp.client.ClientSession", types::kAiohttpSession},
-      {"sqlalchemy.engine.Engine", types::kEngine},
-      {"sqlalchemy.engine.base.Engine", types::kEngine},
-      {"sqlalchemy.ext.asyncio.AsyncEngine", types::kAsyncEngine},
-      {"pathlib.Path", types::kPath},
-      {"pathlib.PosixPath", types::kPath},
-      {"pathlib.WindowsPath", types::kPath},
-      {"pathlib.PurePath", types::kPath},
-      {"pathlib.PurePosixPath", types::kPath},
-      {"pathlib.PureWindowsPath", types::kPath},
-  };
-  auto it = kAliases.find(q);
-  return it == kAliases.end() ? std::string(q) : std::string(it->second);
-}
+std::string canonical_type(std::string_view q) { return LibraryModel::current().canonical(q); }
 
 namespace {
 
 constexpr int kMaxDepth = 8;
-
-// Calls whose result has a known type: constructors and factories.
-std::optional<std::string> known_call_result(const std::string& callee, TSNode call, std::string_view src,
-                                             const SemanticModel& model) {
-  std::string c = canonical_type(callee);
-  if (c == types::kSession || c == types::kAsyncSession || c == types::kHttpxClient ||
-      c == types::kHttpxAsyncClient || c == types::kRequestsSession || c == types::kAiohttpSession ||
-      c == types::kPath)
-    return c;
-  if (callee == "pathlib.Path.cwd" || callee == "pathlib.Path.home") return std::string(types::kPath);
-  if (callee == "sqlalchemy.create_engine" || callee == "sqlalchemy.engine.create_engine") return std::string(types::kEngine);
-  if (callee == "sqlalchemy.ext.asyncio.create_async_engine") return std::string(types::kAsyncEngine);
-  if (callee == "sqlalchemy.ext.asyncio.async_sessionmaker") {
-    return std::string(types::kFactoryPrefix) + std::string(types::kAsyncSession);
-  }
-  if (callee == "sqlalchemy.orm.sessionmaker" || callee == "sqlalchemy.orm.scoped_session") {
-    // sessionmaker(..., class_=AsyncSession) makes async sessions.
-    TSNode args = field(call, "arguments");
-    for (TSNode a : syntax::code_children(args)) {
-      if (!is(a, "keyword_argument")) continue;
-      if (text(field(a, "name"), src) != "class_") continue;
-      auto q = model.qualified_name(field(a, "value"));
-      if (q && canonical_type(*q) == types::kAsyncSession) {
-        return std::string(types::kFactoryPrefix) + std::string(types::kAsyncSession);
-      }
-    }
-    return std::string(types::kFactoryPrefix) + std::string(types::kSession);
-  }
-  return std::nullopt;
-}
 
 // The binding's parameter node (typed_parameter / typed_default_parameter / default_parameter).
 TSNode parameter_node(TSNode name) {
@@ -89,6 +33,9 @@ bool module_class(const SemanticModel& model, std::string_view name) {
   return it != model.scope(0).bindings.end() && it->second.back().kind == BindingKind::ClassDef;
 }
 }  // namespace
+
+TypeOracle::TypeOracle(const SemanticModel& model, const ProjectTypes* project)
+    : model_(model), project_(project), lib_(LibraryModel::current()) {}
 
 bool TypeOracle::is_project_class(std::string_view type) const {
   if (!project_) return false;
@@ -151,9 +98,12 @@ std::optional<std::string> TypeOracle::annotation_type(TSNode type) const {
     std::string name = q ? *q : std::string(text(head, src));
     std::string last = name.substr(name.rfind('.') == std::string::npos ? 0 : name.rfind('.') + 1);
     static const char* const kWrappers[] = {"Optional", "Annotated", "Generator", "Iterator", "Iterable",
-                                            "AsyncGenerator", "AsyncIterator", "AsyncIterable", "Union"};
+                                            "AsyncGenerator", "AsyncIterator", "AsyncIterable", "Union",
+                                            "ClassVar", "Final", "Required", "NotRequired", "ReadOnly"};
     bool wrapper = false;
     for (const char* w : kWrappers) wrapper |= last == w;
+    // A generic library class (`scoped_session[Session]`): the class itself.
+    if (!wrapper && q && lib_.class_fact(canonical_type(*q))) return canonical_type(*q);
     if (!wrapper) return std::nullopt;
     TSNode first{};
     if (is(type, "subscript")) {
@@ -173,48 +123,153 @@ std::optional<std::string> TypeOracle::type_of(TSNode expr) const { return type_
 
 std::optional<std::string> TypeOracle::type_of(TSNode expr, int depth) const {
   if (depth > kMaxDepth || syntax::is_null(expr)) return std::nullopt;
+  std::string_view src = model_.source();
   if (is(expr, "parenthesized_expression")) {
     auto kids = syntax::code_children(expr);
     return kids.size() == 1 ? type_of(kids[0], depth + 1) : std::nullopt;
   }
   if (is(expr, "identifier")) return name_type(expr, depth);
-  if (is(expr, "binary_operator") && text(field(expr, "operator"), model_.source()) == "/") {
-    auto l = type_of(field(expr, "left"), depth + 1);  // path / "name" is a path
-    if (l && *l == types::kPath) return l;
-    return std::nullopt;
+  if (is(expr, "binary_operator")) {
+    // `path / "name"` is a path: the operators of the left operand's class.
+    auto l = type_of(field(expr, "left"), depth + 1);
+    if (!l) return std::nullopt;
+    const ClassFact* c = lib_.class_fact(*l);
+    if (!c) return std::nullopt;
+    auto it = c->operators.find(text(field(expr, "operator"), src));
+    if (it == c->operators.end()) return std::nullopt;
+    return it->second;
   }
   if (is(expr, "call")) return call_type(expr, depth);
+  if (is(expr, "subscript")) {  // client["db"]: the items of a library class
+    auto t = type_of(field(expr, "value"), depth + 1);
+    const ClassFact* c = t ? lib_.class_fact(*t) : nullptr;
+    if (c && !c->items.empty()) return c->items;
+    return std::nullopt;
+  }
   if (is(expr, "attribute")) {
     TSNode obj = field(expr, "object");
-    if (is(obj, "identifier") && text(obj, model_.source()) == "self") return self_attribute_type(expr, depth);
-    // `request.state.db` and other attribute chains: only through imports (module globals).
+    std::string_view attr = text(field(expr, "attribute"), src);
+    if (is(obj, "identifier") && text(obj, src) == "self") {
+      if (auto t = self_attribute_type(expr, depth)) return t;
+    }
+    // A module-level name of another module (through imports).
     auto q = model_.qualified_name(expr);
-    if (q && project_) return project_->global_type(*q);
+    if (q && project_) {
+      if (auto g = project_->global_type(*q)) return g;
+    }
+    // An attribute of an object whose class is known: a library class's attributes
+    // (`path.parent`), items (`client.db`), or a project class's attributes.
+    auto t = type_of(obj, depth + 1);
+    if (!t) return std::nullopt;
+    if (const ClassFact* c = lib_.class_fact(*t)) {
+      auto it = c->attributes.find(attr);
+      if (it != c->attributes.end()) return it->second;
+      if (!c->items.empty() && !c->methods.count(attr)) return c->items;
+      return std::nullopt;
+    }
+    if (project_ && is_project_class(*t)) return project_->global_type(*t + "." + std::string(attr));
     return std::nullopt;
   }
   return std::nullopt;
 }
 
+std::optional<std::string> TypeOracle::evaluate(const TypeExpr& e, TSNode call, int depth) const {
+  using K = TypeExpr::Kind;
+  if (e.kind == K::Named) return canonical_type(e.name);
+  if (e.kind == K::Factory) {
+    auto inner = evaluate(*e.inner, call, depth);
+    if (!inner) return std::nullopt;
+    return std::string(types::kFactoryPrefix) + *inner;
+  }
+  TSNode arg = argument(call, e.name);
+  if (syntax::is_null(arg)) return std::nullopt;
+  if (e.kind == K::TypeOf) return type_of(arg, depth + 1);
+  if (e.kind == K::Instance) {
+    if (auto c = project_class(arg)) return c;
+    auto q = model_.qualified_name(arg);
+    if (!q) return std::nullopt;
+    return canonical_type(*q);
+  }
+  return product_of(arg, TSNode{}, depth + 1);  // K::Product
+}
+
+TSNode TypeOracle::argument(TSNode call, std::string_view which) const {
+  if (syntax::is_null(call)) return TSNode{};
+  std::string_view src = model_.source();
+  bool positional = !which.empty() && std::isdigit(static_cast<unsigned char>(which[0]));
+  int want = positional ? std::atoi(std::string(which).c_str()) : 0;
+  int k = 0;
+  for (TSNode a : syntax::code_children(field(call, "arguments"))) {
+    if (is(a, "keyword_argument")) {
+      if (!positional && text(field(a, "name"), src) == which) return field(a, "value");
+      continue;
+    }
+    if (is(a, "list_splat") || is(a, "dictionary_splat")) return TSNode{};
+    if (positional && ++k == want) return a;
+  }
+  return TSNode{};
+}
+
 std::optional<std::string> TypeOracle::call_type(TSNode call, int depth) const {
-  TSNode fn = field(call, "function");
+  return product_of(field(call, "function"), call, depth);
+}
+
+std::optional<std::string> TypeOracle::product_of(TSNode fn, TSNode call, int depth) const {
+  if (depth > kMaxDepth || syntax::is_null(fn)) return std::nullopt;
   if (auto c = project_class(fn)) return c;  // an instance of a project class
   if (auto q = model_.qualified_name(fn)) {
-    if (auto t = known_call_result(*q, call, model_.source(), model_)) return t;
-    if (project_) {
-      if (auto r = project_->return_type(*q)) return r;
-    }
-    // A module-level name of this module (`SessionLocal()` in the module that made it).
-    if (project_ && !model_.module_name().empty() && is(fn, "identifier")) {
-      const Binding* b = model_.resolve(text(fn, model_.source()), fn);
-      if (b && !b->is_import() && model_.scope_of(b->name) == 0) {
-        if (auto r = project_->return_type(model_.module_name() + "." + std::string(text(fn, model_.source()))))
-          return r;
-      }
+    if (auto t = named_callable_result(fn, *q, call, depth)) return t;
+  }
+  if (is(fn, "attribute")) {
+    if (auto t = method_result(fn, call, depth)) return t;
+  }
+  // Calling a factory gives its product; calling an instance, what its class's calls give.
+  auto ft = type_of(fn, depth + 1);
+  if (!ft) return std::nullopt;
+  if (ft->rfind(types::kFactoryPrefix, 0) == 0) return ft->substr(types::kFactoryPrefix.size());
+  if (const ClassFact* c = lib_.class_fact(*ft); c && !c->call_returns.empty()) return c->call_returns;
+  return std::nullopt;
+}
+
+std::optional<std::string> TypeOracle::named_callable_result(TSNode fn, const std::string& q, TSNode call,
+                                                            int depth) const {
+  std::string_view src = model_.source();
+  // A library function or class: what the model says it returns; a class gives an instance.
+  std::string canon = canonical_type(q);
+  if (const CallFact* f = lib_.function(canon)) {
+    for (const TypeExpr& e : f->returns) {
+      if (auto t = evaluate(e, call, depth)) return t;
     }
   }
-  // Calling a factory gives its product.
-  auto ft = type_of(fn, depth + 1);
-  if (ft && ft->rfind(types::kFactoryPrefix, 0) == 0) return ft->substr(types::kFactoryPrefix.size());
+  if (lib_.class_fact(canon)) return canon;
+  if (project_) {
+    if (auto r = project_->return_type(q)) return r;
+  }
+  if (!is(fn, "identifier")) return std::nullopt;
+  const Binding* b = model_.resolve(text(fn, src), fn);
+  if (!b) return std::nullopt;
+  // A module-level name of this module (`SessionLocal()` in the module that made it).
+  if (project_ && !model_.module_name().empty() && !b->is_import() && model_.scope_of(b->name) == 0) {
+    if (auto r = project_->return_type(model_.module_name() + "." + std::string(text(fn, src)))) return r;
+  }
+  // A function of this file (also one nested in a function).
+  if (b->kind == BindingKind::FunctionDef) return result_type(syntax::parent(b->name), depth + 1);
+  return std::nullopt;
+}
+
+std::optional<std::string> TypeOracle::method_result(TSNode fn, TSNode call, int depth) const {
+  // A method of an object whose class is known: the model's `returns`, or a project method's
+  // result.
+  std::string_view name = text(field(fn, "attribute"), model_.source());
+  auto t = type_of(field(fn, "object"), depth + 1);
+  if (!t || t->rfind(types::kFactoryPrefix, 0) == 0) return std::nullopt;
+  if (const CallFact* m = lib_.method(*t, name)) {
+    for (const TypeExpr& e : m->returns) {
+      if (auto r = evaluate(e, call, depth)) return r;
+    }
+    return std::nullopt;
+  }
+  if (project_ && is_project_class(*t)) return project_->return_type(*t + "." + std::string(name));
   return std::nullopt;
 }
 
@@ -239,6 +294,10 @@ std::optional<std::string> TypeOracle::name_type_of_binding(const Binding& bref,
   if (b->kind == BindingKind::Parameter) return parameter_type(*b);
   if (b->kind == BindingKind::Assignment) return assignment_type(*b, id, depth);
   if (b->kind == BindingKind::WithTarget) return with_target_type(*b, depth);
+  if (b->kind == BindingKind::FunctionDef && depth > 0) {
+    // `get_db = get_session`: the name is a callable that gives what the function gives.
+    if (auto r = result_type(syntax::parent(b->name), depth + 1)) return std::string(types::kFactoryPrefix) + *r;
+  }
   return std::nullopt;
 }
 
@@ -358,8 +417,10 @@ std::optional<std::string> TypeOracle::self_attribute_type(TSNode attr, int dept
   return found == attrs.end() ? std::nullopt : found->second;
 }
 
-std::optional<std::string> TypeOracle::function_result_type(TSNode fn) const {
-  if (!is(fn, "function_definition")) return std::nullopt;
+std::optional<std::string> TypeOracle::function_result_type(TSNode fn) const { return result_type(fn, 0); }
+
+std::optional<std::string> TypeOracle::result_type(TSNode fn, int depth) const {
+  if (depth > kMaxDepth || !is(fn, "function_definition")) return std::nullopt;
   TSNode ret = field(fn, "return_type");
   if (!syntax::is_null(ret)) {
     if (auto t = annotation_type(ret)) return t;
@@ -371,7 +432,7 @@ std::optional<std::string> TypeOracle::function_result_type(TSNode fn) const {
     if (is(n, "function_definition") || is(n, "lambda") || is(n, "class_definition")) return false;
     if (is(n, "yield") || is(n, "return_statement")) {
       auto kids = syntax::code_children(n);
-      if (!kids.empty()) found = type_of(kids.back(), 1);
+      if (!kids.empty()) found = type_of(kids.back(), depth + 1);
       return false;
     }
     return true;

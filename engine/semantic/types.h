@@ -17,6 +17,8 @@ namespace asyncfix::semantic {
 
 class SemanticModel;
 struct Binding;
+class LibraryModel;
+struct TypeExpr;
 
 // Canonical type names the rules test for.
 namespace types {
@@ -51,8 +53,7 @@ class ProjectTypes {
 
 class TypeOracle {
  public:
-  TypeOracle(const SemanticModel& model, const ProjectTypes* project = nullptr)
-      : model_(model), project_(project) {}
+  TypeOracle(const SemanticModel& model, const ProjectTypes* project = nullptr);
 
   // The type of an expression, when it can be told: a canonical qualified class name, or
   // "factory:<T>" for session factories.
@@ -76,6 +77,14 @@ class TypeOracle {
  private:
   std::optional<std::string> type_of(TSNode expr, int depth) const;
   std::optional<std::string> call_type(TSNode call, int depth) const;
+  // What calling fn gives (call: the call, for the arguments a library fact reads; may be null).
+  std::optional<std::string> product_of(TSNode fn, TSNode call, int depth) const;
+  std::optional<std::string> named_callable_result(TSNode fn, const std::string& q, TSNode call, int depth) const;
+  std::optional<std::string> method_result(TSNode fn, TSNode call, int depth) const;
+  std::optional<std::string> result_type(TSNode function_definition, int depth) const;
+  std::optional<std::string> evaluate(const TypeExpr& e, TSNode call, int depth) const;
+  // A call's argument by position ("1") or keyword name; null when absent (or after a splat).
+  TSNode argument(TSNode call, std::string_view which) const;
   std::optional<std::string> name_type(TSNode identifier, int depth) const;
   std::optional<std::string> name_type_of_binding(const Binding& b, TSNode identifier, int depth) const;
   // The type of a parameter: its annotation's, or what its `Depends(...)` default yields.
@@ -90,6 +99,7 @@ class TypeOracle {
 
   const SemanticModel& model_;
   const ProjectTypes* project_;
+  const LibraryModel& lib_;
   // self.<attr> types per class (class node id -> attr -> type or nothing), computed once.
   mutable std::map<const void*, std::map<std::string, std::optional<std::string>, std::less<>>> class_attrs_;
 };

@@ -177,12 +177,21 @@ TEST(IgnoreDiscover, WalksInAStableOrderAndSkipsWhatIsNotPython) {
   EXPECT_EQ(found(dir, threads), expected);  // the same whatever the number of threads
 }
 
-TEST(IgnoreDiscover, ModuleNamesFromThePackageChain) {
+// Module names as Python finds them below the import roots (issue 16, idiom 1): regular and
+// namespace packages alike, a project's own folder (pyproject.toml) and its src/ layout.
+TEST(IgnoreDiscover, ModuleNamesAsPythonFindsThem) {
   TempDir dir;
   dir.write("app/__init__.py", "");
   dir.write("app/api/__init__.py", "");
   dir.write("app/api/routes.py", "");
-  dir.write("scripts/run.py", "");
+  dir.write("scripts/run.py", "");                        // a namespace package below the run's folder
+  dir.write("app/features/build/session/lifecycle.py", "");  // namespace folders inside a package
+  dir.write("libs/chat-server/pyproject.toml", "");       // a project of its own: a root
+  dir.write("libs/chat-server/chat/__init__.py", "");
+  dir.write("libs/chat-server/chat/server/db.py", "");    // no __init__.py in server/
+  dir.write("libs/sdk/pyproject.toml", "");
+  dir.write("libs/sdk/src/sdk/client.py", "");            // src layout
+  dir.write("tools/my-tool.py", "");                      // not importable: the package chain names it
   DiscoverOptions o;
   o.paths = {dir.path().string()};
   o.jobs = 1;
@@ -190,10 +199,34 @@ TEST(IgnoreDiscover, ModuleNamesFromThePackageChain) {
   ASSERT_TRUE(d.ok());
   std::map<std::string, std::pair<std::string, bool>> modules;
   for (const auto& f : d->files) modules[f.path.substr(dir.path().string().size() + 1)] = {f.module, f.is_package};
-  EXPECT_EQ(modules["app/__init__.py"], std::make_pair(std::string("app"), true));
-  EXPECT_EQ(modules["app/api/__init__.py"], std::make_pair(std::string("app.api"), true));
-  EXPECT_EQ(modules["app/api/routes.py"], std::make_pair(std::string("app.api.routes"), false));
-  EXPECT_EQ(modules["scripts/run.py"], std::make_pair(std::string("run"), false));
+  auto mod = [](const char* m, bool pkg = false) { return std::make_pair(std::string(m), pkg); };
+  EXPECT_EQ(modules["app/__init__.py"], mod("app", true));
+  EXPECT_EQ(modules["app/api/__init__.py"], mod("app.api", true));
+  EXPECT_EQ(modules["app/api/routes.py"], mod("app.api.routes"));
+  EXPECT_EQ(modules["scripts/run.py"], mod("scripts.run"));
+  EXPECT_EQ(modules["app/features/build/session/lifecycle.py"], mod("app.features.build.session.lifecycle"));
+  EXPECT_EQ(modules["libs/chat-server/chat/__init__.py"], mod("chat", true));
+  EXPECT_EQ(modules["libs/chat-server/chat/server/db.py"], mod("chat.server.db"));
+  EXPECT_EQ(modules["libs/sdk/src/sdk/client.py"], mod("sdk.client"));
+  EXPECT_EQ(modules["tools/my-tool.py"], mod("my-tool"));
+}
+
+// A run over a folder inside a package: the names are still the package's.
+TEST(IgnoreDiscover, ModuleNamesOfARunInsideAPackage) {
+  TempDir dir;
+  dir.write("app/__init__.py", "");
+  dir.write("app/api/__init__.py", "");
+  dir.write("app/api/routes.py", "");
+  dir.write("app/api/v2/items.py", "");  // a namespace folder in a regular package
+  DiscoverOptions o;
+  o.paths = {(dir.path() / "app" / "api").string()};
+  o.jobs = 1;
+  auto d = discover(o);
+  ASSERT_TRUE(d.ok());
+  std::map<std::string, std::string> modules;
+  for (const auto& f : d->files) modules[f.path.substr(dir.path().string().size() + 1)] = f.module;
+  EXPECT_EQ(modules["app/api/routes.py"], "app.api.routes");
+  EXPECT_EQ(modules["app/api/v2/items.py"], "app.api.v2.items");
 }
 
 TEST(IgnoreDiscover, ExcludeGlobs) {

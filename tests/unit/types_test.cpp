@@ -47,6 +47,40 @@ std::string type_of_arg(const std::string& code) {
   return t.value_or("?");
 }
 
+// What the library model (library/*.yml) says calls, methods and attributes give.
+TEST(Types, FromTheLibraryModel) {
+  // contextmanager(f) gives what f yields; partial(f) what f returns.
+  EXPECT_EQ(type_of_arg("from contextlib import contextmanager\nfrom sqlalchemy.orm import Session\n"
+                     "def get_session():\n    s = Session()\n    yield s\nget_db = contextmanager(get_session)\n"
+                     "with get_db() as db:\n    use(db)\n"),
+            "sqlalchemy.orm.Session");
+  EXPECT_EQ(type_of_arg("import functools\nimport httpx\ndef make():\n    return httpx.Client()\n"
+                     "mk = functools.partial(make)\nuse(mk())\n"),
+            "httpx.Client");
+  // sessionmaker(class_=AsyncSession) makes async sessions; scoped_session proxies one.
+  EXPECT_EQ(type_of_arg("from sqlalchemy.orm import sessionmaker\nfrom sqlalchemy.ext.asyncio import AsyncSession\n"
+                     "F = sessionmaker(class_=AsyncSession)\nuse(F())\n"),
+            "sqlalchemy.ext.asyncio.AsyncSession");
+  EXPECT_EQ(type_of_arg("from sqlalchemy.orm import scoped_session, sessionmaker\nS = scoped_session(sessionmaker())\nuse(S())\n"),
+            "sqlalchemy.orm.Session");
+  EXPECT_EQ(type_of_arg("from sqlalchemy.orm import scoped_session, Session\nfrom typing import ClassVar\n"
+                     "class T:\n    session: ClassVar[scoped_session[Session]]\n    def f(self):\n        use(self.session)\n"),
+            "sqlalchemy.orm.scoped_session");
+  // typing.cast, SQLModel, Path methods and attributes.
+  EXPECT_EQ(type_of_arg("import typing\nfrom sqlalchemy.orm import Session\ndef f(s):\n    use(typing.cast(Session, s))\n"),
+            "sqlalchemy.orm.Session");
+  EXPECT_EQ(type_of_arg("from sqlmodel import Session\ndef f(s: Session):\n    use(s)\n"), "sqlalchemy.orm.Session");
+  EXPECT_EQ(type_of_arg("from pathlib import Path\ndef f(p: Path):\n    use(p.parent.joinpath('x').with_suffix('.y'))\n"),
+            "pathlib.Path");
+  EXPECT_EQ(type_of_arg("from pathlib import Path\ndef f(p: Path):\n    use((p / 'a').absolute())\n"), "pathlib.Path");
+  // Drivers: a connection's cursor, a mongo client's collection.
+  EXPECT_EQ(type_of_arg("import sqlite3\nc = sqlite3.connect('x')\nuse(c.cursor())\n"), "sqlite3.Cursor");
+  EXPECT_EQ(type_of_arg("import pymongo\nc = pymongo.MongoClient()\nuse(c.app['users'])\n"), "pymongo.collection.Collection");
+  // Controls: what the model does not say stays unknown.
+  EXPECT_EQ(type_of_arg("from pathlib import Path\ndef f(p: Path):\n    use(p.name)\n"), "?");
+  EXPECT_EQ(type_of_arg("import functools\nuse(functools.partial(print))\n"), "?");
+}
+
 TEST(Types, OptionalStringAndGenerics) {
   EXPECT_EQ(type_of_arg("from typing import Optional\nimport httpx\ndef f(c: Optional[httpx.AsyncClient]):\n    use(c)\n"),
             "httpx.AsyncClient");
