@@ -4,6 +4,7 @@
 #pragma once
 
 #include "engine/rule/rule.h"
+#include "engine/source/triggers.h"
 #include "transforms/blocking_catalog.h"
 
 namespace asyncfix::rules {
@@ -13,6 +14,10 @@ class BlockingCallRule : public Rule {
   const RuleInfo& info() const override { return info_; }
   void register_matchers(MatcherRegistry& registry) const override;
   void on_match(const Match& match, FileContext& ctx) const override;
+  // Receivers' types come from other modules too (a session factory of database.py, a class
+  // attribute of models.py).
+  bool needs_project() const override { return true; }
+  std::vector<std::string> project_seeds() const override { return {kAsyncDefTrigger}; }
 
  protected:
   // The triggers of the rule file, and the top-level modules of the user's library-model

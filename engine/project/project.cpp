@@ -15,6 +15,10 @@
 
 namespace asyncfix {
 
+namespace {
+constexpr int kMaxSummaryRounds = 16;  // summaries made again, at most, per load
+}  // namespace
+
 using syntax::field;
 using syntax::is;
 using syntax::text;
@@ -141,7 +145,7 @@ const FunctionSummary* ProjectIndex::function(std::string_view qualname) const {
   while (!prefix.empty()) {
     if (const ModuleSummary* m = module(prefix)) {
       auto it = m->functions.find(rest);
-      return it == m->functions.end() ? nullptr : &it->second;
+      return it == m->functions.end() ? inherited_method(*m, rest) : &it->second;
     }
     auto [pm, last] = split_last(prefix);
     rest = last + "." + rest;
@@ -150,14 +154,57 @@ const FunctionSummary* ProjectIndex::function(std::string_view qualname) const {
   return nullptr;
 }
 
+const FunctionSummary* ProjectIndex::inherited_method(const ModuleSummary& m, const std::string& name) const {
+  // "Class.method" not defined in Class: its project base classes', nearest first.
+  size_t dot = name.find('.');
+  if (dot == std::string::npos || name.find('.', dot + 1) != std::string::npos) return nullptr;
+  auto bases = m.class_bases.find(name.substr(0, dot));
+  if (bases == m.class_bases.end()) return nullptr;
+  thread_local int depth = 0;
+  if (depth > 8) return nullptr;
+  ++depth;
+  const FunctionSummary* found = nullptr;
+  for (const auto& b : bases->second) {
+    if (b == m.module + "." + name.substr(0, dot)) continue;
+    if ((found = function(b + name.substr(dot)))) break;
+  }
+  --depth;
+  return found;
+}
+
 std::optional<std::string> ProjectIndex::global_type(std::string_view qualname) const {
   std::string q = resolve_alias(qualname);
+  // "pkg.mod.name", or "pkg.mod.Class.attr": the longest prefix that is a module.
   auto [mod, name] = split_last(q);
-  if (const ModuleSummary* m = module(mod)) {
-    auto it = m->globals.find(name);
-    if (it != m->globals.end()) return it->second;
+  for (int hop = 0; hop < 3 && !mod.empty(); ++hop) {
+    if (const ModuleSummary* m = module(mod)) {
+      auto it = m->globals.find(name);
+      if (it != m->globals.end()) return it->second;
+      return inherited_attribute(*m, name);
+    }
+    auto [pm, last] = split_last(mod);
+    name = last + "." + name;
+    mod = pm;
   }
   return std::nullopt;
+}
+
+std::optional<std::string> ProjectIndex::inherited_attribute(const ModuleSummary& m, const std::string& name) const {
+  // "Class.attr" not set in Class: its project base classes', nearest first.
+  size_t dot = name.find('.');
+  if (dot == std::string::npos || name.find('.', dot + 1) != std::string::npos) return std::nullopt;
+  auto bases = m.class_bases.find(name.substr(0, dot));
+  if (bases == m.class_bases.end()) return std::nullopt;
+  thread_local int depth = 0;  // a cycle of bases (an error in the code) ends here
+  if (depth > 8) return std::nullopt;
+  ++depth;
+  std::optional<std::string> found;
+  for (const auto& b : bases->second) {
+    if (b == m.module + "." + name.substr(0, dot)) continue;
+    if ((found = global_type(b + name.substr(dot)))) break;
+  }
+  --depth;
+  return found;
 }
 
 std::optional<std::string> ProjectIndex::class_type(std::string_view qualname) const {
@@ -224,6 +271,10 @@ class ModuleSummarizer {
       TSNode def = is(st, "decorated_definition") ? field(st, "definition") : st;
       if (is(def, "class_definition")) m_.classes.emplace(text(field(def, "name"), t_));
     }
+    for (TSNode st : syntax::code_children(root)) {
+      TSNode def = is(st, "decorated_definition") ? field(st, "definition") : st;
+      if (is(def, "class_definition")) on_class_attributes(def);
+    }
 
     // Functions: module level and methods of module-level classes.
     for (TSNode fn : summarized_functions(root)) on_function_definition(fn);
@@ -255,7 +306,25 @@ class ModuleSummarizer {
     if (b.is_import()) {
       m_.imports.emplace(std::string(name), b.qualname);
     } else if (b.kind == semantic::BindingKind::Assignment) {
-      if (auto ty = types_.type_of(b.name)) m_.globals.emplace(std::string(name), *ty);
+      if (auto ty = types_.type_of(b.name)) {
+        m_.globals.emplace(std::string(name), *ty);
+      } else if (TSNode asg = syntax::parent(b.name); is(asg, "assignment") && syntax::same(field(asg, "left"), b.name)) {
+        if (auto alias = types_.type_alias(field(asg, "right")))
+          m_.globals.emplace(std::string(name), std::string(semantic::types::kAliasPrefix) + *alias);
+      }
+    }
+  }
+
+  // The attributes of a module-level class whose type is known, as globals "Class.attr"
+  // (read as `Trade.session`, `repo.client`, or through a subclass).
+  void on_class_attributes(TSNode cls) {
+    std::string name(text(field(cls, "name"), t_));
+    for (TSNode base : syntax::code_children(field(cls, "superclasses"))) {
+      if (is(base, "keyword_argument")) continue;
+      if (auto b = types_.project_class(base)) m_.class_bases[name].push_back(*b);
+    }
+    for (const auto& [attr, ty] : types_.class_attributes(cls)) {
+      if (ty) m_.globals.emplace(name + "." + attr, *ty);
     }
   }
 
@@ -572,7 +641,11 @@ void ProjectIndex::close_over_calls(int jobs) {
       bool relevant_module = false;
       std::vector<std::string> callees;
       if (closure.expand(m, &relevant_module, &callees)) progress = true;
-      for (const auto& callee : callees) want_module_of(callee, want);
+      for (const auto& callee : callees) {
+        want_module_of(callee, want);
+        // Through a re-export (`from .trade_model import Trade` in a package's __init__).
+        want_module_of(resolve_alias(callee), want);
+      }
       if (relevant_module) relevant_.insert(mname);
       if (relevant_module) {
         // The modules its summary asked types of (a session factory or a client made in
@@ -584,6 +657,8 @@ void ProjectIndex::close_over_calls(int jobs) {
         }
       }
     }
+    // Callees not found yet may be re-exports of a module loaded since.
+    for (const auto& u : closure.unresolved) want_module_of(resolve_alias(u), want);
     if (want.empty() && !progress) break;
     if (want.empty()) continue;
     std::vector<const DiscoveredFile*> wave;
@@ -617,15 +692,21 @@ void ProjectIndex::load_containing(const std::vector<std::string>& literals, int
   // now that they are, when an answer it got would now be different (the same answers
   // give the same summary). Only where it can change a finding: modules on the async call
   // graph (or all of them, for a whole-program migration).
-  std::vector<const DiscoveredFile*> again;
-  for (const auto& [name, m] : modules_) {
-    if (!whole_program_ && !relevant_.count(name)) continue;
-    auto it = asked_.find(name);
-    if (it != asked_.end() && answers_changed(it->second)) again.push_back(by_module_.at(name));
-  }
-  if (!again.empty()) {
+  // Summarizing a module again can change the answers others got from it (the class
+  // attribute `Trade.session` is known once the alias `SessionType` of base.py is): repeat to
+  // a fixed point, following the calls the new summaries make. Answers only go from unknown
+  // to known along the chains of modules, so this ends; the bound is a guard.
+  for (int round = 0; round < kMaxSummaryRounds; ++round) {
+    std::vector<const DiscoveredFile*> again;
+    for (const auto& [name, m] : modules_) {
+      if (!whole_program_ && !relevant_.count(name)) continue;
+      auto it = asked_.find(name);
+      if (it != asked_.end() && answers_changed(it->second)) again.push_back(by_module_.at(name));
+    }
+    if (again.empty()) break;
     for (const auto* f : again) attempted_.erase(f->module);
     load_wave(std::move(again), jobs);
+    close_over_calls(jobs);
   }
   dynamic_relationships_.clear();
   for (const auto& [name, m] : modules_) {
@@ -733,7 +814,8 @@ std::vector<std::string> ProjectIndex::names_typed_with(const std::vector<std::s
   std::set<std::string> names;
   for (const auto& [mname, m] : modules_) {
     for (const auto& [g, t] : m.globals) {
-      if (mentions(t)) names.insert(g);
+      // A class attribute ("Trade.session") is used through its class's name.
+      if (mentions(t)) names.insert(g.substr(0, g.find('.')));
     }
   }
   return {names.begin(), names.end()};

@@ -83,6 +83,7 @@ struct ModuleSummary {
   std::set<std::string> attribute_reads;  // `x.name` read anywhere in the module (names)
   std::set<std::string> schema_fields;    // annotated fields of pydantic models (names)
   std::set<std::string> classes;          // module-level classes
+  std::map<std::string, std::vector<std::string>> class_bases;  // class -> its project base classes (qualified)
 };
 
 // What a rule decides about the whole project once per run, after the index is built, and
@@ -207,6 +208,8 @@ class ProjectIndex : public semantic::ProjectTypes {
   void close_over_calls(int jobs);
   void compute_blocking_paths();
   std::string resolve_alias(std::string_view qualname) const;
+  std::optional<std::string> inherited_attribute(const ModuleSummary& m, const std::string& name) const;
+  const FunctionSummary* inherited_method(const ModuleSummary& m, const std::string& name) const;
 
   std::vector<DiscoveredFile> files_;
   std::map<std::string, const DiscoveredFile*> by_module_;

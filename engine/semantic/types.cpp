@@ -69,8 +69,14 @@ std::optional<std::string> TypeOracle::annotation_type(TSNode type) const {
   }
   if (is(type, "identifier") || is(type, "attribute")) {
     if (auto c = project_class(type)) return c;
+    if (auto a = alias_annotation(type)) return a;
     auto q = model_.qualified_name(type);
     if (!q) return std::nullopt;
+    if (project_) {
+      // A type alias of another module (`SessionDep = Annotated[Session, Depends(get_db)]`).
+      auto g = project_->global_type(*q);
+      if (g && g->rfind(types::kAliasPrefix, 0) == 0) return g->substr(types::kAliasPrefix.size());
+    }
     return canonical_type(*q);
   }
   if (is(type, "string")) {
@@ -121,6 +127,30 @@ std::optional<std::string> TypeOracle::annotation_type(TSNode type) const {
 
 std::optional<std::string> TypeOracle::type_of(TSNode expr) const { return type_of(expr, 0); }
 
+std::optional<std::string> TypeOracle::alias_annotation(TSNode ref) const {
+  // A name of this module bound to a type: `SessionType = scoped_session[Session]`,
+  // `DbSession = Annotated[Session, Depends(get_db)]`.
+  if (!is(ref, "identifier") || alias_depth_ > 4) return std::nullopt;
+  const Binding* b = model_.resolve(text(ref, model_.source()), ref);
+  if (!b || b->kind != BindingKind::Assignment || model_.scope_of(b->name) != 0) return std::nullopt;
+  TSNode asg = syntax::parent(b->name);
+  if (!is(asg, "assignment") || !syntax::same(field(asg, "left"), b->name)) return std::nullopt;
+  ++alias_depth_;
+  auto t = type_alias(field(asg, "right"));
+  --alias_depth_;
+  return t;
+}
+
+std::optional<std::string> TypeOracle::type_alias(TSNode value) const {
+  if (!(is(value, "identifier") || is(value, "attribute") || is(value, "subscript") || is(value, "generic_type") ||
+        is(value, "binary_operator")))
+    return std::nullopt;
+  if (is(value, "binary_operator") && text(field(value, "operator"), model_.source()) != "|") return std::nullopt;
+  auto t = annotation_type(value);
+  if (!t || !(lib_.class_fact(*t) || is_project_class(*t))) return std::nullopt;
+  return t;
+}
+
 std::optional<std::string> TypeOracle::type_of(TSNode expr, int depth) const {
   if (depth > kMaxDepth || syntax::is_null(expr)) return std::nullopt;
   std::string_view src = model_.source();
@@ -149,8 +179,15 @@ std::optional<std::string> TypeOracle::type_of(TSNode expr, int depth) const {
   if (is(expr, "attribute")) {
     TSNode obj = field(expr, "object");
     std::string_view attr = text(field(expr, "attribute"), src);
-    if (is(obj, "identifier") && text(obj, src) == "self") {
+    if (is(obj, "identifier") && (text(obj, src) == "self" || text(obj, src) == "cls")) {
       if (auto t = self_attribute_type(expr, depth)) return t;
+    }
+    // A class attribute of a class of this file or of the project (`Trade.session`, with
+    // `session: ClassVar[...]` in its body).
+    if (auto local = local_class_attribute(obj, attr, depth)) return local;
+    if (auto c = project_class(obj)) {
+      if (project_) return project_->global_type(*c + "." + std::string(attr));
+      return std::nullopt;
     }
     // A module-level name of another module (through imports).
     auto q = model_.qualified_name(expr);
@@ -227,6 +264,7 @@ std::optional<std::string> TypeOracle::product_of(TSNode fn, TSNode call, int de
   auto ft = type_of(fn, depth + 1);
   if (!ft) return std::nullopt;
   if (ft->rfind(types::kFactoryPrefix, 0) == 0) return ft->substr(types::kFactoryPrefix.size());
+  if (ft->rfind(types::kAliasPrefix, 0) == 0) return ft->substr(types::kAliasPrefix.size());  // a class's other name
   if (const ClassFact* c = lib_.class_fact(*ft); c && !c->call_returns.empty()) return c->call_returns;
   return std::nullopt;
 }
@@ -388,33 +426,62 @@ std::optional<std::string> TypeOracle::self_attribute_type(TSNode attr, int dept
   if (!is(fn, "function_definition")) return std::nullopt;
   TSNode cls = syntax::ancestor(fn, "class_definition");
   if (syntax::is_null(cls)) return std::nullopt;
-  // All `self.x = ...` (and class-level `x: T`) of the class, once per class: the first
-  // assignment of each attribute whose type can be told.
+  const auto& attrs = class_attributes(cls, depth);
+  auto found = attrs.find(name);
+  if (found != attrs.end() && found->second) return found->second;
+  // Inherited from a project class (`class Trade(ModelBase, LocalTrade)`).
+  if (!project_) return std::nullopt;
+  for (TSNode base : syntax::code_children(field(cls, "superclasses"))) {
+    if (is(base, "keyword_argument")) continue;
+    if (auto b = project_class(base)) {
+      if (auto t = project_->global_type(*b + "." + std::string(name))) return t;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> TypeOracle::local_class_attribute(TSNode ref, std::string_view attr, int depth) const {
+  if (!is(ref, "identifier")) return std::nullopt;
+  const Binding* b = model_.resolve(text(ref, model_.source()), ref);
+  if (!b || b->kind != BindingKind::ClassDef) return std::nullopt;
+  TSNode cls = syntax::parent(b->name);
+  if (!is(cls, "class_definition")) return std::nullopt;
+  const auto& attrs = class_attributes(cls, depth);
+  auto it = attrs.find(attr);
+  return it == attrs.end() ? std::nullopt : it->second;
+}
+
+const std::map<std::string, std::optional<std::string>, std::less<>>& TypeOracle::class_attributes(TSNode cls,
+                                                                                                   int depth) const {
+  std::string_view src = model_.source();
+  // All `self.x = ...` / `cls.x = ...` of the class's methods and its class-level `x: T` and
+  // `x = ...`, once per class: the first assignment of each attribute whose type can be told.
   auto [it, fresh] = class_attrs_.try_emplace(cls.id);
   auto& attrs = it->second;
-  if (fresh) {
-    syntax::walk(field(cls, "body"), [&](TSNode n) {
-      if (!is(n, "assignment")) return true;
-      TSNode left = field(n, "left");
-      if (is(left, "attribute")) {
-        TSNode obj = field(left, "object");
-        if (!is(obj, "identifier") || text(obj, src) != "self") return true;
-        std::string key(text(field(left, "attribute"), src));
-        auto& slot = attrs[key];
-        if (slot) return true;
-        TSNode ann = field(n, "type");
-        if (!syntax::is_null(ann)) slot = annotation_type(ann);
-        if (!slot) slot = type_of(field(n, "right"), depth + 1);
-      } else if (is(left, "identifier") && !syntax::is_null(field(n, "type")) &&
-                 syntax::same(syntax::parent(syntax::parent(n)), field(cls, "body"))) {
-        auto& slot = attrs[std::string(text(left, src))];
-        if (!slot) slot = annotation_type(field(n, "type"));
-      }
+  if (!fresh) return attrs;
+  TSNode body = field(cls, "body");
+  syntax::walk(body, [&](TSNode n) {
+    if (is(n, "class_definition")) return false;  // a nested class has its own attributes
+    if (!is(n, "assignment")) return true;
+    TSNode left = field(n, "left");
+    TSNode ann = field(n, "type");
+    std::string key;
+    if (is(left, "attribute")) {
+      TSNode obj = field(left, "object");
+      if (!is(obj, "identifier") || (text(obj, src) != "self" && text(obj, src) != "cls")) return true;
+      key = std::string(text(field(left, "attribute"), src));
+    } else if (is(left, "identifier") && syntax::same(syntax::parent(syntax::parent(n)), body)) {
+      key = std::string(text(left, src));
+    } else {
       return true;
-    });
-  }
-  auto found = attrs.find(name);
-  return found == attrs.end() ? std::nullopt : found->second;
+    }
+    auto& slot = attrs[key];
+    if (slot) return true;
+    if (!syntax::is_null(ann)) slot = annotation_type(ann);
+    if (!slot) slot = type_of(field(n, "right"), depth + 1);
+    return true;
+  });
+  return attrs;
 }
 
 std::optional<std::string> TypeOracle::function_result_type(TSNode fn) const { return result_type(fn, 0); }

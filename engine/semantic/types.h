@@ -33,6 +33,9 @@ inline constexpr std::string_view kAsyncEngine = "sqlalchemy.ext.asyncio.AsyncEn
 inline constexpr std::string_view kPath = "pathlib.Path";
 // A callable whose calls produce T: "factory:" + T.
 inline constexpr std::string_view kFactoryPrefix = "factory:";
+// A name bound to the type T itself (a type alias, `SessionDep = Annotated[Session, ...]`):
+// "alias:" + T. Used in an annotation it means T; called, it makes a T.
+inline constexpr std::string_view kAliasPrefix = "alias:";
 }  // namespace types
 
 // What the project knows about other modules (implemented by ProjectIndex).
@@ -69,6 +72,15 @@ class TypeOracle {
   std::optional<std::string> project_class(TSNode ref) const;
   bool is_project_class(std::string_view type) const;
 
+  // The types of a class's attributes: `self.x = ...` in its methods, `x: T` and `x = ...` in
+  // its body (nothing: an attribute whose type cannot be told).
+  const std::map<std::string, std::optional<std::string>, std::less<>>& class_attributes(TSNode class_definition,
+                                                                                         int depth = 0) const;
+
+  // The type a module-level value names when it is a type (a type alias: `SessionType =
+  // scoped_session[Session]`), as annotation_type reads it; only known classes count.
+  std::optional<std::string> type_alias(TSNode value) const;
+
   bool has_type(TSNode expr, std::string_view type) const {
     auto t = type_of(expr);
     return t && *t == type;
@@ -96,12 +108,16 @@ class TypeOracle {
   // The type of the target of `with <expr> as x`.
   std::optional<std::string> with_target_type(const Binding& b, int depth) const;
   std::optional<std::string> self_attribute_type(TSNode attribute, int depth) const;
+  std::optional<std::string> alias_annotation(TSNode ref) const;
+  // `Cls.attr` where Cls is a class of this file.
+  std::optional<std::string> local_class_attribute(TSNode class_ref, std::string_view attr, int depth) const;
 
   const SemanticModel& model_;
   const ProjectTypes* project_;
   const LibraryModel& lib_;
   // self.<attr> types per class (class node id -> attr -> type or nothing), computed once.
   mutable std::map<const void*, std::map<std::string, std::optional<std::string>, std::less<>>> class_attrs_;
+  mutable int alias_depth_ = 0;  // aliases of aliases followed so far
 };
 
 // Canonical name of a class qualname ("sqlalchemy.orm.session.Session" -> kSession).

@@ -66,7 +66,9 @@ PY
 expect_exit 1 "$ASYNCFIX" check --no-progress "$TMP/q"
 expect_contains "$TMP/out" "app/api.py:6:12: AF102"
 
-# Without a rule that needs the project index there is no index: the file has no trigger.
-expect_exit 0 "$ASYNCFIX" check --no-progress --select AF102 "$TMP/p"
+# A blocking rule alone builds the project index too: the client's type comes from deps.py.
+expect_exit 1 "$ASYNCFIX" check --no-progress --select AF102 "$TMP/p"
+expect_contains "$TMP/out" "app/api.py:7:12: AF102"
+expect_contains "$TMP/out" "app/api.py:11:12: AF102"
 
 finish

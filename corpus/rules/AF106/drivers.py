@@ -26,7 +26,12 @@ async def pg_handler(dsn: str):
 
 
 async def cache() -> redis.Redis:
-    return redis.Redis(host="localhost")  # AF106
+    return redis.Redis(host="localhost")  # ok: the client connects when first used
+
+
+async def cached(key: str):
+    r = redis.Redis(host="localhost")
+    return r.get(key)  # AF106
 
 
 async def list_users(db: Session = Depends(get_db)):
