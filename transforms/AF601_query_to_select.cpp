@@ -15,6 +15,7 @@
 #include "engine/rewrite/imports.h"
 #include "engine/rewrite/precedence.h"
 #include "engine/rule/context.h"
+#include "engine/source/triggers.h"
 #include "engine/project/project.h"
 #include "engine/syntax/node.h"
 #include "engine/rewrite/edit_list.h"
@@ -71,7 +72,7 @@ class QueryToSelect : public Rule {
   }
   const RuleInfo& info() const override { return info_; }
   bool needs_project() const override { return true; }
-  std::vector<std::string> project_seeds() const override { return {"relationship("}; }
+  std::vector<std::string> project_seeds() const override { return {"relationship(", kAsyncDefTrigger}; }
   std::vector<std::string> project_triggers(const ProjectIndex& index, const ProjectPlan*) const override {
     const auto& names = index.dynamic_relationships();
     return {names.begin(), names.end()};

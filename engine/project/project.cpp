@@ -62,6 +62,16 @@ std::pair<std::string, std::string> split_last(std::string_view q) {
   return {std::string(q.substr(0, dot)), std::string(q.substr(dot + 1))};
 }
 
+// The project module that holds qualname (its longest dotted prefix that is one), or "".
+std::string module_of(const std::string& q, const std::map<std::string, const DiscoveredFile*>& by_module) {
+  std::string prefix = q;
+  while (!prefix.empty()) {
+    if (by_module.count(prefix)) return prefix;
+    prefix = split_last(prefix).first;
+  }
+  return {};
+}
+
 bool read_text(const std::string& path, std::string* out) {
   auto text = read_whole_file(path);
   if (!text) return false;
@@ -229,6 +239,9 @@ class RecordingTypes : public semantic::ProjectTypes {
   std::optional<std::string> global_type(std::string_view q) const override { return note('g', q, index_.global_type(q)); }
   std::optional<std::string> return_type(std::string_view q) const override { return note('r', q, index_.return_type(q)); }
   std::optional<std::string> class_type(std::string_view q) const override { return note('c', q, index_.class_type(q)); }
+  std::optional<std::string> parameter_type(std::string_view fn, std::string_view param) const override {
+    return note('p', std::string(fn) + "(" + std::string(param), index_.parameter_type(fn, param));
+  }
 
  private:
   std::optional<std::string> note(char kind, std::string_view q, std::optional<std::string> a) const {
@@ -243,9 +256,14 @@ class RecordingTypes : public semantic::ProjectTypes {
 
 bool ProjectIndex::answers_changed(const std::set<TypeQuery>& asked) const {
   for (const TypeQuery& q : asked) {
-    std::optional<std::string> now = q.kind == 'g'   ? global_type(q.qualname)
-                                     : q.kind == 'r' ? return_type(q.qualname)
-                                                     : class_type(q.qualname);
+    std::optional<std::string> now;
+    if (q.kind == 'g') now = global_type(q.qualname);
+    else if (q.kind == 'r') now = return_type(q.qualname);
+    else if (q.kind == 'c') now = class_type(q.qualname);
+    else {
+      size_t paren = q.qualname.find('(');
+      now = parameter_type(std::string_view(q.qualname).substr(0, paren), std::string_view(q.qualname).substr(paren + 1));
+    }
     if (now != q.answer) return true;
   }
   return false;
@@ -258,8 +276,10 @@ namespace {
 class ModuleSummarizer {
  public:
   ModuleSummarizer(const DiscoveredFile& df, const SourceFile& src, const semantic::SemanticModel& model,
-                   const semantic::TypeOracle& types, const BlockingClassifier& classifier)
-      : df_(df), src_(src), t_(src.text()), model_(model), types_(types), classifier_(classifier) {
+                   const semantic::TypeOracle& types, const BlockingClassifier& classifier,
+                   std::function<bool(const std::string&)> in_project)
+      : df_(df), src_(src), t_(src.text()), model_(model), types_(types), classifier_(classifier),
+        in_project_(std::move(in_project)) {
     m_.module = df.module;
     m_.path = df.path;
   }
@@ -358,9 +378,83 @@ class ModuleSummarizer {
                   s.qualname.substr(module.size() + 1).find('.') != std::string::npos;
     s.is_route_handler = model_.is_route_handler(fn);
     s.result_type = types_.function_result_type(fn);
+    on_signature(fn, s);
     std::string key = module.empty() ? s.qualname : s.qualname.substr(module.size() + 1);
     auto& slot = m_.functions[key] = std::move(s);
     by_node_[reinterpret_cast<uintptr_t>(fn.id)] = &slot;
+  }
+
+  // The parameters, the implicit first one, the project decorators.
+  void on_signature(TSNode fn, FunctionSummary& s) const {
+    for (TSNode p : syntax::code_children(field(fn, "parameters"))) {
+      TSNode name = is(p, "identifier") ? p : field(p, "name");
+      if (is(p, "typed_parameter")) name = ts_node_named_child(p, 0);
+      if (is(name, "identifier")) s.params.emplace_back(text(name, t_));
+    }
+    bool staticmethod = false;
+    TSNode dec = syntax::parent(fn);
+    if (is(dec, "decorated_definition")) {
+      for (TSNode d : syntax::code_children(dec)) {
+        if (!is(d, "decorator")) continue;
+        TSNode e = ts_node_named_child(d, 0);
+        if (is(e, "call")) e = field(e, "function");
+        std::string_view dt = text(e, t_);
+        if (dt == "staticmethod") staticmethod = true;
+        if (dt == "classmethod") s.classmethod = true;
+        std::string q = is(e, "identifier") || is(e, "attribute") ? resolve_name(e) : std::string();
+        if (!q.empty()) s.decorators.push_back(std::move(q));
+      }
+    }
+    s.implicit_first = s.is_method && !staticmethod ? 1 : 0;
+  }
+
+  // The qualified name an identifier or attribute chain names (a function of this module
+  // gets the module's prefix).
+  std::string resolve_name(TSNode e) const {
+    if (is(e, "identifier")) {
+      const semantic::Binding* b = model_.resolve(text(e, t_), e);
+      if (b && b->kind == semantic::BindingKind::FunctionDef && model_.scope_of(b->name) == 0)
+        return df_.module + "." + std::string(text(e, t_));
+    }
+    auto q = model_.qualified_name(e);
+    return q ? *q : std::string();
+  }
+
+  // The argument types of a call, where known.
+  void note_arguments(TSNode call, CallRecord& c) const {
+    TSNode fn = field(call, "function");
+    if (is(fn, "attribute") && types_.project_class(field(fn, "object"))) c.via_class = true;
+    bool positional = true;
+    for (TSNode a : syntax::code_children(field(call, "arguments"))) {
+      if (is(a, "list_splat") || is(a, "dictionary_splat")) {
+        c.splat = true;
+        positional = positional && !is(a, "list_splat");
+        continue;
+      }
+      if (is(a, "keyword_argument")) {
+        if (auto t = types_.type_of(field(a, "value"))) c.kwargs.emplace(text(field(a, "name"), t_), *t);
+        continue;
+      }
+      if (positional) c.args.push_back(types_.type_of(a));
+    }
+  }
+
+  // `f(session, *args)` where f is a parameter of the summarized function that holds the
+  // call (the wrapper a decorator returns calls the function it decorates).
+  bool on_parameter_call(TSNode n) {
+    TSNode callee = field(n, "function");
+    if (!is(callee, "identifier")) return false;
+    const semantic::Binding* b = model_.resolve(text(callee, t_), callee);
+    if (!b || b->kind != semantic::BindingKind::Parameter) return false;
+    auto it = by_node_.find(reinterpret_cast<uintptr_t>(syntax::ancestor(b->name, "function_definition").id));
+    if (it == by_node_.end()) return false;
+    CallRecord c;
+    c.callee = std::string(text(callee, t_));
+    c.caller = it->second->qualname;
+    c.pos = src_.position(ts_node_start_byte(n));
+    note_arguments(n, c);
+    it->second->param_calls.push_back(std::move(c));
+    return true;
   }
 
   // The summarized function whose own body holds n, if any.
@@ -377,6 +471,7 @@ class ModuleSummarizer {
   }
 
   void on_call(TSNode n) {
+    if (on_parameter_call(n)) return;
     FunctionSummary* f = owner(n);
     bool at_module = syntax::is_null(model_.enclosing_function(n));
     std::string resolved = ProjectIndex::resolve_callee(n, model_, &types_);
@@ -411,6 +506,9 @@ class ModuleSummarizer {
     c.pos = src_.position(ts_node_start_byte(n));
     c.awaited = is_awaited(n);
     c.in_async = f && f->is_async;
+    // Argument types, for the parameter types of project functions only (they cost a type
+    // inference per argument).
+    if (!c.callee.empty() && in_project_(c.callee)) note_arguments(n, c);
     if (f && classifier_) {
       if (auto blk = classifier_(n, model_, types_)) {
         f->blocking.push_back(BlockingRecord{blk->first, blk->second, c.pos});
@@ -506,6 +604,7 @@ class ModuleSummarizer {
   const semantic::SemanticModel& model_;
   const semantic::TypeOracle& types_;
   const BlockingClassifier& classifier_;
+  std::function<bool(const std::string&)> in_project_;  // is a qualified name in a project module?
   ModuleSummary m_;
   std::map<uintptr_t, FunctionSummary*> by_node_;  // function node id -> its summary in m_
   std::set<const void*> assigned_;                 // attributes assigned to (not reads)
@@ -536,7 +635,8 @@ std::optional<ModuleSummary> ProjectIndex::summarize(const DiscoveredFile& df, s
   auto model = semantic::SemanticModel::build(tree->root(), src->text(), df.module, df.is_package);
   RecordingTypes project(*this, asked);
   semantic::TypeOracle types(model, &project);
-  return ModuleSummarizer(df, *src, model, types, classifier_).summarize(tree->root());
+  auto in_project = [this](const std::string& q) { return !module_of(q, by_module_).empty(); };
+  return ModuleSummarizer(df, *src, model, types, classifier_, in_project).summarize(tree->root());
 }
 
 void ProjectIndex::load_wave(std::vector<const DiscoveredFile*> wave, int jobs) {
@@ -562,16 +662,6 @@ void ProjectIndex::load_wave(std::vector<const DiscoveredFile*> wave, int jobs) 
 }
 
 namespace {
-
-// The project module that holds qualname (its longest dotted prefix that is one), or "".
-std::string module_of(const std::string& q, const std::map<std::string, const DiscoveredFile*>& by_module) {
-  std::string prefix = q;
-  while (!prefix.empty()) {
-    if (by_module.count(prefix)) return prefix;
-    prefix = split_last(prefix).first;
-  }
-  return {};
-}
 
 // What close_over_calls has followed so far.
 struct CallClosure {
@@ -638,6 +728,10 @@ void ProjectIndex::close_over_calls(int jobs) {
     std::set<std::string> want;
     bool progress = false;
     for (const auto& [mname, m] : modules_) {
+      // The decorators of its functions: a decorator's wrapper may pass them their arguments.
+      for (const auto& [fname, f] : m.functions) {
+        for (const auto& d : f.decorators) want_module_of(resolve_alias(d), want);
+      }
       bool relevant_module = false;
       std::vector<std::string> callees;
       if (closure.expand(m, &relevant_module, &callees)) progress = true;
@@ -685,6 +779,8 @@ void ProjectIndex::load_containing(const std::vector<std::string>& literals, int
     }
     wave.push_back(&f);
   }
+  // The modules a rule asked for are on the map, whatever calls them.
+  for (const auto* f : wave) relevant_.insert(f->module);
   load_wave(std::move(wave), jobs);
   close_over_calls(jobs);
   // Types flow across modules (a session factory made in database.py, used in crud.py): a
@@ -697,6 +793,7 @@ void ProjectIndex::load_containing(const std::vector<std::string>& literals, int
   // a fixed point, following the calls the new summaries make. Answers only go from unknown
   // to known along the chains of modules, so this ends; the bound is a guard.
   for (int round = 0; round < kMaxSummaryRounds; ++round) {
+    compute_parameter_types();
     std::vector<const DiscoveredFile*> again;
     for (const auto& [name, m] : modules_) {
       if (!whole_program_ && !relevant_.count(name)) continue;
@@ -717,6 +814,79 @@ void ProjectIndex::load_containing(const std::vector<std::string>& literals, int
     }
   }
   compute_blocking_paths();
+}
+
+namespace {
+
+// What the call sites of one function pass for each parameter: the types seen, and whether
+// some call passed something unknown (or nothing: the default).
+struct ParameterEvidence {
+  std::map<std::string, std::set<std::string>> seen;
+  std::set<std::string> unknown;
+
+  // One call of target, whose first `offset` parameters are bound implicitly.
+  void observe(const FunctionSummary& target, const CallRecord& c, size_t offset) {
+    for (size_t j = offset; j < target.params.size(); ++j) {
+      const std::string& p = target.params[j];
+      size_t k = j - offset;
+      std::optional<std::string> t;
+      if (k < c.args.size()) {
+        t = c.args[k];
+      } else if (auto kw = c.kwargs.find(p); kw != c.kwargs.end()) {
+        t = kw->second;
+      }
+      if (t) seen[p].insert(*t);
+      else unknown.insert(p);
+    }
+  }
+};
+
+}  // namespace
+
+void ProjectIndex::compute_parameter_types() {
+  // Parameter types from call sites, over the loaded modules: a parameter every call passes
+  // the same known type gets it. A function decorated by a project decorator whose wrapper
+  // calls it (`f(session, *args, **kwargs)`) is called by that wrapper, not by its callers.
+  std::map<std::string, ParameterEvidence> evidence;
+  auto wrapped = [&](const FunctionSummary& f) {
+    for (const auto& d : f.decorators) {
+      const FunctionSummary* w = function(d);
+      if (w && !w->param_calls.empty()) return w;
+    }
+    return static_cast<const FunctionSummary*>(nullptr);
+  };
+  auto observe_call = [&](const CallRecord& c) {
+    const FunctionSummary* target = function(c.callee);
+    if (!target || target->params.empty() || wrapped(*target)) return;
+    size_t offset = target->implicit_first && (!c.via_class || target->classmethod) ? 1 : 0;
+    evidence[target->qualname].observe(*target, c, offset);
+  };
+  for (const auto& [mname, m] : modules_) {
+    for (const auto& [fname, f] : m.functions) {
+      for (const auto& c : f.calls) observe_call(c);
+      if (f.params.empty()) continue;
+      if (const FunctionSummary* w = wrapped(f); w && !f.is_method) {
+        for (const auto& pc : w->param_calls) {
+          if (!w->params.empty() && pc.callee == w->params.front()) evidence[f.qualname].observe(f, pc, 0);
+        }
+      }
+    }
+    for (const auto& c : m.module_calls) observe_call(c);
+  }
+  parameter_types_.clear();
+  for (const auto& [fn, ev] : evidence) {
+    for (const auto& [p, types] : ev.seen) {
+      if (types.size() == 1 && !ev.unknown.count(p)) parameter_types_[fn][p] = *types.begin();
+    }
+  }
+}
+
+std::optional<std::string> ProjectIndex::parameter_type(std::string_view fn, std::string_view param) const {
+  auto it = parameter_types_.find(fn);
+  if (it == parameter_types_.end()) return std::nullopt;
+  auto p = it->second.find(param);
+  if (p == it->second.end()) return std::nullopt;
+  return p->second;
 }
 
 void ProjectIndex::compute_blocking_paths() {

@@ -38,6 +38,12 @@ struct CallRecord {
   Position pos;
   bool awaited = false;
   bool in_async = false;  // the call sits in an async def's own body
+  // The types of the arguments, where known: positional ones up to the first `*args`, and
+  // keyword ones (for the parameter types inferred from call sites).
+  std::vector<std::optional<std::string>> args;
+  std::map<std::string, std::string> kwargs;
+  bool splat = false;     // a `*args` or `**kwargs` may pass the others
+  bool via_class = false; // `Class.method(...)`: no implicit self
 };
 
 struct BlockingRecord {
@@ -58,6 +64,16 @@ struct FunctionSummary {
   std::vector<BlockingRecord> blocking;  // blocking calls in its own body
   std::vector<CallRecord> calls;         // calls in its own body that resolve to a name
   std::optional<std::string> result_type;
+  // Its parameters in order (not *args / **kwargs), and how many a call binds implicitly
+  // (1 for self/cls, 0 for a function or a staticmethod; classmethods bind cls even through
+  // the class).
+  std::vector<std::string> params;
+  int implicit_first = 0;
+  bool classmethod = false;
+  // The project functions decorating it, and the calls of its own parameters its body makes
+  // (in a decorator: the wrapper's `f(session, *args, **kwargs)`, callee = the parameter).
+  std::vector<std::string> decorators;
+  std::vector<CallRecord> param_calls;
 };
 
 // `posts = relationship("Post", back_populates="author", lazy=...)` in a mapped class.
@@ -170,6 +186,9 @@ class ProjectIndex : public semantic::ProjectTypes {
   std::optional<std::string> global_type(std::string_view qualname) const override;
   std::optional<std::string> return_type(std::string_view qualname) const override;
   std::optional<std::string> class_type(std::string_view qualname) const override;
+  // A parameter's type from the call sites: every call of the function in the loaded modules
+  // passes the same known type (a decorator's wrapper passing a session counts as the call).
+  std::optional<std::string> parameter_type(std::string_view function, std::string_view param) const override;
 
   // Qualified name of a function definition node in a file of module `module`.
   static std::string function_qualname(const std::string& module, TSNode fn, std::string_view src);
@@ -196,7 +215,7 @@ class ProjectIndex : public semantic::ProjectTypes {
   // What a summary asked the index about other modules, and the answers it got: when the
   // answers are the same later, summarizing again would give the same summary.
   struct TypeQuery {
-    char kind;  // 'g' global_type, 'r' return_type, 'c' class_type
+    char kind;  // 'g' global_type, 'r' return_type, 'c' class_type, 'p' parameter_type ("fn(param")
     std::string qualname;
     std::optional<std::string> answer;
     bool operator<(const TypeQuery& o) const { return std::tie(kind, qualname) < std::tie(o.kind, o.qualname); }
@@ -207,6 +226,7 @@ class ProjectIndex : public semantic::ProjectTypes {
   void load_wave(std::vector<const DiscoveredFile*> wave, int jobs);
   void close_over_calls(int jobs);
   void compute_blocking_paths();
+  void compute_parameter_types();
   std::string resolve_alias(std::string_view qualname) const;
   std::optional<std::string> inherited_attribute(const ModuleSummary& m, const std::string& name) const;
   const FunctionSummary* inherited_method(const ModuleSummary& m, const std::string& name) const;
@@ -222,6 +242,7 @@ class ProjectIndex : public semantic::ProjectTypes {
   size_t summaries_made_ = 0;
   std::map<std::string, std::set<TypeQuery>> asked_;  // per module: its summary's type queries
   std::map<std::string, std::vector<std::string>> blocking_paths_;
+  std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> parameter_types_;
   mutable std::mutex gave_up_mu_;
   mutable std::map<std::string, std::string> gave_up_;  // path -> why (summaries run on worker threads)
 };

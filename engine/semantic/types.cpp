@@ -341,18 +341,40 @@ std::optional<std::string> TypeOracle::name_type_of_binding(const Binding& bref,
 
 std::optional<std::string> TypeOracle::parameter_type(const Binding& b) const {
   TSNode p = parameter_node(b.name);
-  if (syntax::is_null(p)) return std::nullopt;
-  TSNode ann = field(p, "type");
+  bool bare = is(syntax::parent(b.name), "parameters");  // `def get(session):`
+  if (syntax::is_null(p) && !bare) return std::nullopt;
+  TSNode ann = syntax::is_null(p) ? TSNode{} : field(p, "type");
   if (!syntax::is_null(ann)) {
     if (auto t = annotation_type(ann)) return t;
   }
   // `db = Depends(get_db)`: what the dependency yields.
-  TSNode def = field(p, "value");
+  TSNode def = syntax::is_null(p) ? TSNode{} : field(p, "value");
   if (is(def, "call")) {
     auto q = model_.qualified_name(field(def, "function"));
     if (q && (*q == "fastapi.Depends" || *q == "fastapi.params.Depends")) return dependency_type(def);
   }
+  // No annotation: what every call site passes (the project's fixed point).
+  if (project_ && syntax::is_null(ann)) {
+    std::string fq = function_qualname(syntax::ancestor(b.name, "function_definition"));
+    if (!fq.empty()) return project_->parameter_type(fq, text(b.name, model_.source()));
+  }
   return std::nullopt;
+}
+
+std::string TypeOracle::function_qualname(TSNode fn) const {
+  if (!is(fn, "function_definition") || model_.module_name().empty()) return {};
+  std::string_view src = model_.source();
+  std::string name(text(field(fn, "name"), src));
+  TSNode p = syntax::parent(fn);
+  if (is(p, "decorated_definition")) p = syntax::parent(p);
+  if (is(p, "module")) return model_.module_name() + "." + name;
+  if (!is(p, "block")) return {};
+  TSNode cls = syntax::parent(p);
+  if (!is(cls, "class_definition")) return {};
+  TSNode top = syntax::parent(cls);
+  if (is(top, "decorated_definition")) top = syntax::parent(top);
+  if (!is(top, "module")) return {};
+  return model_.module_name() + "." + std::string(text(field(cls, "name"), src)) + "." + name;
 }
 
 std::optional<std::string> TypeOracle::dependency_type(TSNode depends_call) const {

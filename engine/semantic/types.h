@@ -52,6 +52,12 @@ class ProjectTypes {
     (void)qualname;
     return std::nullopt;
   }
+  // The type of an unannotated parameter of a project function, from its call sites.
+  virtual std::optional<std::string> parameter_type(std::string_view function, std::string_view param) const {
+    (void)function;
+    (void)param;
+    return std::nullopt;
+  }
 };
 
 class TypeOracle {
@@ -80,6 +86,9 @@ class TypeOracle {
   // The type a module-level value names when it is a type (a type alias: `SessionType =
   // scoped_session[Session]`), as annotation_type reads it; only known classes count.
   std::optional<std::string> type_alias(TSNode value) const;
+  // The qualified name of a module-level function or a method of a module-level class
+  // ("app.crud.get", "app.repo.Repo.get"); empty for other functions or without a module name.
+  std::string function_qualname(TSNode function_definition) const;
 
   bool has_type(TSNode expr, std::string_view type) const {
     auto t = type_of(expr);

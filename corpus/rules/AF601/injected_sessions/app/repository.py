@@ -1,0 +1,23 @@
+from .models import Item
+from .session import with_name, with_session
+
+
+@with_session
+def list_items(session, kind):
+    return session.query(Item).filter(Item.kind == kind).all()  # AF601
+
+
+@with_name
+def not_a_session(session, kind):
+    return session.query(Item).all()  # ok: the decorator passes a str
+
+
+class ItemStore:
+    def _delete(self, session, name):
+        session.query(Item).filter(Item.name == name).delete()  # AF601
+
+    def delete(self, session, name):
+        self._delete(session, name)
+
+    def count(self, session, name):
+        return session.query(Item).count()  # ok: one caller passes something that is not a session
