@@ -98,6 +98,8 @@ def main():
     ap.add_argument("--ast-grep", required=True)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--quick", action="store_true", help="stdlib only, 1 run: a smoke test of the script")
+    ap.add_argument("--baseline-asyncfix", help="asyncfix built at another commit, measured side by side")
+    ap.add_argument("--baseline-rev", default="")
     a = ap.parse_args()
     cores = os.cpu_count() or 1
     runs = 1 if a.quick else a.runs
@@ -109,6 +111,8 @@ def main():
             "asyncfix-3": [a.asyncfix, "check", "--no-progress", "-j", str(j), "--select", "AF101,AF102,AF401", path],
             "ast-grep": [a.ast_grep, "scan", "-c", sgconfig, "-j", str(j), path],
             "parse-only": [a.parse_only, "-j", str(j), path],
+            **({"baseline": [a.baseline_asyncfix, "check", "--no-progress", "-j", str(j), path]}
+               if a.baseline_asyncfix else {}),
         }
 
     out = []
@@ -155,6 +159,17 @@ def main():
                 sg[0] / a3[0], af[1] / 1024, sg[1] / 1024))
             print("bench: %s -j%d done" % (name, j), file=sys.stderr)
     w("")
+    if a.baseline_asyncfix:
+        w("## Against %s\n" % a.baseline_rev)
+        w("asyncfix of this tree and asyncfix built at `%s` (same build options), every rule, in the same runs "
+          "as the table above (tools alternated).\n" % a.baseline_rev)
+        w("| corpus | threads | this tree | %s | this / %s | this peak RSS | %s peak RSS |" % ((a.baseline_rev,) * 3))
+        w("|---|---|---|---|---|---|---|")
+        for (name, j), r in results.items():
+            af, base = r["asyncfix"], r["baseline"]
+            w("| %s | %d | %.2f s | %.2f s | **%.2fx** | %.1f MB | %.1f MB |" % (
+                name, j, af[0], base[0], af[0] / base[0], af[1] / 1024, base[1] / 1024))
+        w("")
 
     if not a.quick:
         sub = async_subset(os.path.join(a.scratch, "async-subset"))

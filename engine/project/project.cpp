@@ -155,13 +155,30 @@ const FunctionSummary* ProjectIndex::function(std::string_view qualname) const {
   while (!prefix.empty()) {
     if (const ModuleSummary* m = module(prefix)) {
       auto it = m->functions.find(rest);
-      return it == m->functions.end() ? inherited_method(*m, rest) : &it->second;
+      if (it != m->functions.end()) return &it->second;
+      if (const FunctionSummary* f = inherited_method(*m, rest)) return f;
+      return instance_method(*m, rest);
     }
     auto [pm, last] = split_last(prefix);
     rest = last + "." + rest;
     prefix = pm;
   }
   return nullptr;
+}
+
+const FunctionSummary* ProjectIndex::instance_method(const ModuleSummary& m, const std::string& name) const {
+  // "Users.get_user_by_id" with `Users = UsersTable(...)` a module-level instance: the
+  // method of its class.
+  size_t dot = name.find('.');
+  if (dot == std::string::npos || name.find('.', dot + 1) != std::string::npos) return nullptr;
+  auto g = m.globals.find(name.substr(0, dot));
+  if (g == m.globals.end() || !class_type(g->second)) return nullptr;
+  thread_local int depth = 0;
+  if (depth > 8) return nullptr;
+  ++depth;
+  const FunctionSummary* f = function(g->second + name.substr(dot));
+  --depth;
+  return f;
 }
 
 const FunctionSummary* ProjectIndex::inherited_method(const ModuleSummary& m, const std::string& name) const {
@@ -406,6 +423,21 @@ class ModuleSummarizer {
       }
     }
     s.implicit_first = s.is_method && !staticmethod ? 1 : 0;
+    s.abstract = s.is_method && has_no_body(fn);
+  }
+
+  // `pass`, `...`, a docstring, `raise NotImplementedError(...)`: an interface's method.
+  bool has_no_body(TSNode fn) const {
+    for (TSNode st : syntax::code_children(field(fn, "body"))) {
+      if (is(st, "pass_statement")) continue;
+      if (is(st, "expression_statement")) {
+        TSNode e = ts_node_named_child(st, 0);
+        if (is(e, "string") || is(e, "ellipsis")) continue;
+      }
+      if (is(st, "raise_statement") && text(st, t_).find("NotImplementedError") != std::string_view::npos) continue;
+      return false;
+    }
+    return true;
   }
 
   // The qualified name an identifier or attribute chain names (a function of this module
@@ -793,6 +825,7 @@ void ProjectIndex::load_containing(const std::vector<std::string>& literals, int
   // a fixed point, following the calls the new summaries make. Answers only go from unknown
   // to known along the chains of modules, so this ends; the bound is a guard.
   for (int round = 0; round < kMaxSummaryRounds; ++round) {
+    load_implementations(jobs);
     compute_parameter_types();
     std::vector<const DiscoveredFile*> again;
     for (const auto& [name, m] : modules_) {
@@ -843,6 +876,31 @@ struct ParameterEvidence {
 
 }  // namespace
 
+void ProjectIndex::load_implementations(int jobs) {
+  // An abstract method reached from async code runs one of its overrides: the modules that
+  // subclass its class name the class (each class looked for once).
+  std::vector<std::string> names;
+  for (const auto& [mname, m] : modules_) {
+    if (!whole_program_ && !relevant_.count(mname)) continue;
+    for (const auto& [fname, f] : m.functions) {
+      if (!f.abstract) continue;
+      std::string cls = split_last(split_last(f.qualname).first).second;
+      if (cls.size() >= 4 && searched_classes_.insert(m.module + "." + cls).second) names.push_back(cls);
+    }
+  }
+  if (names.empty()) return;
+  TriggerScanner scanner(names);
+  std::vector<const DiscoveredFile*> wave;
+  std::string bytes;
+  for (const auto& f : files_) {
+    if (f.module.empty() || attempted_.count(f.module)) continue;
+    if (read_text(f.path, &bytes) && scanner.any(bytes)) wave.push_back(&f);
+  }
+  if (wave.empty()) return;
+  load_wave(std::move(wave), jobs);
+  close_over_calls(jobs);
+}
+
 void ProjectIndex::compute_parameter_types() {
   // Parameter types from call sites, over the loaded modules: a parameter every call passes
   // the same known type gets it. A function decorated by a project decorator whose wrapper
@@ -855,11 +913,17 @@ void ProjectIndex::compute_parameter_types() {
     }
     return static_cast<const FunctionSummary*>(nullptr);
   };
+  auto subclasses = subclass_map();
   auto observe_call = [&](const CallRecord& c) {
     const FunctionSummary* target = function(c.callee);
     if (!target || target->params.empty() || wrapped(*target)) return;
     size_t offset = target->implicit_first && (!c.via_class || target->classmethod) ? 1 : 0;
     evidence[target->qualname].observe(*target, c, offset);
+    // A call of an abstract method runs one of its overrides: each gets the arguments too.
+    if (!target->abstract) return;
+    for (const auto& o : overrides_of(target->qualname, subclasses)) {
+      if (const FunctionSummary* of = function(o)) evidence[of->qualname].observe(*of, c, offset);
+    }
   };
   for (const auto& [mname, m] : modules_) {
     for (const auto& [fname, f] : m.functions) {
@@ -891,39 +955,96 @@ std::optional<std::string> ProjectIndex::parameter_type(std::string_view fn, std
 
 void ProjectIndex::compute_blocking_paths() {
   // BFS from each sync function over calls to sync project functions, to the nearest one
-  // that blocks directly. Paths are stored per function.
-  blocking_paths_.clear();
-  for (const auto& [mname, m] : modules_) {
-    for (const auto& [fname, f] : m.functions) {
-      if (f.is_async) continue;
-      std::map<std::string, std::string> parent;  // function -> the one that called it
-      std::deque<std::string> queue{f.qualname};
-      parent[f.qualname] = "";
-      std::string found;
-      while (!queue.empty() && found.empty()) {
-        std::string cur = queue.front();
-        queue.pop_front();
-        const FunctionSummary* s = function(cur);
-        if (!s || s->is_async) continue;
-        if (!s->blocking.empty()) {
-          found = cur;
-          break;
-        }
-        for (const auto& c : s->calls) {
-          const FunctionSummary* callee = function(c.callee);
-          if (!callee || callee->is_async || parent.count(callee->qualname)) continue;
-          parent[callee->qualname] = cur;
-          queue.push_back(callee->qualname);
-        }
+  // that blocks directly. Paths are stored per function. An abstract method (its body only
+  // `pass`, `...` or `raise NotImplementedError`) whose every project override blocks
+  // blocks too (a call through the interface runs one of them): found after a first pass,
+  // then the paths are made again with those edges, until nothing changes.
+  dispatch_.clear();
+  for (int round = 0; round < 4; ++round) {
+    blocking_paths_.clear();
+    for (const auto& [mname, m] : modules_) {
+      for (const auto& [fname, f] : m.functions) {
+        if (!f.is_async) blocking_path_from(f.qualname);
       }
-      if (found.empty()) continue;
-      std::vector<std::string> path;
-      for (std::string at = found; !at.empty(); at = parent[at]) path.push_back(at);
-      std::reverse(path.begin(), path.end());
-      path.push_back(function(found)->blocking.front().api);
-      blocking_paths_[f.qualname] = std::move(path);
+    }
+    if (!find_dispatches()) break;
+  }
+}
+
+void ProjectIndex::blocking_path_from(const std::string& start) {
+  std::map<std::string, std::string> parent;  // function -> the one that called it
+  std::deque<std::string> queue{start};
+  parent[start] = "";
+  std::string found;
+  auto visit = [&](const FunctionSummary* callee, const std::string& from) {
+    if (!callee || callee->is_async || parent.count(callee->qualname)) return;
+    parent[callee->qualname] = from;
+    queue.push_back(callee->qualname);
+  };
+  while (!queue.empty() && found.empty()) {
+    std::string cur = queue.front();
+    queue.pop_front();
+    const FunctionSummary* s = function(cur);
+    if (!s || s->is_async) continue;
+    if (!s->blocking.empty()) {
+      found = cur;
+      break;
+    }
+    for (const auto& c : s->calls) visit(function(c.callee), cur);
+    if (auto d = dispatch_.find(cur); d != dispatch_.end()) visit(function(d->second), cur);
+  }
+  if (found.empty()) return;
+  std::vector<std::string> path;
+  for (std::string at = found; !at.empty(); at = parent[at]) path.push_back(at);
+  std::reverse(path.begin(), path.end());
+  path.push_back(function(found)->blocking.front().api);
+  blocking_paths_[start] = std::move(path);
+}
+
+std::map<std::string, std::vector<std::string>> ProjectIndex::subclass_map() const {
+  std::map<std::string, std::vector<std::string>> subclasses;
+  for (const auto& [mname, m] : modules_) {
+    for (const auto& [cls, bases] : m.class_bases) {
+      for (const auto& b : bases) subclasses[b].push_back(m.module + "." + cls);
     }
   }
+  return subclasses;
+}
+
+std::vector<std::string> ProjectIndex::overrides_of(const std::string& method,
+                                                    const std::map<std::string, std::vector<std::string>>& subclasses) const {
+  auto [cls, name] = split_last(method);
+  std::vector<std::string> overrides;
+  std::set<std::string> seen;
+  std::vector<std::string> work;
+  if (auto it = subclasses.find(cls); it != subclasses.end()) work = it->second;
+  while (!work.empty()) {
+    std::string sub = work.back();
+    work.pop_back();
+    if (!seen.insert(sub).second) continue;
+    const FunctionSummary* o = function(sub + "." + name);
+    if (o && o->qualname == sub + "." + name) overrides.push_back(o->qualname);
+    if (auto it = subclasses.find(sub); it != subclasses.end()) work.insert(work.end(), it->second.begin(), it->second.end());
+  }
+  return overrides;
+}
+
+bool ProjectIndex::find_dispatches() {
+  auto subclasses = subclass_map();
+  bool added = false;
+  for (const auto& [mname, m] : modules_) {
+    for (const auto& [fname, f] : m.functions) {
+      if (!f.abstract || f.is_async || blocking_paths_.count(f.qualname) || dispatch_.count(f.qualname)) continue;
+      auto overrides = overrides_of(f.qualname, subclasses);
+      bool all_block = !overrides.empty() && std::all_of(overrides.begin(), overrides.end(), [&](const std::string& o) {
+        return blocking_paths_.count(o) > 0;
+      });
+      if (!all_block) continue;
+      dispatch_[f.qualname] = overrides.front();
+      added = true;
+    }
+  }
+  return added;
 }
 
 std::vector<std::string> ProjectIndex::blocking_path(std::string_view qualname) const {

@@ -70,6 +70,7 @@ struct FunctionSummary {
   std::vector<std::string> params;
   int implicit_first = 0;
   bool classmethod = false;
+  bool abstract = false;  // its body is only `pass`, `...`, a docstring or `raise NotImplementedError`
   // The project functions decorating it, and the calls of its own parameters its body makes
   // (in a decorator: the wrapper's `f(session, *args, **kwargs)`, callee = the parameter).
   std::vector<std::string> decorators;
@@ -226,10 +227,18 @@ class ProjectIndex : public semantic::ProjectTypes {
   void load_wave(std::vector<const DiscoveredFile*> wave, int jobs);
   void close_over_calls(int jobs);
   void compute_blocking_paths();
+  void blocking_path_from(const std::string& function);
+  bool find_dispatches();
   void compute_parameter_types();
+  void load_implementations(int jobs);
   std::string resolve_alias(std::string_view qualname) const;
   std::optional<std::string> inherited_attribute(const ModuleSummary& m, const std::string& name) const;
   const FunctionSummary* inherited_method(const ModuleSummary& m, const std::string& name) const;
+  const FunctionSummary* instance_method(const ModuleSummary& m, const std::string& name) const;
+  // The project overrides of a method (in subclasses of its class, loaded modules only).
+  std::vector<std::string> overrides_of(const std::string& method,
+                                        const std::map<std::string, std::vector<std::string>>& subclasses) const;
+  std::map<std::string, std::vector<std::string>> subclass_map() const;
 
   std::vector<DiscoveredFile> files_;
   std::map<std::string, const DiscoveredFile*> by_module_;
@@ -239,9 +248,11 @@ class ProjectIndex : public semantic::ProjectTypes {
   std::set<std::string> relevant_;  // modules with async functions or functions reached from them
   bool whole_program_ = false;      // built with the empty seed: every module matters
   std::set<std::string> attempted_;  // modules loaded or failed
+  std::set<std::string> searched_classes_;  // classes with abstract methods whose subclasses were looked for
   size_t summaries_made_ = 0;
   std::map<std::string, std::set<TypeQuery>> asked_;  // per module: its summary's type queries
   std::map<std::string, std::vector<std::string>> blocking_paths_;
+  std::map<std::string, std::string> dispatch_;  // abstract method -> an override (every one blocks)
   std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> parameter_types_;
   mutable std::mutex gave_up_mu_;
   mutable std::map<std::string, std::string> gave_up_;  // path -> why (summaries run on worker threads)

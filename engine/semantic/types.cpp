@@ -88,8 +88,16 @@ std::optional<std::string> TypeOracle::annotation_type(TSNode type) const {
     std::string inner(t.substr(b + 1, e - b - 1));
     std::string root = inner.substr(0, inner.find('.'));
     auto it = model_.scope(0).bindings.find(root);
-    if (it == model_.scope(0).bindings.end() || !it->second.back().is_import()) return std::nullopt;
-    std::string q = it->second.back().qualname + inner.substr(root.size());
+    if (it == model_.scope(0).bindings.end()) return std::nullopt;
+    const Binding& rb = it->second.back();
+    // A class of this module defined further down (`rpc: "RPC"`).
+    if (rb.kind == BindingKind::ClassDef && inner == root && !model_.module_name().empty())
+      return model_.module_name() + "." + inner;
+    if (!rb.is_import()) return std::nullopt;
+    std::string q = rb.qualname + inner.substr(root.size());
+    if (project_) {
+      if (auto c = project_->class_type(q)) return c;
+    }
     return canonical_type(q);
   }
   if (is(type, "binary_operator")) {  // X | None

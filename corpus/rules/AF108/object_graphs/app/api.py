@@ -1,0 +1,24 @@
+from sqlalchemy.orm import Session
+
+from .db import DBInterface, Users
+from .rpc import RPCHandler
+
+
+class Telegram(RPCHandler):
+    async def status(self):
+        return self._rpc.trade_status()  # AF108
+
+    async def version(self):
+        return self._rpc.version()  # ok: returns a constant
+
+
+async def store(db: DBInterface, session: Session, run):
+    db.store_run(session, run)  # AF108
+
+
+async def listed(db: DBInterface, session: Session):
+    return db.list_runs(session)  # ok: MemoryDB.list_runs does not block
+
+
+async def user(user_id: int):
+    return Users.get_user_by_id(user_id)  # AF108
