@@ -156,6 +156,11 @@ const FunctionSummary* ProjectIndex::function(std::string_view qualname) const {
     if (const ModuleSummary* m = module(prefix)) {
       auto it = m->functions.find(rest);
       if (it != m->functions.end()) return &it->second;
+      // `Repo(...)`: a class is called through its __init__.
+      if (m->classes.count(rest)) {
+        auto init = m->functions.find(rest + ".__init__");
+        return init == m->functions.end() ? inherited_method(*m, rest + ".__init__") : &init->second;
+      }
       if (const FunctionSummary* f = inherited_method(*m, rest)) return f;
       return instance_method(*m, rest);
     }
@@ -343,6 +348,17 @@ class ModuleSummarizer {
     if (b.is_import()) {
       m_.imports.emplace(std::string(name), b.qualname);
     } else if (b.kind == semantic::BindingKind::Assignment) {
+      if (TSNode asg = syntax::parent(b.name); is(asg, "assignment") && syntax::same(field(asg, "left"), b.name) &&
+                                                 is(field(asg, "right"), "identifier")) {
+        // `get_session_with_shared_schema = get_catalog_session`: another name of a function,
+        // followed like an import.
+        TSNode r = field(asg, "right");
+        const semantic::Binding* rb = model_.resolve(text(r, t_), r);
+        if (rb && rb->kind == semantic::BindingKind::FunctionDef && model_.scope_of(rb->name) == 0)
+          m_.imports.emplace(std::string(name), df_.module + "." + std::string(text(r, t_)));
+        else if (rb && rb->is_import())
+          m_.imports.emplace(std::string(name), rb->qualname);
+      }
       if (auto ty = types_.type_of(b.name)) {
         m_.globals.emplace(std::string(name), *ty);
       } else if (TSNode asg = syntax::parent(b.name); is(asg, "assignment") && syntax::same(field(asg, "left"), b.name)) {

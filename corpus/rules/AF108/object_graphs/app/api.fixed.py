@@ -3,7 +3,7 @@ import asyncio
 from sqlalchemy.orm import Session
 
 from .db import DBInterface, Users
-from .rpc import RPCHandler
+from .rpc import Holder, Loader, RPCHandler, load_config
 
 
 class Telegram(RPCHandler):
@@ -24,3 +24,15 @@ async def listed(db: DBInterface, session: Session):
 
 async def user(user_id: int):
     return await asyncio.to_thread(Users.get_user_by_id, user_id)  # AF108
+
+
+async def construct(path):
+    return await asyncio.to_thread(Loader, path)  # AF108
+
+
+async def construct_plain(value):
+    return Holder(value)  # ok: its __init__ does not block
+
+
+async def through_an_alias():
+    return await asyncio.to_thread(load_config)  # AF108

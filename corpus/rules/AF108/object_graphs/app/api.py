@@ -1,7 +1,7 @@
 from sqlalchemy.orm import Session
 
 from .db import DBInterface, Users
-from .rpc import RPCHandler
+from .rpc import Holder, Loader, RPCHandler, load_config
 
 
 class Telegram(RPCHandler):
@@ -22,3 +22,15 @@ async def listed(db: DBInterface, session: Session):
 
 async def user(user_id: int):
     return Users.get_user_by_id(user_id)  # AF108
+
+
+async def construct(path):
+    return Loader(path)  # AF108
+
+
+async def construct_plain(value):
+    return Holder(value)  # ok: its __init__ does not block
+
+
+async def through_an_alias():
+    return load_config()  # AF108

@@ -13,3 +13,22 @@ class RPC:
 
     def version(self):
         return "1.0"
+
+
+class Loader:
+    def __init__(self, path):
+        with open(path) as f:
+            self.text = f.read()
+
+
+class Holder:
+    def __init__(self, value):
+        self.value = value
+
+
+def read_config():
+    with open("config.toml") as f:
+        return f.read()
+
+
+load_config = read_config
