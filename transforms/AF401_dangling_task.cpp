@@ -101,10 +101,21 @@ class DanglingTask : public Rule {
 
   // t = create_task(...) in a function, and t never read.
   static bool stored_in_unused_local(FileContext& ctx, TSNode call) {
-    const auto& model = ctx.model();
     TSNode p = syntax::parent(call);
     if (!is(p, "assignment") || !syntax::same(field(p, "right"), call)) return false;
-    TSNode target = field(p, "left");
+    // `task = other = create_task(...)`: kept when any of the names is.
+    bool any = false;
+    for (TSNode at = call; is(syntax::parent(at), "assignment") && syntax::same(field(syntax::parent(at), "right"), at);
+         at = syntax::parent(at)) {
+      if (!unused_local(ctx, field(syntax::parent(at), "left"))) return false;
+      any = true;
+    }
+    return any;
+  }
+
+  // An identifier a function binds and never reads.
+  static bool unused_local(FileContext& ctx, TSNode target) {
+    const auto& model = ctx.model();
     if (!is(target, "identifier")) return false;
     std::string_view name = text(target, ctx.text());
     if (name == "_") return true;

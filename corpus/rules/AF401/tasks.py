@@ -49,3 +49,12 @@ async def branches(loop, coro, context=None):
     else:
         task = loop.create_task(coro, context=context)  # ok
     return task
+
+
+async def chained():
+    task = other = asyncio.create_task(work(2))  # ok: `task` is awaited (issue 16)
+    await task
+
+
+async def chained_unused():
+    a = b = asyncio.create_task(work(3))  # AF401
