@@ -28,12 +28,32 @@ class LongWorkInHandler : public Rule {
   void check_file(FileContext& ctx) const override {
     syntax::walk(ctx.root(), [&](TSNode n) {
       if (!is(n, "function_definition")) return true;
-      if (syntax::is_async_def(n) && ctx.model().is_route_handler(n)) check_handler(ctx, n);
+      if (syntax::is_async_def(n) && ctx.model().is_route_handler(n) && !is_websocket_handler(ctx, n)) check_handler(ctx, n);
       return true;
     });
   }
 
  private:
+  // A websocket endpoint has no response to send first: what it awaits is its work (issue 16).
+  static bool is_websocket_handler(FileContext& ctx, TSNode fn) {
+    std::string_view src = ctx.text();
+    TSNode dec = syntax::parent(fn);
+    if (is(dec, "decorated_definition")) {
+      for (TSNode d : syntax::code_children(dec)) {
+        if (is(d, "decorator") && text(d, src).find(".websocket") != std::string_view::npos) return true;
+      }
+    }
+    for (TSNode p : syntax::code_children(field(fn, "parameters"))) {
+      TSNode ann = field(p, "type");
+      if (syntax::is_null(ann)) continue;
+      auto kids = syntax::code_children(ann);
+      auto q = kids.empty() ? std::nullopt : ctx.model().qualified_name(kids[0]);
+      if (q && (*q == "fastapi.WebSocket" || *q == "starlette.websockets.WebSocket" || *q == "fastapi.websockets.WebSocket"))
+        return true;
+    }
+    return false;
+  }
+
   bool slow(const std::string& qual, std::string_view last) const {
     std::string l(last);
     for (char& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

@@ -1,4 +1,4 @@
-from fastapi import APIRouter, BackgroundTasks
+from fastapi import APIRouter, BackgroundTasks, WebSocket
 
 from .mail import mailer, send_welcome_email
 
@@ -28,3 +28,14 @@ async def read(uid: int):
 
 async def not_a_handler(email):
     await send_welcome_email(email)  # ok: not a route handler
+
+
+@router.websocket("/chat")
+async def chat(websocket: WebSocket):
+    await websocket.accept()
+    await mailer.send_message("room", await websocket.receive_text())  # ok: a websocket has no response to send first (issue 16)
+
+
+@router.post("/relay")
+async def relay(socket: WebSocket):
+    await socket.send_message("x")  # ok: a WebSocket parameter: a websocket endpoint
