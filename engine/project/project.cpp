@@ -827,8 +827,6 @@ void ProjectIndex::load_containing(const std::vector<std::string>& literals, int
     }
     wave.push_back(&f);
   }
-  // The modules a rule asked for are on the map, whatever calls them.
-  for (const auto* f : wave) relevant_.insert(f->module);
   load_wave(std::move(wave), jobs);
   close_over_calls(jobs);
   // Types flow across modules (a session factory made in database.py, used in crud.py): a
@@ -893,15 +891,22 @@ struct ParameterEvidence {
 }  // namespace
 
 void ProjectIndex::load_implementations(int jobs) {
-  // An abstract method reached from async code runs one of its overrides: the modules that
-  // subclass its class name the class (each class looked for once).
+  // An abstract method called from the code on the map runs one of its overrides: the
+  // modules that subclass its class write `(Base` or `Base)` in a class statement (each
+  // class looked for once).
   std::vector<std::string> names;
   for (const auto& [mname, m] : modules_) {
     if (!whole_program_ && !relevant_.count(mname)) continue;
     for (const auto& [fname, f] : m.functions) {
-      if (!f.abstract) continue;
-      std::string cls = split_last(split_last(f.qualname).first).second;
-      if (cls.size() >= 4 && searched_classes_.insert(m.module + "." + cls).second) names.push_back(cls);
+      for (const auto& c : f.calls) {
+        const FunctionSummary* target = function(c.callee);
+        if (!target || !target->abstract) continue;
+        auto [cls_q, method] = split_last(target->qualname);
+        std::string cls = split_last(cls_q).second;
+        if (cls.size() < 4 || !searched_classes_.insert(cls_q).second) continue;
+        names.push_back("(" + cls);
+        names.push_back(cls + ")");
+      }
     }
   }
   if (names.empty()) return;
