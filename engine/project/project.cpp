@@ -433,6 +433,7 @@ class ModuleSummarizer {
         if (is(e, "call")) e = field(e, "function");
         std::string_view dt = text(e, t_);
         if (dt == "staticmethod") staticmethod = true;
+        if (dt == "property" || dt == "cached_property" || dt == "functools.cached_property") s.is_property = true;
         if (dt == "classmethod") s.classmethod = true;
         std::string q = is(e, "identifier") || is(e, "attribute") ? resolve_name(e) : std::string();
         if (!q.empty()) s.decorators.push_back(std::move(q));
@@ -571,7 +572,24 @@ class ModuleSummarizer {
   }
 
   void on_attribute(TSNode n) {
-    if (!assigned_.count(n.id)) m_.attribute_reads.emplace(text(field(n, "attribute"), t_));
+    if (assigned_.count(n.id)) return;
+    m_.attribute_reads.emplace(text(field(n, "attribute"), t_));
+    on_property_read(n);
+  }
+
+  // `self.name` / `cls.name` read (not called) in a method, name a @property of its class.
+  void on_property_read(TSNode n) {
+    TSNode p = syntax::parent(n);
+    if (is(p, "call") && syntax::same(field(p, "function"), n)) return;
+    TSNode obj = field(n, "object");
+    if (!is(obj, "identifier") || (text(obj, t_) != "self" && text(obj, t_) != "cls")) return;
+    FunctionSummary* f = owner(n);
+    if (!f || !f->is_method) return;
+    std::string cls = split_last(f->qualname).first;
+    auto it = m_.functions.find(split_last(cls).second + "." + std::string(text(field(n, "attribute"), t_)));
+    if (it == m_.functions.end() || !it->second.is_property) return;
+    f->property_reads.push_back(CallRecord{it->second.qualname, f->qualname, src_.position(ts_node_start_byte(n)), false,
+                                           f->is_async});
   }
 
   void on_class_definition(TSNode n) {
@@ -747,9 +765,11 @@ struct CallClosure {
       *relevant = true;
       if (!expanded.insert(f.qualname).second) continue;
       progress = true;
-      for (const auto& c : f.calls) {
-        if (reached_raw.insert(c.callee).second) fresh.push_back(c.callee);
-        callees->push_back(c.callee);
+      for (const auto* list : {&f.calls, &f.property_reads}) {
+        for (const auto& c : *list) {
+          if (reached_raw.insert(c.callee).second) fresh.push_back(c.callee);
+          callees->push_back(c.callee);
+        }
       }
     }
     return progress;
@@ -1012,6 +1032,7 @@ void ProjectIndex::blocking_path_from(const std::string& start) {
       break;
     }
     for (const auto& c : s->calls) visit(function(c.callee), cur);
+    for (const auto& c : s->property_reads) visit(function(c.callee), cur);
     if (auto d = dispatch_.find(cur); d != dispatch_.end()) visit(function(d->second), cur);
   }
   if (found.empty()) return;

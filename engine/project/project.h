@@ -63,6 +63,10 @@ struct FunctionSummary {
   bool sync_with_await = false;  // a plain def that contains `await` (AF202)
   std::vector<BlockingRecord> blocking;  // blocking calls in its own body
   std::vector<CallRecord> calls;         // calls in its own body that resolve to a name
+  // `self.markets` where markets is a @property of the class: a call of it (followed for
+  // blocking paths, never made async).
+  std::vector<CallRecord> property_reads;
+  bool is_property = false;              // decorated @property / @cached_property
   std::optional<std::string> result_type;
   // Its parameters in order (not *args / **kwargs), and how many a call binds implicitly
   // (1 for self/cls, 0 for a function or a staticmethod; classmethods bind cls even through
