@@ -532,6 +532,13 @@ class ModuleSummarizer {
   void on_call_that_cannot_await(TSNode n, const std::string& resolved) {
     TSNode fn = model_.enclosing_function(n);
     bool lambda = is(fn, "lambda");
+    if (!lambda && !syntax::is_async_def(fn) && classifier_) {
+      auto top = by_node_.find(reinterpret_cast<uintptr_t>(outermost_function(fn).id));
+      if (top != by_node_.end()) {
+        if (auto blk = classifier_(n, model_, types_))
+          top->second->nested_blocking.push_back(BlockingRecord{blk->first, blk->second, src_.position(ts_node_start_byte(n))});
+      }
+    }
     if ((lambda || !syntax::is_async_def(fn)) && !resolved.empty()) {
       auto it = by_node_.find(reinterpret_cast<uintptr_t>(outermost_function(fn).id));
       CallRecord c{resolved, it == by_node_.end() ? "" : it->second->qualname, src_.position(ts_node_start_byte(n)),
@@ -1022,6 +1029,7 @@ void ProjectIndex::blocking_path_from(const std::string& start) {
     parent[callee->qualname] = from;
     queue.push_back(callee->qualname);
   };
+  std::string via_api;  // the blocking call of a decorator's wrapper, when that is the end
   while (!queue.empty() && found.empty()) {
     std::string cur = queue.front();
     queue.pop_front();
@@ -1029,6 +1037,12 @@ void ProjectIndex::blocking_path_from(const std::string& start) {
     if (!s || s->is_async) continue;
     if (!s->blocking.empty()) {
       found = cur;
+      break;
+    }
+    // A function decorated by a project decorator whose wrapper calls it runs the wrapper.
+    if (const FunctionSummary* w = blocking_wrapper(*s)) {
+      found = cur;
+      via_api = w->nested_blocking.front().api;
       break;
     }
     for (const auto& c : s->calls) visit(function(c.callee), cur);
@@ -1039,7 +1053,7 @@ void ProjectIndex::blocking_path_from(const std::string& start) {
   std::vector<std::string> path;
   for (std::string at = found; !at.empty(); at = parent[at]) path.push_back(at);
   std::reverse(path.begin(), path.end());
-  path.push_back(function(found)->blocking.front().api);
+  path.push_back(via_api.empty() ? function(found)->blocking.front().api : via_api);
   blocking_paths_[start] = std::move(path);
 }
 
@@ -1069,6 +1083,14 @@ std::vector<std::string> ProjectIndex::overrides_of(const std::string& method,
     if (auto it = subclasses.find(sub); it != subclasses.end()) work.insert(work.end(), it->second.begin(), it->second.end());
   }
   return overrides;
+}
+
+const FunctionSummary* ProjectIndex::blocking_wrapper(const FunctionSummary& f) const {
+  for (const auto& d : f.decorators) {
+    const FunctionSummary* w = function(d);
+    if (w && !w->param_calls.empty() && !w->nested_blocking.empty()) return w;
+  }
+  return nullptr;
 }
 
 bool ProjectIndex::find_dispatches() {

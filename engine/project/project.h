@@ -79,6 +79,9 @@ struct FunctionSummary {
   // (in a decorator: the wrapper's `f(session, *args, **kwargs)`, callee = the parameter).
   std::vector<std::string> decorators;
   std::vector<CallRecord> param_calls;
+  // Blocking calls in the functions nested in it (a decorator's wrapper: `session.commit()`
+  // after calling the function it wraps): a call of a function it decorates runs them.
+  std::vector<BlockingRecord> nested_blocking;
 };
 
 // `posts = relationship("Post", back_populates="author", lazy=...)` in a mapped class.
@@ -233,6 +236,8 @@ class ProjectIndex : public semantic::ProjectTypes {
   void compute_blocking_paths();
   void blocking_path_from(const std::string& function);
   bool find_dispatches();
+  // The project decorator of f whose wrapper (which calls f) blocks, if any.
+  const FunctionSummary* blocking_wrapper(const FunctionSummary& f) const;
   void compute_parameter_types();
   void load_implementations(int jobs);
   std::string resolve_alias(std::string_view qualname) const;

@@ -3,6 +3,7 @@ import asyncio
 from sqlalchemy.orm import Session
 
 from .db import DBInterface, Users
+from .decorated import add_message, pure
 from .rpc import Holder, Loader, RPCHandler, load_config
 
 
@@ -36,3 +37,11 @@ async def construct_plain(value):
 
 async def through_an_alias():
     return await asyncio.to_thread(load_config)  # AF108
+
+
+async def decorated(text):
+    await asyncio.to_thread(add_message, text)  # AF108
+
+
+async def decorated_pure(x):
+    return pure(x)  # ok: its decorator's wrapper does not block

@@ -1,6 +1,7 @@
 from sqlalchemy.orm import Session
 
 from .db import DBInterface, Users
+from .decorated import add_message, pure
 from .rpc import Holder, Loader, RPCHandler, load_config
 
 
@@ -34,3 +35,11 @@ async def construct_plain(value):
 
 async def through_an_alias():
     return load_config()  # AF108
+
+
+async def decorated(text):
+    add_message(text)  # AF108
+
+
+async def decorated_pure(x):
+    return pure(x)  # ok: its decorator's wrapper does not block
