@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "engine/source/triggers.h"
+#include "engine/semantic/library_model.h"
 #include "engine/semantic/model.h"
 #include "engine/syntax/node.h"
 
@@ -822,7 +823,10 @@ void ProjectIndex::close_over_calls(int jobs) {
         // when their answers change (load_containing).
         auto asked = asked_.find(mname);
         if (asked != asked_.end()) {
-          for (const TypeQuery& q : asked->second) want_module_of(q.qualname, want);
+          for (const TypeQuery& q : asked->second) {
+            want_module_of(q.qualname, want);
+            if (!q.answer) want_module_of(resolve_alias(q.qualname), want);  // through a re-export
+          }
         }
       }
     }
@@ -1169,8 +1173,9 @@ std::vector<std::string> ProjectIndex::names_typed_with(const std::vector<std::s
   std::set<std::string> names;
   for (const auto& [mname, m] : modules_) {
     for (const auto& [g, t] : m.globals) {
-      // A class attribute ("Trade.session") is used through its class's name.
-      if (mentions(t)) names.insert(g.substr(0, g.find('.')));
+      // A class attribute ("Trade.session") is used through its class's name; a proxy
+      // (scoped_session) is used as what it delegates to (a Session).
+      if (mentions(t) || mentions(semantic::LibraryModel::current().receiver_class(t))) names.insert(g.substr(0, g.find('.')));
     }
   }
   return {names.begin(), names.end()};
