@@ -265,6 +265,9 @@ class RecordingTypes : public semantic::ProjectTypes {
   std::optional<std::string> parameter_type(std::string_view fn, std::string_view param) const override {
     return note('p', std::string(fn) + "(" + std::string(param), index_.parameter_type(fn, param));
   }
+  std::optional<std::string> decorator_argument_type(std::string_view decorator, size_t k) const override {
+    return index_.decorator_argument_type(decorator, k);  // the decorator's module: loaded with its users
+  }
 
  private:
   std::optional<std::string> note(char kind, std::string_view q, std::optional<std::string> a) const {
@@ -995,6 +998,19 @@ void ProjectIndex::compute_parameter_types() {
       if (types.size() == 1 && !ev.unknown.count(p)) parameter_types_[fn][p] = *types.begin();
     }
   }
+}
+
+std::optional<std::string> ProjectIndex::decorator_argument_type(std::string_view decorator, size_t k) const {
+  const FunctionSummary* w = function(decorator);
+  if (!w || w->params.empty()) return std::nullopt;
+  std::optional<std::string> found;
+  for (const auto& pc : w->param_calls) {
+    if (pc.callee != w->params.front()) continue;
+    if (k >= pc.args.size() || !pc.args[k]) return std::nullopt;
+    if (found && *found != *pc.args[k]) return std::nullopt;
+    found = pc.args[k];
+  }
+  return found;
 }
 
 std::optional<std::string> ProjectIndex::parameter_type(std::string_view fn, std::string_view param) const {

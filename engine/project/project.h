@@ -197,6 +197,7 @@ class ProjectIndex : public semantic::ProjectTypes {
   // A parameter's type from the call sites: every call of the function in the loaded modules
   // passes the same known type (a decorator's wrapper passing a session counts as the call).
   std::optional<std::string> parameter_type(std::string_view function, std::string_view param) const override;
+  std::optional<std::string> decorator_argument_type(std::string_view decorator, size_t k) const override;
 
   // Qualified name of a function definition node in a file of module `module`.
   static std::string function_qualname(const std::string& module, TSNode fn, std::string_view src);

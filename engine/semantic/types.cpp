@@ -361,10 +361,45 @@ std::optional<std::string> TypeOracle::parameter_type(const Binding& b) const {
     auto q = model_.qualified_name(field(def, "function"));
     if (q && (*q == "fastapi.Depends" || *q == "fastapi.params.Depends")) return dependency_type(def);
   }
-  // No annotation: what every call site passes (the project's fixed point).
+  // No annotation: what every call site passes (the project's fixed point), or what the
+  // wrapper of its decorator passes.
   if (project_ && syntax::is_null(ann)) {
-    std::string fq = function_qualname(syntax::ancestor(b.name, "function_definition"));
-    if (!fq.empty()) return project_->parameter_type(fq, text(b.name, model_.source()));
+    TSNode fn = syntax::ancestor(b.name, "function_definition");
+    std::string fq = function_qualname(fn);
+    if (fq.empty()) return std::nullopt;
+    if (auto t = project_->parameter_type(fq, text(b.name, model_.source()))) return t;
+    return decorated_parameter_type(fn, b.name);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> TypeOracle::decorated_parameter_type(TSNode fn, TSNode name) const {
+  TSNode dec = syntax::parent(fn);
+  if (!is(dec, "decorated_definition") || !is(syntax::parent(dec), "module")) return std::nullopt;
+  size_t k = 0;
+  bool found = false;
+  for (TSNode p : syntax::code_children(field(fn, "parameters"))) {
+    if (syntax::same(p, name) || syntax::contains(p, name)) {
+      found = true;
+      break;
+    }
+    if (!is(p, "identifier") && !is(p, "typed_parameter") && !is(p, "default_parameter") && !is(p, "typed_default_parameter"))
+      return std::nullopt;  // after a * or a splat: not positional
+    ++k;
+  }
+  if (!found) return std::nullopt;
+  for (TSNode d : syntax::code_children(dec)) {
+    if (!is(d, "decorator")) continue;
+    TSNode e = ts_node_named_child(d, 0);
+    std::optional<std::string> q;
+    if (is(e, "identifier")) {
+      const Binding* db = model_.resolve(text(e, model_.source()), e);
+      if (db && db->kind == BindingKind::FunctionDef && model_.scope_of(db->name) == 0 && !model_.module_name().empty())
+        q = model_.module_name() + "." + std::string(text(e, model_.source()));
+    }
+    if (!q) q = model_.qualified_name(e);
+    if (!q) continue;
+    if (auto t = project_->decorator_argument_type(*q, k)) return t;
   }
   return std::nullopt;
 }

@@ -52,6 +52,13 @@ class ProjectTypes {
     (void)qualname;
     return std::nullopt;
   }
+  // What a project decorator's wrapper passes as the k-th positional argument (0-based) of the
+  // function it decorates (`f(session, *args, **kwargs)` passes a Session first).
+  virtual std::optional<std::string> decorator_argument_type(std::string_view decorator, size_t k) const {
+    (void)decorator;
+    (void)k;
+    return std::nullopt;
+  }
   // The type of an unannotated parameter of a project function, from its call sites.
   virtual std::optional<std::string> parameter_type(std::string_view function, std::string_view param) const {
     (void)function;
@@ -118,6 +125,7 @@ class TypeOracle {
   std::optional<std::string> with_target_type(const Binding& b, int depth) const;
   std::optional<std::string> self_attribute_type(TSNode attribute, int depth) const;
   std::optional<std::string> alias_annotation(TSNode ref) const;
+  std::optional<std::string> decorated_parameter_type(TSNode function_definition, TSNode name) const;
   // `Cls.attr` where Cls is a class of this file.
   std::optional<std::string> local_class_attribute(TSNode class_ref, std::string_view attr, int depth) const;
 
