@@ -376,9 +376,18 @@ class ModuleSummarizer {
   // (read as `Trade.session`, `repo.client`, or through a subclass).
   void on_class_attributes(TSNode cls) {
     std::string name(text(field(cls, "name"), t_));
+    // Its bases by the names they are written with (resolved when an attribute or a method
+    // is looked up through them: asking now would load every base's module).
     for (TSNode base : syntax::code_children(field(cls, "superclasses"))) {
       if (is(base, "keyword_argument")) continue;
-      if (auto b = types_.project_class(base)) m_.class_bases[name].push_back(*b);
+      std::string q;
+      if (is(base, "identifier")) {
+        const semantic::Binding* b = model_.resolve(text(base, t_), base);
+        if (b && b->kind == semantic::BindingKind::ClassDef && model_.scope_of(b->name) == 0)
+          q = df_.module + "." + std::string(text(base, t_));
+      }
+      if (q.empty()) q = resolve_name(base);
+      if (!q.empty() && in_project_(q)) m_.class_bases[name].push_back(q);
     }
     for (const auto& [attr, ty] : types_.class_attributes(cls)) {
       if (ty) m_.globals.emplace(name + "." + attr, *ty);
@@ -807,10 +816,6 @@ void ProjectIndex::close_over_calls(int jobs) {
     std::set<std::string> want;
     bool progress = false;
     for (const auto& [mname, m] : modules_) {
-      // The decorators of its functions: a decorator's wrapper may pass them their arguments.
-      for (const auto& [fname, f] : m.functions) {
-        for (const auto& d : f.decorators) want_module_of(resolve_alias(d), want);
-      }
       bool relevant_module = false;
       std::vector<std::string> callees;
       if (closure.expand(m, &relevant_module, &callees)) progress = true;
@@ -821,6 +826,11 @@ void ProjectIndex::close_over_calls(int jobs) {
       }
       if (relevant_module) relevant_.insert(mname);
       if (relevant_module) {
+        // The decorators of its functions: a decorator's wrapper may pass them their
+        // arguments, and run blocking calls around them.
+        for (const auto& [fname, f] : m.functions) {
+          for (const auto& d : f.decorators) want_module_of(resolve_alias(d), want);
+        }
         // The modules its summary asked types of (a session factory or a client made in
         // database.py, an alias used in an annotation): loaded, its summary is made again
         // when their answers change (load_containing).
@@ -1081,7 +1091,7 @@ std::map<std::string, std::vector<std::string>> ProjectIndex::subclass_map() con
   std::map<std::string, std::vector<std::string>> subclasses;
   for (const auto& [mname, m] : modules_) {
     for (const auto& [cls, bases] : m.class_bases) {
-      for (const auto& b : bases) subclasses[b].push_back(m.module + "." + cls);
+      for (const auto& b : bases) subclasses[class_type(b).value_or(b)].push_back(m.module + "." + cls);
     }
   }
   return subclasses;
