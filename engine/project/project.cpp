@@ -43,15 +43,7 @@ const ModuleSummary* ProjectIndex::module(std::string_view module) const {
 }
 
 std::string ProjectIndex::function_qualname(const std::string& module, TSNode fn, std::string_view src) {
-  std::string name(text(field(fn, "name"), src));
-  // Methods: Class.method (classes nested in functions are not indexed).
-  TSNode p = syntax::parent(fn);
-  if (is(p, "decorated_definition")) p = syntax::parent(p);
-  if (is(p, "block")) {
-    TSNode cls = syntax::parent(p);
-    if (is(cls, "class_definition")) name = std::string(text(field(cls, "name"), src)) + "." + name;
-  }
-  return module.empty() ? name : module + "." + name;
+  return semantic::function_qualname(module, fn, src);
 }
 
 namespace {
@@ -399,12 +391,7 @@ class ModuleSummarizer {
     std::vector<TSNode> fns;
     syntax::walk(root, [&](TSNode n) {
       if (is(n, "function_definition")) {
-        TSNode p = syntax::parent(n);
-        if (is(p, "decorated_definition")) p = syntax::parent(p);
-        bool top = is(p, "module");
-        bool method = is(p, "block") && is(syntax::parent(p), "class_definition") &&
-                      is(syntax::parent(syntax::parent(p)), "module");
-        if (top || method) fns.push_back(n);
+        if (semantic::is_module_level_function(n)) fns.push_back(n);
         return false;  // nested functions belong to their parent's body
       }
       return !is(n, "lambda");

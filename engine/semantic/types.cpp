@@ -405,19 +405,31 @@ std::optional<std::string> TypeOracle::decorated_parameter_type(TSNode fn, TSNod
 }
 
 std::string TypeOracle::function_qualname(TSNode fn) const {
-  if (!is(fn, "function_definition") || model_.module_name().empty()) return {};
-  std::string_view src = model_.source();
+  if (model_.module_name().empty() || !is_module_level_function(fn)) return {};
+  return semantic::function_qualname(model_.module_name(), fn, model_.source());
+}
+
+std::string function_qualname(const std::string& module, TSNode fn, std::string_view src) {
   std::string name(text(field(fn, "name"), src));
+  // Methods: Class.method (classes nested in functions are not indexed).
   TSNode p = syntax::parent(fn);
   if (is(p, "decorated_definition")) p = syntax::parent(p);
-  if (is(p, "module")) return model_.module_name() + "." + name;
-  if (!is(p, "block")) return {};
-  TSNode cls = syntax::parent(p);
-  if (!is(cls, "class_definition")) return {};
-  TSNode top = syntax::parent(cls);
+  if (is(p, "block")) {
+    TSNode cls = syntax::parent(p);
+    if (is(cls, "class_definition")) name = std::string(text(field(cls, "name"), src)) + "." + name;
+  }
+  return module.empty() ? name : module + "." + name;
+}
+
+bool is_module_level_function(TSNode fn) {
+  if (!is(fn, "function_definition")) return false;
+  TSNode p = syntax::parent(fn);
+  if (is(p, "decorated_definition")) p = syntax::parent(p);
+  if (is(p, "module")) return true;
+  if (!is(p, "block") || !is(syntax::parent(p), "class_definition")) return false;
+  TSNode top = syntax::parent(syntax::parent(p));
   if (is(top, "decorated_definition")) top = syntax::parent(top);
-  if (!is(top, "module")) return {};
-  return model_.module_name() + "." + std::string(text(field(cls, "name"), src)) + "." + name;
+  return is(top, "module");
 }
 
 std::optional<std::string> TypeOracle::dependency_type(TSNode depends_call) const {

@@ -140,4 +140,11 @@ class TypeOracle {
 // Canonical name of a class qualname ("sqlalchemy.orm.session.Session" -> kSession).
 std::string canonical_type(std::string_view qualname);
 
+// The qualified name of a function definition in module `module`: "app.crud.get_user", or
+// "app.repo.Repo.get" for a method.
+std::string function_qualname(const std::string& module, TSNode fn, std::string_view src);
+// A module-level function, or a method of a module-level class (decorated or not): the
+// functions the project index summarizes.
+bool is_module_level_function(TSNode fn);
+
 }  // namespace asyncfix::semantic

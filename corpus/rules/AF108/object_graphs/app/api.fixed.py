@@ -4,7 +4,7 @@ from sqlalchemy.orm import Session
 
 from .db import DBInterface, Users
 from .decorated import add_message, pure
-from .rpc import Holder, Loader, RPCHandler, load_config
+from .rpc import Holder, Loader, Report, RPCHandler, load_config
 
 
 class Telegram(RPCHandler):
@@ -45,3 +45,7 @@ async def decorated(text):
 
 async def decorated_pure(x):
     return pure(x)  # ok: its decorator's wrapper does not block
+
+
+async def decorated_class(report: Report):
+    return await asyncio.to_thread(report.load)  # AF108: a method of a @dataclass

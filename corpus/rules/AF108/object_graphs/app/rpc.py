@@ -1,3 +1,6 @@
+from dataclasses import dataclass
+
+
 class RPCHandler:
     def __init__(self, rpc: "RPC"):
         self._rpc = rpc
@@ -32,3 +35,12 @@ def read_config():
 
 
 load_config = read_config
+
+
+@dataclass
+class Report:
+    path: str
+
+    def load(self):
+        with open(self.path) as f:
+            return f.read()
