@@ -117,6 +117,49 @@ std::string ProjectIndex::resolve_callee(TSNode call, const semantic::SemanticMo
   return {};
 }
 
+namespace {
+// Whether m binds `name` itself (not through one of its star imports).
+bool binds(const ModuleSummary& m, const std::string& name) {
+  return m.functions.count(name) || m.classes.count(name) || m.imports.count(name) || m.globals.count(name);
+}
+}  // namespace
+
+const ModuleSummary* ProjectIndex::star_source(const ModuleSummary& m, const std::string& name, int depth) const {
+  if (binds(m, name) || name.empty() || name[0] == '_' || depth > 4) return nullptr;  // `*` skips _private
+  for (const auto& s : m.star_imports) {
+    const ModuleSummary* from = module(s);
+    if (!from) continue;
+    if (binds(*from, name)) return from;
+    if (const ModuleSummary* deeper = star_source(*from, name, depth + 1)) return deeper;
+  }
+  return nullptr;
+}
+
+void ProjectIndex::unloaded_star_sources(std::string_view qualname, std::vector<std::string>* out) const {
+  std::string q(qualname);
+  auto [prefix, rest] = split_last(q);
+  const ModuleSummary* m = nullptr;
+  while (!prefix.empty() && !(m = module(prefix))) {
+    auto [pm, last] = split_last(prefix);
+    rest = last + "." + rest;
+    prefix = pm;
+  }
+  if (!m) return;
+  std::string first = rest.substr(0, rest.find('.'));
+  if (binds(*m, first) || star_source(*m, first)) return;
+  std::vector<const ModuleSummary*> todo{m};
+  std::set<std::string> seen;
+  while (!todo.empty()) {
+    const ModuleSummary* cur = todo.back();
+    todo.pop_back();
+    for (const auto& s : cur->star_imports) {
+      if (!seen.insert(s).second) continue;
+      if (const ModuleSummary* from = module(s)) todo.push_back(from);
+      else out->push_back(s);
+    }
+  }
+}
+
 std::string ProjectIndex::resolve_alias(std::string_view qualname) const {
   std::string q(qualname);
   for (int hop = 0; hop < 8; ++hop) {
@@ -132,9 +175,16 @@ std::string ProjectIndex::resolve_alias(std::string_view qualname) const {
     }
     if (!m) return q;
     if (m->functions.count(rest)) return q;
-    auto it = m->imports.find(rest.substr(0, rest.find('.')));
-    if (it == m->imports.end()) return q;
-    std::string next = it->second + rest.substr(rest.find('.') == std::string::npos ? rest.size() : rest.find('.'));
+    std::string first = rest.substr(0, rest.find('.'));
+    auto it = m->imports.find(first);
+    std::string next;
+    if (it != m->imports.end()) {
+      next = it->second + rest.substr(first.size());
+    } else if (const ModuleSummary* from = star_source(*m, first)) {
+      next = from->module + "." + rest;  // `from .repo import *`: defined there
+    } else {
+      return q;
+    }
     if (next == q) return q;
     q = next;
   }
@@ -304,6 +354,14 @@ class ModuleSummarizer {
 
   ModuleSummary summarize(TSNode root) {
     for (const auto& [name, list] : model_.scope(0).bindings) on_module_binding(name, list.back());
+    // `from .message_repository import *` in a package's __init__: its names are the
+    // package's too (resolve_alias looks them up there).
+    for (const auto& st : model_.imports()) {
+      if (!st.module_level || !st.is_from || st.is_future || !st.bindings.empty() || st.module.empty()) continue;
+      for (TSNode c : syntax::children(st.node)) {
+        if (is(c, "wildcard_import")) m_.star_imports.push_back(st.module);
+      }
+    }
 
     for (TSNode st : syntax::code_children(root)) {
       TSNode def = is(st, "decorated_definition") ? field(st, "definition") : st;
@@ -830,8 +888,15 @@ void ProjectIndex::close_over_calls(int jobs) {
         }
       }
     }
-    // Callees not found yet may be re-exports of a module loaded since.
-    for (const auto& u : closure.unresolved) want_module_of(resolve_alias(u), want);
+    // Callees not found yet may be re-exports of a module loaded since, or names of a module
+    // that a loaded package star-imports.
+    for (const auto& u : closure.unresolved) {
+      std::string r = resolve_alias(u);
+      want_module_of(r, want);
+      std::vector<std::string> stars;
+      unloaded_star_sources(r, &stars);
+      for (const auto& s : stars) want_module_of(s + ".*", want);
+    }
     if (want.empty() && !progress) break;
     if (want.empty()) continue;
     std::vector<const DiscoveredFile*> wave;

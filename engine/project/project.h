@@ -97,6 +97,7 @@ struct ModuleSummary {
   std::map<std::string, FunctionSummary> functions;  // by local name: "get_user", "Repo.get"
   std::map<std::string, std::string> globals;        // module-level name -> type
   std::map<std::string, std::string> imports;        // module-level imported name -> qualname
+  std::vector<std::string> star_imports;             // `from MODULE import *` at module level
   std::vector<CallRecord> module_calls;              // calls made at import time
   std::vector<CallRecord> value_uses;                // names used but not called (callbacks)
   // Calls in a lambda or in a plain def nested in a function: code that cannot await, and
@@ -242,6 +243,11 @@ class ProjectIndex : public semantic::ProjectTypes {
   void compute_parameter_types();
   void load_implementations(int jobs);
   std::string resolve_alias(std::string_view qualname) const;
+  // The loaded module that m's star imports (followed transitively) take `name` from, if any.
+  const ModuleSummary* star_source(const ModuleSummary& m, const std::string& name, int depth = 0) const;
+  // The modules not loaded yet that the loaded module of qualname star-imports, when the name
+  // is not bound there otherwise: where it may come from.
+  void unloaded_star_sources(std::string_view qualname, std::vector<std::string>* out) const;
   std::optional<std::string> inherited_attribute(const ModuleSummary& m, const std::string& name) const;
   const FunctionSummary* inherited_method(const ModuleSummary& m, const std::string& name) const;
   const FunctionSummary* instance_method(const ModuleSummary& m, const std::string& name) const;

@@ -1,0 +1,2 @@
+def normalize_tag(tag: str) -> str:
+    return tag.strip().lower()
