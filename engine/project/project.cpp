@@ -76,8 +76,12 @@ bool read_text(const std::string& path, std::string* out) {
 
 std::string ProjectIndex::resolve_callee(TSNode call, const semantic::SemanticModel& model,
                                          const semantic::TypeOracle* types) {
+  return resolve_function_ref(field(call, "function"), model, types);
+}
+
+std::string ProjectIndex::resolve_function_ref(TSNode callee, const semantic::SemanticModel& model,
+                                               const semantic::TypeOracle* types) {
   std::string_view t = model.source();
-  TSNode callee = field(call, "function");
   if (auto q = model.qualified_name(callee)) {
     if (is(callee, "identifier")) {
       const semantic::Binding* b = model.resolve(text(callee, t), callee);
@@ -91,7 +95,7 @@ std::string ProjectIndex::resolve_callee(TSNode call, const semantic::SemanticMo
   if (is(callee, "attribute")) {
     TSNode obj = field(callee, "object");
     if (is(obj, "identifier") && (text(obj, t) == "self" || text(obj, t) == "cls")) {
-      TSNode fn = model.enclosing_function(call);
+      TSNode fn = model.enclosing_function(callee);
       if (is(fn, "function_definition")) {
         TSNode cls = syntax::ancestor(fn, "class_definition");
         if (!syntax::is_null(cls)) {
@@ -528,11 +532,17 @@ class ModuleSummarizer {
   }
 
   // The argument types of a call, where known.
-  void note_arguments(TSNode call, CallRecord& c) const {
-    TSNode fn = field(call, "function");
+  void note_arguments(TSNode call, CallRecord& c) const { note_arguments(field(call, "function"), field(call, "arguments"), 0, c); }
+
+  // The arguments of a call of fn (an expression), from the skip-th positional one on.
+  void note_arguments(TSNode fn, TSNode arguments, size_t skip, CallRecord& c) const {
     if (is(fn, "attribute") && types_.project_class(field(fn, "object"))) c.via_class = true;
     bool positional = true;
-    for (TSNode a : syntax::code_children(field(call, "arguments"))) {
+    for (TSNode a : syntax::code_children(arguments)) {
+      if (positional && skip > 0 && !is(a, "keyword_argument") && !is(a, "list_splat") && !is(a, "dictionary_splat")) {
+        --skip;
+        continue;
+      }
       if (is(a, "list_splat") || is(a, "dictionary_splat")) {
         c.splat = true;
         positional = positional && !is(a, "list_splat");
@@ -628,7 +638,40 @@ class ModuleSummarizer {
         f->blocking.push_back(BlockingRecord{blk->first, blk->second, c.pos});
       }
     }
+    note_forwarded(n, f, c.callee);
     if (!c.callee.empty()) (f ? f->calls : m_.module_calls).push_back(std::move(c));
+  }
+
+  // `run_in_threadpool(crud.get, db, user_id)`, `background_tasks.add_task(send, db)`: a
+  // library call that runs a project function it is given (`runs: $k` in the library model)
+  // calls it with the arguments after it.
+  void note_forwarded(TSNode call, FunctionSummary* f, const std::string& resolved) {
+    const auto& lib = semantic::LibraryModel::current();
+    const semantic::CallFact* fact = resolved.empty() ? nullptr : lib.function(lib.canonical(resolved));
+    TSNode fn = field(call, "function");
+    if (!fact && is(fn, "attribute") && lib.is_runner_method_name(text(field(fn, "attribute"), t_))) {
+      if (auto ty = types_.type_of(field(fn, "object"))) fact = lib.method(*ty, text(field(fn, "attribute"), t_));
+    }
+    if (!fact || fact->runs <= 0) return;
+    TSNode arguments = field(call, "arguments");
+    TSNode target{};
+    int k = 0;
+    for (TSNode a : syntax::code_children(arguments)) {
+      if (is(a, "list_splat") || is(a, "dictionary_splat") || is(a, "keyword_argument")) return;
+      if (++k == fact->runs) {
+        target = a;
+        break;
+      }
+    }
+    if (syntax::is_null(target)) return;
+    CallRecord c;
+    c.callee = ProjectIndex::resolve_function_ref(target, model_, &types_);
+    if (c.callee.empty() || !in_project_(c.callee)) return;
+    c.caller = f ? f->qualname : "";
+    c.pos = src_.position(ts_node_start_byte(target));
+    c.in_async = f && f->is_async;
+    note_arguments(target, arguments, static_cast<size_t>(fact->runs), c);
+    m_.forwarded_calls.push_back(std::move(c));
   }
 
   void on_assignment(TSNode n) {
@@ -876,6 +919,9 @@ void ProjectIndex::close_over_calls(int jobs) {
         for (const auto& [fname, f] : m.functions) {
           for (const auto& d : f.decorators) want_module_of(resolve_alias(d), want);
         }
+        // The functions its calls hand to run_in_threadpool and the like: they get the
+        // arguments' types.
+        for (const auto& c : m.forwarded_calls) want_module_of(resolve_alias(c.callee), want);
         // The modules its summary asked types of (a session factory or a client made in
         // database.py, an alias used in an annotation): loaded, its summary is made again
         // when their answers change (load_containing).
@@ -1053,6 +1099,7 @@ void ProjectIndex::compute_parameter_types() {
       }
     }
     for (const auto& c : m.module_calls) observe_call(c);
+    for (const auto& c : m.forwarded_calls) observe_call(c);
   }
   parameter_types_.clear();
   for (const auto& [fn, ev] : evidence) {
@@ -1245,15 +1292,21 @@ std::vector<std::string> ProjectIndex::names_typed_with(const std::vector<std::s
     }
     return false;
   };
-  // Globals only: a function's name (`get`, `make_client`) is called without its type in
-  // sight, but also written in most files where it means something else; the prefilter
-  // would pass nearly everything.
+  // Globals, and module-level functions whose declared or inferred result is of such a type
+  // (`db = create_session()` in a module that never writes `Session`). Not methods: their
+  // names (`get`, `open`) are written in most files where they mean something else, and a
+  // method is reached through an object whose own name or type is already here.
   std::set<std::string> names;
   for (const auto& [mname, m] : modules_) {
     for (const auto& [g, t] : m.globals) {
       // A class attribute ("Trade.session") is used through its class's name; a proxy
       // (scoped_session) is used as what it delegates to (a Session).
       if (mentions(t) || mentions(semantic::LibraryModel::current().receiver_class(t))) names.insert(g.substr(0, g.find('.')));
+    }
+    for (const auto& [fname, f] : m.functions) {
+      if (f.is_method || !f.result_type || fname.find('.') != std::string::npos) continue;
+      const std::string& t = *f.result_type;
+      if (mentions(t) || mentions(semantic::LibraryModel::current().receiver_class(t))) names.insert(fname);
     }
   }
   return {names.begin(), names.end()};

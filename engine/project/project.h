@@ -98,6 +98,10 @@ struct ModuleSummary {
   std::map<std::string, std::string> globals;        // module-level name -> type
   std::map<std::string, std::string> imports;        // module-level imported name -> qualname
   std::vector<std::string> star_imports;             // `from MODULE import *` at module level
+  // Calls a library call makes of a function it is given (`run_in_threadpool(crud.get, db,
+  // id)` calls crud.get(db, id)): evidence for parameter types, not calls of the caller (the
+  // function runs in a thread, or after the response).
+  std::vector<CallRecord> forwarded_calls;
   std::vector<CallRecord> module_calls;              // calls made at import time
   std::vector<CallRecord> value_uses;                // names used but not called (callbacks)
   // Calls in a lambda or in a plain def nested in a function: code that cannot await, and
@@ -186,7 +190,8 @@ class ProjectIndex : public semantic::ProjectTypes {
   bool attribute_used(std::string_view name) const;
   // Module globals whose type has one of literals as a dotted part (`client =
   // httpx.Client()` for "httpx" or "Client"). A file that imports such a name may use the
-  // type without ever writing the literal, so these names are prefilter triggers too.
+  // type without ever writing the literal, so these names are prefilter triggers too; so are
+  // module-level functions whose result has such a type (`db = create_session()`).
   std::vector<std::string> names_typed_with(const std::vector<std::string>& literals) const;
 
   // Every recorded call to `qualname` in the loaded modules (re-exports resolved).
@@ -207,6 +212,10 @@ class ProjectIndex : public semantic::ProjectTypes {
   // With `types`, also `obj.method(...)` where obj is an instance of a project class.
   static std::string resolve_callee(TSNode call, const semantic::SemanticModel& model,
                                     const semantic::TypeOracle* types = nullptr);
+  // The same for an expression that names a function without calling it (`crud.get` in
+  // `run_in_threadpool(crud.get, db)`).
+  static std::string resolve_function_ref(TSNode expr, const semantic::SemanticModel& model,
+                                          const semantic::TypeOracle* types = nullptr);
 
   // Await propagation, worked example. Seeds: functions that must become async (a plain def
   // holding `await`). For `load` (a seed) in app/util.py:

@@ -126,7 +126,7 @@ class LibraryReader {
     return out;
   }
 
-  // blocks / instead / returns / coroutine of a function or method.
+  // blocks / instead / returns / coroutine / runs of a function or method.
   Status call(const YAML::Node& n, CallFact* f) const {
     if (n["blocks"]) {
       auto r = scalar(n["blocks"], "blocks");
@@ -139,6 +139,13 @@ class LibraryReader {
       if (!r) return r.error();
       if (*r != "true" && *r != "false") return error(n["coroutine"], "`coroutine` is true or false");
       f->coroutine = *r == "true";
+    }
+    if (n["runs"]) {
+      auto r = scalar(n["runs"], "runs");
+      if (!r) return r.error();
+      if (r->size() < 2 || (*r)[0] != '$' || r->find_first_not_of("0123456789", 1) != std::string::npos || *r == "$0")
+        return error(n["runs"], "`runs: " + *r + "`: the argument it calls, `$1`, `$2`, ... (positional)");
+      f->runs = std::stoi(r->substr(1));
     }
     if (n["instead"]) {
       auto r = scalar(n["instead"], "instead");
@@ -197,7 +204,7 @@ class LibraryReader {
   }
 
   Status function(const YAML::Node& f) {
-    if (Status s = keys(f, {"name", "aliases", "blocks", "instead", "returns", "coroutine"}, "a function"); !s) return s;
+    if (Status s = keys(f, {"name", "aliases", "blocks", "instead", "returns", "coroutine", "runs"}, "a function"); !s) return s;
     if (!f["name"]) return error(f, "a function needs a `name`");
     auto n = name(f["name"], "name");
     if (!n) return n.error();
@@ -237,7 +244,7 @@ class LibraryReader {
       for (auto it = ms.begin(); it != ms.end(); ++it) {
         auto mn = name(it->first, "method name");
         if (!mn) return mn.error();
-        if (Status s = keys(it->second, {"blocks", "instead", "returns"}, "a method"); !s) return s;
+        if (Status s = keys(it->second, {"blocks", "instead", "returns", "runs"}, "a method"); !s) return s;
         if (Status s = call(it->second, &cls.methods[*mn]); !s) return s;
       }
     }
@@ -286,6 +293,7 @@ void LibraryModel::merge(const LibraryModel& o) {
     if (!f.instead.empty()) mine.instead = f.instead;
     if (!f.returns.empty()) mine.returns = f.returns;
     mine.coroutine |= f.coroutine;
+    if (f.runs) mine.runs = f.runs;
   }
   for (const auto& [n, c] : o.classes_) {
     ClassFact& mine = classes_[n];
@@ -296,6 +304,7 @@ void LibraryModel::merge(const LibraryModel& o) {
       if (!f.instead.empty()) mm.instead = f.instead;
       if (!f.returns.empty()) mm.returns = f.returns;
       mm.coroutine |= f.coroutine;
+      if (f.runs) mm.runs = f.runs;
     }
     for (const auto& [k, v] : c.attributes) mine.attributes[k] = v;
     for (const auto& [k, v] : c.operators) mine.operators[k] = v;
@@ -309,10 +318,12 @@ void LibraryModel::merge(const LibraryModel& o) {
 void LibraryModel::index() {
   blocking_methods_.clear();
   coroutine_methods_.clear();
+  runner_methods_.clear();
   for (const auto& [n, c] : classes_) {
     for (const auto& [mn, f] : c.methods) {
       if (!f.rule.empty()) blocking_methods_.insert(mn);
       if (f.coroutine) coroutine_methods_.insert(mn);
+      if (f.runs) runner_methods_.insert(mn);
     }
   }
 }

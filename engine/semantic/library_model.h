@@ -43,6 +43,10 @@ struct CallFact {
   std::string instead;               // what to use instead, as the rule shows it ("AsyncSession.commit")
   std::vector<TypeExpr> returns;     // what a call gives: the first that can be told
   bool coroutine = false;            // calling it makes a coroutine (to be awaited)
+  // `runs: $k`: a call runs its k-th positional argument (1-based), passing it the positional
+  // arguments after it and the keyword arguments (run_in_threadpool(f, db, x) calls f(db, x),
+  // in a thread). 0 when it runs nothing.
+  int runs = 0;
 };
 
 struct ClassFact {
@@ -79,6 +83,7 @@ class LibraryModel {
   // Every method name some class has a blocking entry for (a cheap first test).
   bool is_blocking_method_name(std::string_view name) const { return blocking_methods_.count(name) > 0; }
   bool is_coroutine_method_name(std::string_view name) const { return coroutine_methods_.count(name) > 0; }
+  bool is_runner_method_name(std::string_view name) const { return runner_methods_.count(name) > 0; }
   // Last parts of the names of the calls rule reports ("exists", "query").
   std::vector<std::string> blocking_names(std::string_view rule) const;
   // The whole names of the functions and methods rule reports ("os.path.exists",
@@ -96,7 +101,7 @@ class LibraryModel {
   std::map<std::string, std::string, std::less<>> aliases_;  // alias -> canonical
   std::map<std::string, CallFact, std::less<>> functions_;
   std::map<std::string, ClassFact, std::less<>> classes_;
-  std::set<std::string, std::less<>> blocking_methods_, coroutine_methods_;
+  std::set<std::string, std::less<>> blocking_methods_, coroutine_methods_, runner_methods_;
 };
 
 // The rules a library-model entry may name under `blocks:` (the ones that report direct calls).

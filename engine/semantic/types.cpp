@@ -167,6 +167,12 @@ std::optional<std::string> TypeOracle::type_of(TSNode expr, int depth) const {
     return kids.size() == 1 ? type_of(kids[0], depth + 1) : std::nullopt;
   }
   if (is(expr, "identifier")) return name_type(expr, depth);
+  if (is(expr, "await")) {
+    // What a call's result is, in the library model and in a project function's annotation,
+    // is the awaited value: `await run_in_threadpool(create_session)` is a Session.
+    auto kids = syntax::code_children(expr);
+    return kids.size() == 1 ? type_of(kids[0], depth + 1) : std::nullopt;
+  }
   if (is(expr, "binary_operator")) {
     // `path / "name"` is a path: the operators of the left operand's class.
     auto l = type_of(field(expr, "left"), depth + 1);

@@ -24,6 +24,14 @@ TEST(LibraryModel, BuiltinFacts) {
   EXPECT_TRUE(m.method("sqlalchemy.ext.asyncio.AsyncSession", "execute")->coroutine);
   EXPECT_TRUE(m.is_blocking_method_name("exec"));  // sqlmodel's Session.exec
   EXPECT_EQ(m.method("sqlalchemy.orm.Session", "no_such"), nullptr);
+  // Calls that run the function they are given, and what they give back.
+  ASSERT_NE(m.function(m.canonical("fastapi.concurrency.run_in_threadpool")), nullptr);
+  EXPECT_EQ(m.function(m.canonical("fastapi.concurrency.run_in_threadpool"))->runs, 1);
+  EXPECT_EQ(m.function("asyncio.to_thread")->returns.at(0).str(), "product($1)");
+  ASSERT_NE(m.method(m.canonical("fastapi.BackgroundTasks"), "add_task"), nullptr);
+  EXPECT_EQ(m.method(m.canonical("fastapi.BackgroundTasks"), "add_task")->runs, 1);
+  EXPECT_EQ(m.method("asyncio.AbstractEventLoop", "run_in_executor")->runs, 2);
+  EXPECT_TRUE(m.is_runner_method_name("submit"));
 }
 
 TEST(LibraryModel, AUsersFileAddsFacts) {
@@ -34,7 +42,7 @@ TEST(LibraryModel, AUsersFileAddsFacts) {
       "  - {name: mysdk.db.session_scope, returns: \"factory(sqlalchemy.orm.Session)\"}\n"
       "classes:\n"
       "  - name: mysdk.Client\n"
-      "    methods: {get: {blocks: AF102}, aget: {returns: mysdk.Client}}\n"
+      "    methods: {get: {blocks: AF102}, aget: {returns: mysdk.Client}, later: {runs: $2}}\n"
       "    coroutines: [aclose]\n",
       "mysdk.yml");
   ASSERT_TRUE(user.ok()) << user.error().to_string();
@@ -44,6 +52,7 @@ TEST(LibraryModel, AUsersFileAddsFacts) {
   EXPECT_EQ(m.function("mysdk.db.session_scope")->returns.at(0).str(), "factory(sqlalchemy.orm.Session)");
   EXPECT_EQ(m.method("mysdk.Client", "get")->rule, "AF102");
   EXPECT_TRUE(m.method("mysdk.Client", "aclose")->coroutine);
+  EXPECT_EQ(m.method("mysdk.Client", "later")->runs, 2);
   EXPECT_NE(m.function("time.sleep"), nullptr);  // the built-in facts stay
   EXPECT_EQ(m.blocking_apis("AF102").count("mysdk.Client.get"), 1u);
 }
@@ -57,7 +66,11 @@ TEST(LibraryModel, BadFilesSayWhatAndWhere) {
   EXPECT_EQ(err("asyncfix-library-model: 2\n"),
             "lib.yml:1:25: schema version `2` is not supported by this asyncfix (it reads version 1)");
   EXPECT_EQ(err("asyncfix-library-model: 1\nfunctions:\n  - {name: x.y, block: AF102}\n"),
-            "lib.yml:3:17: unknown key `block` in a function (allowed: name, aliases, blocks, instead, returns, coroutine)");
+            "lib.yml:3:17: unknown key `block` in a function (allowed: name, aliases, blocks, instead, returns, coroutine, runs)");
+  EXPECT_EQ(err("asyncfix-library-model: 1\nfunctions:\n  - {name: x.y, runs: first}\n"),
+            "lib.yml:3:23: `runs: first`: the argument it calls, `$1`, `$2`, ... (positional)");
+  EXPECT_EQ(err("asyncfix-library-model: 1\nfunctions:\n  - {name: x.y, runs: $0}\n"),
+            "lib.yml:3:23: `runs: $0`: the argument it calls, `$1`, `$2`, ... (positional)");
   EXPECT_EQ(err("asyncfix-library-model: 1\nfunctions:\n  - {name: x.y, blocks: AF401}\n"),
             "lib.yml:3:25: `blocks: AF401`: a call blocks under one of AF101-AF107");
   EXPECT_EQ(err("asyncfix-library-model: 1\nfunctions:\n  - {name: x.y, returns: \"fact(x)\"}\n"),

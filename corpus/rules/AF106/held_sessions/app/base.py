@@ -29,3 +29,11 @@ get_db = contextmanager(get_session)
 get_db_alias = get_session
 SessionDep = Annotated[Session, Depends(get_session)]
 AsyncSessionDep = Annotated[AsyncSession, Depends(get_async_session)]
+
+
+def create_session() -> Session:
+    return SessionLocal()
+
+
+def create_async_session() -> AsyncSession:
+    return AsyncSessionLocal()
