@@ -8,6 +8,7 @@
 #include <mutex>
 #include <sstream>
 #include <thread>
+#include <unordered_map>
 
 #include "engine/source/triggers.h"
 #include "engine/semantic/library_model.h"
@@ -38,7 +39,7 @@ bool ProjectIndex::is_project_module(std::string_view module) const {
 }
 
 const ModuleSummary* ProjectIndex::module(std::string_view module) const {
-  auto it = modules_.find(std::string(module));
+  auto it = modules_.find(module);
   return it == modules_.end() ? nullptr : &it->second;
 }
 
@@ -56,14 +57,19 @@ std::pair<std::string, std::string> split_last(std::string_view q) {
 }
 
 // The project module that holds qualname (its longest dotted prefix that is one), or "".
-std::string module_of(const std::string& q, const std::map<std::string, const DiscoveredFile*>& by_module) {
-  std::string prefix = q;
+std::string module_of(std::string_view q, const std::map<std::string, const DiscoveredFile*, std::less<>>& by_module) {
+  std::string_view prefix = q;
   while (!prefix.empty()) {
-    if (by_module.count(prefix)) return prefix;
-    prefix = split_last(prefix).first;
+    if (auto it = by_module.find(prefix); it != by_module.end()) return it->first;
+    size_t dot = prefix.rfind('.');
+    prefix = dot == std::string_view::npos ? std::string_view() : prefix.substr(0, dot);
   }
   return {};
 }
+
+// A fresh value for ProjectIndex::generation_ each time some index's modules change (so that
+// no two states of any two indexes share one).
+std::atomic<uint64_t> g_generations{0};
 
 bool read_text(const std::string& path, std::string* out) {
   auto text = read_whole_file(path);
@@ -165,6 +171,24 @@ void ProjectIndex::unloaded_star_sources(std::string_view qualname, std::vector<
 }
 
 std::string ProjectIndex::resolve_alias(std::string_view qualname) const {
+  // The closure and the summaries ask the same names again and again.
+  struct Cache {
+    uint64_t generation = UINT64_MAX;
+    std::unordered_map<std::string, std::string> answers;
+  };
+  thread_local Cache cache;
+  if (cache.generation != generation_) {
+    cache.answers.clear();
+    cache.generation = generation_;
+  }
+  std::string key(qualname);
+  if (auto it = cache.answers.find(key); it != cache.answers.end()) return it->second;
+  std::string answer = resolve_alias_uncached(qualname);
+  cache.answers.emplace(std::move(key), answer);
+  return answer;
+}
+
+std::string ProjectIndex::resolve_alias_uncached(std::string_view qualname) const {
   std::string q(qualname);
   for (int hop = 0; hop < 8; ++hop) {
     auto [mod, name] = split_last(q);
@@ -196,6 +220,25 @@ std::string ProjectIndex::resolve_alias(std::string_view qualname) const {
 }
 
 const FunctionSummary* ProjectIndex::function(std::string_view qualname) const {
+  struct Cache {
+    uint64_t generation = UINT64_MAX;
+    const ProjectIndex* index = nullptr;  // the answers point into this index's summaries
+    std::unordered_map<std::string, const FunctionSummary*> answers;
+  };
+  thread_local Cache cache;
+  if (cache.generation != generation_ || cache.index != this) {
+    cache.answers.clear();
+    cache.generation = generation_;
+    cache.index = this;
+  }
+  std::string key(qualname);
+  if (auto it = cache.answers.find(key); it != cache.answers.end()) return it->second;
+  const FunctionSummary* answer = function_uncached(qualname);
+  cache.answers.emplace(std::move(key), answer);
+  return answer;
+}
+
+const FunctionSummary* ProjectIndex::function_uncached(std::string_view qualname) const {
   std::string q = resolve_alias(qualname);
   auto [mod, name] = split_last(q);
   std::string rest = name, prefix = mod;
@@ -304,7 +347,7 @@ namespace {
 class RecordingTypes : public semantic::ProjectTypes {
  public:
   using Query = ProjectIndex::TypeQuery;
-  RecordingTypes(const semantic::ProjectTypes& index, std::set<Query>* asked) : index_(index), asked_(asked) {}
+  RecordingTypes(const ProjectIndex& index, std::set<Query>* asked) : index_(index), asked_(asked) {}
   std::optional<std::string> global_type(std::string_view q) const override { return note('g', q, index_.global_type(q)); }
   std::optional<std::string> return_type(std::string_view q) const override { return note('r', q, index_.return_type(q)); }
   std::optional<std::string> class_type(std::string_view q) const override { return note('c', q, index_.class_type(q)); }
@@ -316,11 +359,26 @@ class RecordingTypes : public semantic::ProjectTypes {
   }
 
  private:
+ public:
+  // The function whose result is being inferred ("" for the module's own code).
+  void set_context(std::string context) { context_ = std::move(context); }
+
+ private:
   std::optional<std::string> note(char kind, std::string_view q, std::optional<std::string> a) const {
-    if (asked_) asked_->insert(Query{kind, std::string(q), a});
+    // `import heapq`, then `heapq.heappush(...)`: the name is a module of the project, never a
+    // value with a type; asking again when heapq is loaded would tell nothing new.
+    if (!asked_ || (kind != 'p' && !a && index_.is_project_module(q))) return a;
+    Query query{kind, std::string(q), a, context_};
+    auto it = asked_->find(query);
+    if (it != asked_->end() && !it->context.empty() && context_.empty()) {
+      asked_->erase(it);  // the module's own code needs it after all
+      it = asked_->end();
+    }
+    if (it == asked_->end()) asked_->insert(std::move(query));
     return a;
   }
-  const semantic::ProjectTypes& index_;
+  std::string context_;
+  const ProjectIndex& index_;
   std::set<Query>* asked_;
 };
 
@@ -349,9 +407,9 @@ class ModuleSummarizer {
  public:
   ModuleSummarizer(const DiscoveredFile& df, const SourceFile& src, const semantic::SemanticModel& model,
                    const semantic::TypeOracle& types, const BlockingClassifier& classifier,
-                   std::function<bool(const std::string&)> in_project)
+                   std::function<bool(const std::string&)> in_project, RecordingTypes* recorder)
       : df_(df), src_(src), t_(src.text()), model_(model), types_(types), classifier_(classifier),
-        in_project_(std::move(in_project)) {
+        in_project_(std::move(in_project)), recorder_(recorder) {
     m_.module = df.module;
     m_.path = df.path;
   }
@@ -397,6 +455,16 @@ class ModuleSummarizer {
 
     // Names of functions used as values (passed as callbacks): `executor.submit(load)`.
     for (TSNode r : model_.references()) on_reference(r);
+
+    // What each function returns, last: the walks above already inferred the results their
+    // own code needed, and what is left is asked about only for the function's callers.
+    for (TSNode fn : summarized_functions(root)) {
+      auto it = by_node_.find(reinterpret_cast<uintptr_t>(fn.id));
+      if (it == by_node_.end()) continue;
+      if (recorder_) recorder_->set_context(it->second->qualname);
+      it->second->result_type = types_.function_result_type(fn);
+    }
+    if (recorder_) recorder_->set_context("");
     return std::move(m_);
   }
 
@@ -472,7 +540,6 @@ class ModuleSummarizer {
     s.is_method = s.qualname.size() > module.size() + 1 &&
                   s.qualname.substr(module.size() + 1).find('.') != std::string::npos;
     s.is_route_handler = model_.is_route_handler(fn);
-    s.result_type = types_.function_result_type(fn);
     on_signature(fn, s);
     std::string key = module.empty() ? s.qualname : s.qualname.substr(module.size() + 1);
     auto& slot = m_.functions[key] = std::move(s);
@@ -779,6 +846,7 @@ class ModuleSummarizer {
   const semantic::TypeOracle& types_;
   const BlockingClassifier& classifier_;
   std::function<bool(const std::string&)> in_project_;  // is a qualified name in a project module?
+  RecordingTypes* recorder_;  // the queries the summary makes (null: not recorded)
   ModuleSummary m_;
   std::map<uintptr_t, FunctionSummary*> by_node_;  // function node id -> its summary in m_
   std::set<const void*> assigned_;                 // attributes assigned to (not reads)
@@ -810,7 +878,7 @@ std::optional<ModuleSummary> ProjectIndex::summarize(const DiscoveredFile& df, s
   RecordingTypes project(*this, asked);
   semantic::TypeOracle types(model, &project);
   auto in_project = [this](const std::string& q) { return !module_of(q, by_module_).empty(); };
-  return ModuleSummarizer(df, *src, model, types, classifier_, in_project).summarize(tree->root());
+  return ModuleSummarizer(df, *src, model, types, classifier_, in_project, &project).summarize(tree->root());
 }
 
 void ProjectIndex::load_wave(std::vector<const DiscoveredFile*> wave, int jobs) {
@@ -830,6 +898,7 @@ void ProjectIndex::load_wave(std::vector<const DiscoveredFile*> wave, int jobs) 
     attempted_.insert(wave[i]->module);
     if (out[i]) {
       modules_[wave[i]->module] = std::move(*out[i]);
+      generation_ = ++g_generations;
       asked_[wave[i]->module] = std::move(asked[i]);
     }
   }
@@ -886,6 +955,48 @@ struct CallClosure {
 
 }  // namespace
 
+std::set<std::string> ProjectIndex::demanded_results() const {
+  // The functions whose result some module on the async call graph asks for (directly, or
+  // to infer the result of a function whose result is asked for in turn).
+  std::set<std::string> demanded;
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const auto& name : relevant_) {
+      auto asked = asked_.find(name);
+      if (asked == asked_.end()) continue;
+      for (const TypeQuery& q : asked->second) {
+        if (q.kind != 'r' || (!q.context.empty() && !demanded.count(q.context))) continue;
+        const FunctionSummary* f = function(q.qualname);
+        if (demanded.insert(f ? f->qualname : resolve_alias(q.qualname)).second) grew = true;
+      }
+    }
+  }
+  return demanded;
+}
+
+std::vector<std::string> ProjectIndex::modules_wanted_by(const ModuleSummary& m, const std::set<std::string>& demanded) const {
+  std::vector<std::string> out;  // names in the modules wanted
+  // The decorators of its functions: a decorator's wrapper may pass them their arguments,
+  // and run blocking calls around them.
+  for (const auto& [fname, f] : m.functions) {
+    for (const auto& d : f.decorators) out.push_back(resolve_alias(d));
+  }
+  // The functions its calls hand to run_in_threadpool and the like: they get the arguments'
+  // types.
+  for (const auto& c : m.forwarded_calls) out.push_back(resolve_alias(c.callee));
+  // The modules its summary asked types of (a session factory or a client made in
+  // database.py, an alias used in an annotation): loaded, its summary is made again when
+  // their answers change (load_containing).
+  auto asked = asked_.find(m.module);
+  if (asked == asked_.end()) return out;
+  for (const TypeQuery& q : asked->second) {
+    if (!whole_program_ && !q.context.empty() && !demanded.count(q.context)) continue;  // not needed yet
+    out.push_back(q.qualname);
+    if (!q.answer) out.push_back(resolve_alias(q.qualname));  // through a re-export
+  }
+  return out;
+}
+
 void ProjectIndex::close_over_calls(int jobs) {
   // Follow calls function by function, not module by module: from every async function to
   // what it calls (is it sync? does it block?), and on through the sync functions reached
@@ -901,6 +1012,7 @@ void ProjectIndex::close_over_calls(int jobs) {
   for (;;) {
     closure.resolve(*this, loaded);
     loaded = false;
+    std::set<std::string> demanded = demanded_results();
     std::set<std::string> want;
     bool progress = false;
     for (const auto& [mname, m] : modules_) {
@@ -912,26 +1024,9 @@ void ProjectIndex::close_over_calls(int jobs) {
         // Through a re-export (`from .trade_model import Trade` in a package's __init__).
         want_module_of(resolve_alias(callee), want);
       }
-      if (relevant_module) relevant_.insert(mname);
       if (relevant_module) {
-        // The decorators of its functions: a decorator's wrapper may pass them their
-        // arguments, and run blocking calls around them.
-        for (const auto& [fname, f] : m.functions) {
-          for (const auto& d : f.decorators) want_module_of(resolve_alias(d), want);
-        }
-        // The functions its calls hand to run_in_threadpool and the like: they get the
-        // arguments' types.
-        for (const auto& c : m.forwarded_calls) want_module_of(resolve_alias(c.callee), want);
-        // The modules its summary asked types of (a session factory or a client made in
-        // database.py, an alias used in an annotation): loaded, its summary is made again
-        // when their answers change (load_containing).
-        auto asked = asked_.find(mname);
-        if (asked != asked_.end()) {
-          for (const TypeQuery& q : asked->second) {
-            want_module_of(q.qualname, want);
-            if (!q.answer) want_module_of(resolve_alias(q.qualname), want);  // through a re-export
-          }
-        }
+        relevant_.insert(mname);
+        for (const auto& q : modules_wanted_by(m, demanded)) want_module_of(q, want);
       }
     }
     // Callees not found yet may be re-exports of a module loaded since, or names of a module

@@ -165,7 +165,7 @@ class ProjectIndex : public semantic::ProjectTypes {
   // A project function by qualified name (following re-exports such as
   // `from .crud import get_user` in a package's __init__).
   const FunctionSummary* function(std::string_view qualname) const;
-  const std::map<std::string, ModuleSummary>& modules() const { return modules_; }
+  const std::map<std::string, ModuleSummary, std::less<>>& modules() const { return modules_; }
   // How many summaries were made, in all (a module summarized again counts twice).
   size_t summaries_made() const { return summaries_made_; }
 
@@ -237,6 +237,10 @@ class ProjectIndex : public semantic::ProjectTypes {
     char kind;  // 'g' global_type, 'r' return_type, 'c' class_type, 'p' parameter_type ("fn(param")
     std::string qualname;
     std::optional<std::string> answer;
+    // "" when the module's own code needs the answer; a function's qualified name when only
+    // the inference of that function's result does (the answer's module is then loaded only
+    // once someone asks what the function returns).
+    std::string context;
     bool operator<(const TypeQuery& o) const { return std::tie(kind, qualname) < std::tie(o.kind, o.qualname); }
   };
  private:
@@ -244,6 +248,11 @@ class ProjectIndex : public semantic::ProjectTypes {
   bool answers_changed(const std::set<TypeQuery>& asked) const;
   void load_wave(std::vector<const DiscoveredFile*> wave, int jobs);
   void close_over_calls(int jobs);
+  std::set<std::string> demanded_results() const;
+  // The names whose modules a module on the async call graph needs read: its decorators, the
+  // functions it hands to run_in_threadpool, the types it asked about (demanded: the
+  // functions whose results are asked for).
+  std::vector<std::string> modules_wanted_by(const ModuleSummary& m, const std::set<std::string>& demanded) const;
   void compute_blocking_paths();
   void blocking_path_from(const std::string& function);
   bool find_dispatches();
@@ -252,6 +261,8 @@ class ProjectIndex : public semantic::ProjectTypes {
   void compute_parameter_types();
   void load_implementations(int jobs);
   std::string resolve_alias(std::string_view qualname) const;
+  std::string resolve_alias_uncached(std::string_view qualname) const;
+  const FunctionSummary* function_uncached(std::string_view qualname) const;
   // The loaded module that m's star imports (followed transitively) take `name` from, if any.
   const ModuleSummary* star_source(const ModuleSummary& m, const std::string& name, int depth = 0) const;
   // The modules not loaded yet that the loaded module of qualname star-imports, when the name
@@ -266,9 +277,12 @@ class ProjectIndex : public semantic::ProjectTypes {
   std::map<std::string, std::vector<std::string>> subclass_map() const;
 
   std::vector<DiscoveredFile> files_;
-  std::map<std::string, const DiscoveredFile*> by_module_;
+  std::map<std::string, const DiscoveredFile*, std::less<>> by_module_;
   BlockingClassifier classifier_;
-  std::map<std::string, ModuleSummary> modules_;
+  std::map<std::string, ModuleSummary, std::less<>> modules_;
+  // resolve_alias's answers, valid while modules_ does not change (generation_ names the
+  // state; each thread keeps its own cache).
+  uint64_t generation_ = 0;
   std::set<std::string> dynamic_relationships_;  // relationship names some class maps as dynamic
   std::set<std::string> relevant_;  // modules with async functions or functions reached from them
   bool whole_program_ = false;      // built with the empty seed: every module matters

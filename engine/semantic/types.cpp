@@ -571,6 +571,15 @@ std::optional<std::string> TypeOracle::function_result_type(TSNode fn) const { r
 
 std::optional<std::string> TypeOracle::result_type(TSNode fn, int depth) const {
   if (depth > kMaxDepth || !is(fn, "function_definition")) return std::nullopt;
+  // Functions call each other: each body is looked through once (per depth it can matter at).
+  if (auto it = results_.find(fn.id); it != results_.end() && (it->second.type || it->second.depth <= depth))
+    return it->second.type;
+  auto found = result_type_uncached(fn, depth);
+  results_[fn.id] = ResultMemo{found, depth};
+  return found;
+}
+
+std::optional<std::string> TypeOracle::result_type_uncached(TSNode fn, int depth) const {
   TSNode ret = field(fn, "return_type");
   if (!syntax::is_null(ret)) {
     if (auto t = annotation_type(ret)) return t;

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace asyncfix::semantic {
 
@@ -109,6 +110,7 @@ class TypeOracle {
   std::optional<std::string> product_of(TSNode fn, TSNode call, int depth) const;
   std::optional<std::string> named_callable_result(TSNode fn, const std::string& q, TSNode call, int depth) const;
   std::optional<std::string> method_result(TSNode fn, TSNode call, int depth) const;
+  std::optional<std::string> result_type_uncached(TSNode fn, int depth) const;
   std::optional<std::string> result_type(TSNode function_definition, int depth) const;
   std::optional<std::string> evaluate(const TypeExpr& e, TSNode call, int depth) const;
   // A call's argument by position ("1") or keyword name; null when absent (or after a splat).
@@ -135,6 +137,13 @@ class TypeOracle {
   // self.<attr> types per class (class node id -> attr -> type or nothing), computed once.
   mutable std::map<const void*, std::map<std::string, std::optional<std::string>, std::less<>>> class_attrs_;
   mutable int alias_depth_ = 0;  // aliases of aliases followed so far
+  // result_type's answers by function node: the type, and the depth it was looked for at (an
+  // answer found holds at any depth; "unknown" only for a depth at least as deep).
+  struct ResultMemo {
+    std::optional<std::string> type;
+    int depth = 0;
+  };
+  mutable std::unordered_map<const void*, ResultMemo> results_;
 };
 
 // Canonical name of a class qualname ("sqlalchemy.orm.session.Session" -> kSession).

@@ -14,6 +14,41 @@ namespace {
 // re-parse for verification gets none), so a small vector searched from the back is the
 // fastest registry.
 thread_local std::vector<const NodeTable*> installed;
+
+// The block of the last table this thread released, kept for the next table (a file's table
+// follows another's all run long: mapping fresh pages costs a page fault each). Kept only up
+// to a few MB, so that what a thread holds between files stays small.
+constexpr size_t kSpareMaxBytes = size_t{4} << 20;
+struct SpareBlock {
+  void* block = nullptr;
+  size_t bytes = 0;
+  ~SpareBlock() {
+    if (block) munmap(block, bytes);
+  }
+};
+thread_local SpareBlock spare;
+
+void* take_block(size_t bytes, size_t* got) {
+  if (spare.block && spare.bytes >= bytes) {
+    void* b = spare.block;
+    *got = spare.bytes;
+    spare.block = nullptr;
+    spare.bytes = 0;
+    return b;
+  }
+  *got = bytes;
+  return mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+}
+
+void give_block(void* block, size_t bytes) {
+  if (bytes <= kSpareMaxBytes && (!spare.block || spare.bytes < bytes)) {
+    if (spare.block) munmap(spare.block, spare.bytes);
+    spare.block = block;
+    spare.bytes = bytes;
+    return;
+  }
+  munmap(block, bytes);
+}
 }  // namespace
 
 NodeTable::NodeTable(TSNode root) {
@@ -22,11 +57,10 @@ NodeTable::NodeTable(TSNode root) {
   // tree-sitter's own cursor: a TreeCursor would look for installed tables.
   TSTreeCursor c = ts_tree_cursor_new(root);
   uint32_t count = ts_node_descendant_count(root);  // the visible nodes, root included
-  block_bytes_ = size_t{count} * (sizeof(Entry) + sizeof(TSFieldId));
-  block_ = mmap(nullptr, block_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  block_ = take_block(size_t{count} * (sizeof(Entry) + sizeof(TSFieldId)), &block_bytes_);
   // Without a table, walks use tree-sitter's cursor.
   auto give_up = [&] {
-    if (block_ != MAP_FAILED) munmap(block_, block_bytes_);
+    if (block_ != MAP_FAILED) give_block(block_, block_bytes_);
     block_ = nullptr;
     tree_ = nullptr;
     size_ = 0;
@@ -70,7 +104,7 @@ NodeTable::NodeTable(TSNode root) {
 NodeTable::~NodeTable() {
   auto it = std::find(installed.rbegin(), installed.rend(), this);
   if (it != installed.rend()) installed.erase(std::next(it).base());
-  if (block_) munmap(block_, block_bytes_);
+  if (block_) give_block(block_, block_bytes_);
 }
 
 const NodeTable* NodeTable::find(const TSTree* tree) {
