@@ -1,5 +1,7 @@
 // AF108 blocking-via-helper: an async def calls a sync function of the project that blocks,
 // directly or through further sync calls, in any module.
+#include <set>
+
 #include "engine/source/triggers.h"
 #include "engine/project/project.h"
 #include "engine/rule/context.h"
@@ -42,6 +44,9 @@ class BlockingViaHelper : public Rule {
     if (q.empty()) return;
     const FunctionSummary* f = index->function(q);
     if (!f || f->is_async) return;
+    // `StreamingResponse(iter_file(path))`: calling a generator function runs none of its
+    // body; iterating it here does (`for chunk in iter_file(path)`, `list(...)`).
+    if (f->generator && !iterated_where_called(call, ctx.text())) return;
     auto path = index->blocking_path(f->qualname);
     if (path.size() < 2) return;
 
@@ -68,11 +73,36 @@ class BlockingViaHelper : public Rule {
                                path.back() + " (" + leaf->rule_id + ")";
       }
     }
+    if (f->generator) {
+      // to_thread(gen, ...) would only make the generator in the thread: no rewrite.
+      finding.note = "a generator: its body runs as it is iterated here; consume it in a thread, e.g. "
+                     "`await asyncio.to_thread(list, " + std::string(syntax::text(call, ctx.text())) + ")`";
+      return;
+    }
     if (inside_generator_expression(call)) return;
     finding.fix = to_thread_fix(ctx, call, info_.fix_title, Applicability::Unsafe);
   }
 
  private:
+  // Whether the value of call is iterated on the spot: the iterable of a `for` or of a
+  // comprehension, or the argument of a builtin that consumes it.
+  static bool iterated_where_called(TSNode call, std::string_view src) {
+    TSNode p = syntax::parent(call);
+    if (syntax::is(p, "for_statement") || syntax::is(p, "for_in_clause")) return syntax::same(field(p, "right"), call);
+    if (!syntax::is(p, "argument_list")) return false;
+    TSNode outer = syntax::parent(p);
+    static const std::set<std::string_view> consumers = {"list", "tuple", "set", "frozenset", "dict", "sorted",
+                                                         "sum", "min", "max", "any", "all", "next"};
+    static const std::set<std::string_view> lazy = {"enumerate", "zip", "map", "filter", "iter", "reversed"};
+    TSNode fn = field(outer, "function");
+    if (syntax::is(fn, "identifier")) {
+      if (lazy.count(syntax::text(fn, src))) return iterated_where_called(outer, src);  // for i, x in enumerate(g())
+      return consumers.count(syntax::text(fn, src)) > 0;
+    }
+    // "".join(gen()), b"".join(...)
+    return syntax::is(fn, "attribute") && syntax::text(field(fn, "attribute"), src) == "join";
+  }
+
   RuleInfo info_;
 };
 

@@ -540,10 +540,22 @@ class ModuleSummarizer {
     s.is_method = s.qualname.size() > module.size() + 1 &&
                   s.qualname.substr(module.size() + 1).find('.') != std::string::npos;
     s.is_route_handler = model_.is_route_handler(fn);
+    s.generator = !syntax::is(syntax::parent(fn), "decorated_definition") && yields(fn);
     on_signature(fn, s);
     std::string key = module.empty() ? s.qualname : s.qualname.substr(module.size() + 1);
     auto& slot = m_.functions[key] = std::move(s);
     by_node_[reinterpret_cast<uintptr_t>(fn.id)] = &slot;
+  }
+
+  // Whether fn's own body (not a nested function's or lambda's) holds `yield`.
+  static bool yields(TSNode fn) {
+    bool found = false;
+    syntax::walk(field(fn, "body"), [&](TSNode n) {
+      if (found || is(n, "function_definition") || is(n, "lambda") || is(n, "class_definition")) return false;
+      if (is(n, "yield")) found = true;
+      return !found;
+    });
+    return found;
   }
 
   // The parameters, the implicit first one, the project decorators.

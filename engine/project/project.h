@@ -75,6 +75,9 @@ struct FunctionSummary {
   int implicit_first = 0;
   bool classmethod = false;
   bool abstract = false;  // its body is only `pass`, `...`, a docstring or `raise NotImplementedError`
+  // A plain generator function (its own body yields, no decorator wraps it): a call only
+  // makes the generator; its body runs as it is iterated.
+  bool generator = false;
   // The project functions decorating it, and the calls of its own parameters its body makes
   // (in a decorator: the wrapper's `f(session, *args, **kwargs)`, callee = the parameter).
   std::vector<std::string> decorators;

@@ -1,6 +1,7 @@
 import asyncio
 
 from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
 
 from . import crud
 from .clients import fetch_async, format_name
@@ -38,3 +39,16 @@ async def threaded(user_id: int):
 
 def sync_route(user_id: int):
     return crud.get_user(user_id)  # ok: a plain def
+
+
+@router.get("/export")
+async def export(path: str):
+    return StreamingResponse(crud.iter_rows(path))  # ok: Starlette iterates it in a thread
+
+
+@router.get("/count")
+async def count_rows(path: str):
+    n = 0
+    for _ in crud.iter_rows(path):  # AF108
+        n += 1
+    return n + len(list(crud.iter_rows(path)))  # AF108
