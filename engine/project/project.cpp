@@ -145,15 +145,22 @@ const ModuleSummary* ProjectIndex::star_source(const ModuleSummary& m, const std
   return nullptr;
 }
 
-void ProjectIndex::unloaded_star_sources(std::string_view qualname, std::vector<std::string>* out) const {
-  std::string q(qualname);
-  auto [prefix, rest] = split_last(q);
-  const ModuleSummary* m = nullptr;
-  while (!prefix.empty() && !(m = module(prefix))) {
+const ModuleSummary* ProjectIndex::loaded_module_of(std::string_view qualname, std::string* rest) const {
+  // "pkg.mod.Class.method": the module is a prefix; try progressively shorter ones.
+  auto [prefix, name] = split_last(qualname);
+  *rest = name;
+  while (!prefix.empty()) {
+    if (const ModuleSummary* m = module(prefix)) return m;
     auto [pm, last] = split_last(prefix);
-    rest = last + "." + rest;
+    *rest = last + "." + *rest;
     prefix = pm;
   }
+  return nullptr;
+}
+
+void ProjectIndex::unloaded_star_sources(std::string_view qualname, std::vector<std::string>* out) const {
+  std::string rest;
+  const ModuleSummary* m = loaded_module_of(qualname, &rest);
   if (!m) return;
   std::string first = rest.substr(0, rest.find('.'));
   if (binds(*m, first) || star_source(*m, first)) return;
@@ -191,16 +198,8 @@ std::string ProjectIndex::resolve_alias(std::string_view qualname) const {
 std::string ProjectIndex::resolve_alias_uncached(std::string_view qualname) const {
   std::string q(qualname);
   for (int hop = 0; hop < 8; ++hop) {
-    auto [mod, name] = split_last(q);
-    // "pkg.mod.Class.method": the module is a prefix; try progressively shorter ones.
-    const ModuleSummary* m = nullptr;
-    std::string rest = name;
-    std::string prefix = mod;
-    while (!prefix.empty() && !(m = module(prefix))) {
-      auto [pm, last] = split_last(prefix);
-      rest = last + "." + rest;
-      prefix = pm;
-    }
+    std::string rest;
+    const ModuleSummary* m = loaded_module_of(q, &rest);
     if (!m) return q;
     if (m->functions.count(rest)) return q;
     std::string first = rest.substr(0, rest.find('.'));
@@ -239,26 +238,18 @@ const FunctionSummary* ProjectIndex::function(std::string_view qualname) const {
 }
 
 const FunctionSummary* ProjectIndex::function_uncached(std::string_view qualname) const {
-  std::string q = resolve_alias(qualname);
-  auto [mod, name] = split_last(q);
-  std::string rest = name, prefix = mod;
-  while (!prefix.empty()) {
-    if (const ModuleSummary* m = module(prefix)) {
-      auto it = m->functions.find(rest);
-      if (it != m->functions.end()) return &it->second;
-      // `Repo(...)`: a class is called through its __init__.
-      if (m->classes.count(rest)) {
-        auto init = m->functions.find(rest + ".__init__");
-        return init == m->functions.end() ? inherited_method(*m, rest + ".__init__") : &init->second;
-      }
-      if (const FunctionSummary* f = inherited_method(*m, rest)) return f;
-      return instance_method(*m, rest);
-    }
-    auto [pm, last] = split_last(prefix);
-    rest = last + "." + rest;
-    prefix = pm;
+  std::string rest;
+  const ModuleSummary* m = loaded_module_of(resolve_alias(qualname), &rest);
+  if (!m) return nullptr;
+  auto it = m->functions.find(rest);
+  if (it != m->functions.end()) return &it->second;
+  // `Repo(...)`: a class is called through its __init__.
+  if (m->classes.count(rest)) {
+    auto init = m->functions.find(rest + ".__init__");
+    return init == m->functions.end() ? inherited_method(*m, rest + ".__init__") : &init->second;
   }
-  return nullptr;
+  if (const FunctionSummary* f = inherited_method(*m, rest)) return f;
+  return instance_method(*m, rest);
 }
 
 const FunctionSummary* ProjectIndex::instance_method(const ModuleSummary& m, const std::string& name) const {
@@ -732,16 +723,7 @@ class ModuleSummarizer {
       if (auto ty = types_.type_of(field(fn, "object"))) fact = lib.method(*ty, text(field(fn, "attribute"), t_));
     }
     if (!fact || fact->runs <= 0) return;
-    TSNode arguments = field(call, "arguments");
-    TSNode target{};
-    int k = 0;
-    for (TSNode a : syntax::code_children(arguments)) {
-      if (is(a, "list_splat") || is(a, "dictionary_splat") || is(a, "keyword_argument")) return;
-      if (++k == fact->runs) {
-        target = a;
-        break;
-      }
-    }
+    TSNode target = types_.argument(call, std::to_string(fact->runs));
     if (syntax::is_null(target)) return;
     CallRecord c;
     c.callee = ProjectIndex::resolve_function_ref(target, model_, &types_);
@@ -749,7 +731,7 @@ class ModuleSummarizer {
     c.caller = f ? f->qualname : "";
     c.pos = src_.position(ts_node_start_byte(target));
     c.in_async = f && f->is_async;
-    note_arguments(target, arguments, static_cast<size_t>(fact->runs), c);
+    note_arguments(target, field(call, "arguments"), static_cast<size_t>(fact->runs), c);
     m_.forwarded_calls.push_back(std::move(c));
   }
 

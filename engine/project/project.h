@@ -265,6 +265,9 @@ class ProjectIndex : public semantic::ProjectTypes {
   void load_implementations(int jobs);
   std::string resolve_alias(std::string_view qualname) const;
   std::string resolve_alias_uncached(std::string_view qualname) const;
+  // The loaded module that holds qualname (its longest dotted prefix that is one), and in
+  // *rest what follows it ("Class.method").
+  const ModuleSummary* loaded_module_of(std::string_view qualname, std::string* rest) const;
   const FunctionSummary* function_uncached(std::string_view qualname) const;
   // The loaded module that m's star imports (followed transitively) take `name` from, if any.
   const ModuleSummary* star_source(const ModuleSummary& m, const std::string& name, int depth = 0) const;

@@ -103,6 +103,9 @@ class TypeOracle {
     return t && *t == type;
   }
 
+  // A call's argument by position ("1") or keyword name; null when absent (or after a splat).
+  TSNode argument(TSNode call, std::string_view which) const;
+
  private:
   std::optional<std::string> type_of(TSNode expr, int depth) const;
   std::optional<std::string> call_type(TSNode call, int depth) const;
@@ -113,8 +116,6 @@ class TypeOracle {
   std::optional<std::string> result_type_uncached(TSNode fn, int depth) const;
   std::optional<std::string> result_type(TSNode function_definition, int depth) const;
   std::optional<std::string> evaluate(const TypeExpr& e, TSNode call, int depth) const;
-  // A call's argument by position ("1") or keyword name; null when absent (or after a splat).
-  TSNode argument(TSNode call, std::string_view which) const;
   std::optional<std::string> name_type(TSNode identifier, int depth) const;
   std::optional<std::string> name_type_of_binding(const Binding& b, TSNode identifier, int depth) const;
   // The type of a parameter: its annotation's, or what its `Depends(...)` default yields.
