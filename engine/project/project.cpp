@@ -900,50 +900,55 @@ void ProjectIndex::load_wave(std::vector<const DiscoveredFile*> wave, int jobs) 
 
 namespace {
 
-// What close_over_calls has followed so far.
+// What close_over_calls has followed so far: a worklist over functions, so one pass over
+// the loaded modules follows the calls as deep as they go, and a loaded wave only adds to it.
 struct CallClosure {
-  std::set<std::string> expanded, reached_raw;
+  std::set<std::string> expanded, seen_callees;
   std::set<std::string> reached;     // project functions reached from async code
   std::set<std::string> unresolved;  // callees not (yet) known as project functions
-  std::vector<std::string> fresh;    // callees seen since the last resolution
+  std::vector<const FunctionSummary*> work;  // reached or async, not expanded yet
 
-  // Resolve what is new; retry the unresolved only when modules were loaded since.
-  void resolve(const ProjectIndex& index, bool loaded) {
-    for (const auto& r : fresh) {
-      if (const FunctionSummary* f = index.function(r)) reached.insert(f->qualname);
-      else unresolved.insert(r);
+  void reach(const FunctionSummary* f) {
+    if (reached.insert(f->qualname).second) work.push_back(f);
+  }
+
+  // The async functions of a module just loaded, and those already reached by name.
+  void seed(const ModuleSummary& m) {
+    for (const auto& [fname, f] : m.functions) {
+      if (f.is_async || reached.count(f.qualname)) work.push_back(&f);
     }
-    fresh.clear();
-    if (loaded) {
-      for (auto it = unresolved.begin(); it != unresolved.end();) {
-        if (const FunctionSummary* f = index.function(*it)) {
-          reached.insert(f->qualname);
-          it = unresolved.erase(it);
-        } else {
-          ++it;
-        }
+  }
+
+  // The callees not found before, looked up again now that modules were loaded.
+  void retry_unresolved(const ProjectIndex& index) {
+    for (auto it = unresolved.begin(); it != unresolved.end();) {
+      if (const FunctionSummary* f = index.function(*it)) {
+        reach(f);
+        it = unresolved.erase(it);
+      } else {
+        ++it;
       }
     }
   }
 
-  // Follows the calls of m's functions that are async or reached, each function once:
-  // *relevant says whether m has such functions, *callees gets the calls of those followed
-  // now. Returns whether any was.
-  bool expand(const ModuleSummary& m, bool* relevant, std::vector<std::string>* callees) {
-    bool progress = false;
-    for (const auto& [fname, f] : m.functions) {
-      if (!f.is_async && !reached.count(f.qualname)) continue;
-      *relevant = true;
-      if (!expanded.insert(f.qualname).second) continue;
-      progress = true;
-      for (const auto* list : {&f.calls, &f.property_reads}) {
+  // Follows the calls of every function on the worklist, and of the functions they reach,
+  // each function once: *relevant gets their modules, on_callee every call followed.
+  template <typename OnCallee>
+  void drain(const ProjectIndex& index, std::set<std::string>* relevant, OnCallee on_callee) {
+    while (!work.empty()) {
+      const FunctionSummary* f = work.back();
+      work.pop_back();
+      if (!expanded.insert(f->qualname).second) continue;
+      relevant->insert(f->module);
+      for (const auto* list : {&f->calls, &f->property_reads}) {
         for (const auto& c : *list) {
-          if (reached_raw.insert(c.callee).second) fresh.push_back(c.callee);
-          callees->push_back(c.callee);
+          on_callee(c.callee);
+          if (!seen_callees.insert(c.callee).second) continue;
+          if (const FunctionSummary* g = index.function(c.callee)) reach(g);
+          else unresolved.insert(c.callee);
         }
       }
     }
-    return progress;
   }
 };
 
@@ -997,47 +1002,43 @@ void ProjectIndex::close_over_calls(int jobs) {
   // that way (for AF108's call paths). Modules are loaded only when a followed call leads
   // into them, or when such a module's summary asked about a type they define.
   CallClosure closure;
-  bool loaded = true;
   // Adds the module of q to want when it is a project module not loaded yet.
-  auto want_module_of = [&](const std::string& q, std::set<std::string>& want) {
+  std::set<std::string> want;
+  auto want_module_of = [&](const std::string& q) {
     std::string mod = module_of(q, by_module_);
     if (!mod.empty() && !attempted_.count(mod)) want.insert(mod);
   };
+  for (const auto& [mname, m] : modules_) closure.seed(m);
   for (;;) {
-    closure.resolve(*this, loaded);
-    loaded = false;
+    closure.drain(*this, &relevant_, [&](const std::string& callee) {
+      want_module_of(callee);
+      // Through a re-export (`from .trade_model import Trade` in a package's __init__).
+      want_module_of(resolve_alias(callee));
+    });
     std::set<std::string> demanded = demanded_results();
-    std::set<std::string> want;
-    bool progress = false;
-    for (const auto& [mname, m] : modules_) {
-      bool relevant_module = false;
-      std::vector<std::string> callees;
-      if (closure.expand(m, &relevant_module, &callees)) progress = true;
-      for (const auto& callee : callees) {
-        want_module_of(callee, want);
-        // Through a re-export (`from .trade_model import Trade` in a package's __init__).
-        want_module_of(resolve_alias(callee), want);
-      }
-      if (relevant_module) {
-        relevant_.insert(mname);
-        for (const auto& q : modules_wanted_by(m, demanded)) want_module_of(q, want);
-      }
+    for (const auto& name : relevant_) {
+      auto m = modules_.find(name);
+      if (m == modules_.end()) continue;
+      for (const auto& q : modules_wanted_by(m->second, demanded)) want_module_of(q);
     }
     // Callees not found yet may be re-exports of a module loaded since, or names of a module
     // that a loaded package star-imports.
     for (const auto& u : closure.unresolved) {
       std::string r = resolve_alias(u);
-      want_module_of(r, want);
+      want_module_of(r);
       std::vector<std::string> stars;
       unloaded_star_sources(r, &stars);
-      for (const auto& s : stars) want_module_of(s + ".*", want);
+      for (const auto& s : stars) want_module_of(s + ".*");
     }
-    if (want.empty() && !progress) break;
-    if (want.empty()) continue;
+    if (want.empty()) break;
     std::vector<const DiscoveredFile*> wave;
     for (const auto& w : want) wave.push_back(by_module_.at(w));
-    load_wave(std::move(wave), jobs);
-    loaded = true;
+    want.clear();
+    load_wave(wave, jobs);
+    for (const auto* f : wave) {
+      if (auto m = modules_.find(f->module); m != modules_.end()) closure.seed(m->second);
+    }
+    closure.retry_unresolved(*this);
   }
 }
 
