@@ -55,6 +55,30 @@ class MissingAwait : public Rule {
   bool needs_project() const override { return true; }
   std::vector<std::string> project_seeds() const override { return {kAsyncDefTrigger}; }
   void register_matchers(MatcherRegistry& registry) const override { registry.add_query("((call) @call)"); }
+  // An object reached from another module matters only when it has coroutine methods (an
+  // AsyncSession, an httpx.AsyncClient, a project class with `async def` methods), or makes
+  // such objects (a session factory): a global typed with some other asyncio class (a
+  // Future, a Timeout) gives no call to await.
+  std::vector<std::string> typed_triggers(const ProjectIndex& index) const override {
+    const semantic::LibraryModel& lib = semantic::LibraryModel::current();
+    return index.names_typed_with([&](std::string_view type) {
+      for (bool stripped = true; stripped;) {
+        stripped = false;
+        for (std::string_view prefix : {semantic::types::kFactoryPrefix, semantic::types::kAliasPrefix}) {
+          if (type.substr(0, prefix.size()) == prefix) {
+            type.remove_prefix(prefix.size());
+            stripped = true;
+          }
+        }
+      }
+      if (const semantic::ClassFact* c = lib.class_fact(lib.canonical(type))) {
+        for (const auto& [name, m] : c->methods) {
+          if (m.coroutine) return true;
+        }
+      }
+      return index.has_async_methods(type);
+    });
+  }
 
   void on_match(const Match& match, FileContext& ctx) const override {
     TSNode call = match.capture("call");

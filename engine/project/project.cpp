@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <deque>
 #include <fstream>
 #include <mutex>
@@ -26,7 +27,7 @@ using syntax::is;
 using syntax::text;
 
 ProjectIndex::ProjectIndex(std::vector<DiscoveredFile> files, BlockingClassifier classifier)
-    : files_(std::move(files)), classifier_(std::move(classifier)) {
+    : files_(std::move(files)), facts_(files_.size()), classifier_(std::move(classifier)) {
   for (const auto& f : files_) {
     if (!f.module.empty()) by_module_.emplace(f.module, &f);
   }
@@ -76,6 +77,79 @@ bool read_text(const std::string& path, std::string* out) {
   if (!text) return false;
   *out = std::move(text).value();
   return true;
+}
+
+bool is_name_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || static_cast<unsigned char>(c) >= 0x80;
+}
+
+bool is_blank(char c) { return std::isspace(static_cast<unsigned char>(c)) || c == '\\'; }
+
+// One base of a class statement as written (`base.Repository[T]`, ` Mixin`, `metaclass=M`):
+// the last part of its dotted name, or "" for a keyword argument or an expression.
+std::string_view base_name(std::string_view part) {
+  size_t cut = part.find_first_of("[(");
+  if (cut != std::string_view::npos) part = part.substr(0, cut);
+  if (part.find('=') != std::string_view::npos) return {};
+  if (size_t dot = part.rfind('.'); dot != std::string_view::npos) part = part.substr(dot + 1);
+  while (!part.empty() && is_blank(part.front())) part.remove_prefix(1);
+  while (!part.empty() && is_blank(part.back())) part.remove_suffix(1);
+  if (part.empty() || std::isdigit(static_cast<unsigned char>(part.front())) ||
+      !std::all_of(part.begin(), part.end(), is_name_char))
+    return {};
+  return part;
+}
+
+// The base names of every class statement of a module's text, read without parsing it: a
+// line whose code starts with `class Name(`, up to the parenthesis that closes it (bases may
+// span lines). Comments inside the parentheses are skipped; a string there is read as code
+// (bases are names, not strings).
+std::vector<std::string> class_statement_bases(std::string_view t) {
+  std::vector<std::string> out;
+  for (size_t pos = 0; (pos = t.find("class", pos)) != std::string_view::npos;) {
+    size_t at = pos;
+    pos += 5;
+    size_t ls = at;
+    while (ls > 0 && (t[ls - 1] == ' ' || t[ls - 1] == '\t')) --ls;
+    if (ls > 0 && t[ls - 1] != '\n') continue;
+    size_t i = pos;
+    if (i >= t.size() || (t[i] != ' ' && t[i] != '\t')) continue;
+    while (i < t.size() && (t[i] == ' ' || t[i] == '\t')) ++i;
+    size_t name = i;
+    while (i < t.size() && is_name_char(t[i])) ++i;
+    if (i == name) continue;
+    while (i < t.size() && (t[i] == ' ' || t[i] == '\t')) ++i;
+    if (i >= t.size() || t[i] != '(') continue;
+    int depth = 0;
+    size_t part = ++i;
+    auto take = [&](size_t e) {
+      std::string_view b = base_name(t.substr(part, e - part));
+      if (!b.empty()) out.emplace_back(b);
+    };
+    for (; i < t.size(); ++i) {
+      char c = t[i];
+      if (c == '#') {
+        // The comment runs to the end of the line: the part is what came before it.
+        size_t nl = t.find('\n', i);
+        if (depth == 0) take(i);
+        i = nl == std::string_view::npos ? t.size() - 1 : nl;
+        part = i + 1;
+      } else if (c == '(' || c == '[' || c == '{') {
+        ++depth;
+      } else if (c == ')' || c == ']' || c == '}') {
+        if (depth == 0) {
+          take(i);
+          break;
+        }
+        --depth;
+      } else if (c == ',' && depth == 0) {
+        take(i);
+        part = i + 1;
+      }
+    }
+    pos = i;
+  }
+  return out;
 }
 
 }  // namespace
@@ -878,9 +952,15 @@ std::optional<ModuleSummary> ProjectIndex::summarize(const DiscoveredFile& df, s
 void ProjectIndex::load_wave(std::vector<const DiscoveredFile*> wave, int jobs) {
   std::vector<std::optional<ModuleSummary>> out(wave.size());
   std::vector<std::set<TypeQuery>> asked(wave.size());
+  // The biggest files first (as far as their sizes are known), so that no thread is left
+  // with a big one at the end.
+  std::vector<size_t> order(wave.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  auto size_of = [&](size_t i) { return facts_[static_cast<size_t>(wave[i] - files_.data())].size; };
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return size_of(a) > size_of(b); });
   std::atomic<size_t> next{0};
   auto work = [&] {
-    for (size_t i; (i = next++) < wave.size();) out[i] = summarize(*wave[i], &asked[i]);
+    for (size_t k; (k = next++) < order.size();) out[order[k]] = summarize(*wave[order[k]], &asked[order[k]]);
   };
   int n = std::max(1, std::min<int>(jobs, static_cast<int>(wave.size())));
   std::vector<std::thread> threads;
@@ -1042,6 +1122,39 @@ void ProjectIndex::close_over_calls(int jobs) {
   }
 }
 
+std::vector<const DiscoveredFile*> ProjectIndex::scan_files(const TriggerScanner* scanner, int jobs) {
+  std::vector<size_t> todo;
+  for (size_t i = 0; i < files_.size(); ++i) {
+    if (files_[i].module.empty() || attempted_.count(files_[i].module)) continue;
+    if (scanner || !facts_[i].read) todo.push_back(i);
+  }
+  std::vector<char> hit(todo.size(), 0);
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    std::string bytes;
+    for (size_t k; (k = next++) < todo.size();) {
+      size_t i = todo[k];
+      if (!read_text(files_[i].path, &bytes)) continue;
+      if (!facts_[i].read) {
+        facts_[i].read = true;
+        facts_[i].size = bytes.size();
+        facts_[i].class_bases = class_statement_bases(bytes);
+      }
+      hit[k] = scanner && scanner->any(bytes);
+    }
+  };
+  int n = std::max(1, std::min<int>(jobs, static_cast<int>(todo.size() / 16)));
+  std::vector<std::thread> threads;
+  for (int t = 1; t < n; ++t) threads.emplace_back(work);
+  work();
+  for (auto& th : threads) th.join();
+  std::vector<const DiscoveredFile*> found;
+  for (size_t k = 0; k < todo.size(); ++k) {
+    if (hit[k]) found.push_back(&files_[todo[k]]);
+  }
+  return found;
+}
+
 void ProjectIndex::build(const std::vector<std::string>& seed_literals, int jobs) {
   whole_program_ = std::find(seed_literals.begin(), seed_literals.end(), "") != seed_literals.end();
   load_containing(seed_literals, jobs);
@@ -1049,15 +1162,13 @@ void ProjectIndex::build(const std::vector<std::string>& seed_literals, int jobs
 
 void ProjectIndex::load_containing(const std::vector<std::string>& literals, int jobs) {
   std::vector<const DiscoveredFile*> wave;
-  std::string bytes;
-  TriggerScanner scanner(literals);
-  bool everything = std::find(literals.begin(), literals.end(), "") != literals.end();
-  for (const auto& f : files_) {
-    if (f.module.empty() || attempted_.count(f.module)) continue;
-    if (!everything) {
-      if (!read_text(f.path, &bytes) || !scanner.any(bytes)) continue;
+  if (std::find(literals.begin(), literals.end(), "") != literals.end()) {
+    for (const auto& f : files_) {
+      if (!f.module.empty() && !attempted_.count(f.module)) wave.push_back(&f);
     }
-    wave.push_back(&f);
+  } else {
+    TriggerScanner scanner(literals);
+    wave = scan_files(&scanner, jobs);
   }
   load_wave(std::move(wave), jobs);
   close_over_calls(jobs);
@@ -1124,9 +1235,9 @@ struct ParameterEvidence {
 
 void ProjectIndex::load_implementations(int jobs) {
   // An abstract method called from the code on the map runs one of its overrides: the
-  // modules that subclass its class write `(Base` or `Base)` in a class statement (each
+  // modules that subclass its class name it among the bases of a class statement (each
   // class looked for once).
-  std::vector<std::string> names;
+  std::set<std::string, std::less<>> names;
   for (const auto& [mname, m] : modules_) {
     if (!whole_program_ && !relevant_.count(mname)) continue;
     for (const auto& [fname, f] : m.functions) {
@@ -1135,19 +1246,18 @@ void ProjectIndex::load_implementations(int jobs) {
         if (!target || !target->abstract) continue;
         auto [cls_q, method] = split_last(target->qualname);
         std::string cls = split_last(cls_q).second;
-        if (cls.size() < 4 || !searched_classes_.insert(cls_q).second) continue;
-        names.push_back("(" + cls);
-        names.push_back(cls + ")");
+        if (searched_classes_.insert(cls_q).second) names.insert(cls);
       }
     }
   }
   if (names.empty()) return;
-  TriggerScanner scanner(names);
+  scan_files(nullptr, jobs);  // the facts of the files not read yet
   std::vector<const DiscoveredFile*> wave;
-  std::string bytes;
-  for (const auto& f : files_) {
-    if (f.module.empty() || attempted_.count(f.module)) continue;
-    if (read_text(f.path, &bytes) && scanner.any(bytes)) wave.push_back(&f);
+  for (size_t i = 0; i < files_.size(); ++i) {
+    if (files_[i].module.empty() || attempted_.count(files_[i].module)) continue;
+    const auto& bases = facts_[i].class_bases;
+    if (std::any_of(bases.begin(), bases.end(), [&](const std::string& b) { return names.count(b) > 0; }))
+      wave.push_back(&files_[i]);
   }
   if (wave.empty()) return;
   load_wave(std::move(wave), jobs);
@@ -1374,14 +1484,37 @@ bool ProjectIndex::attribute_used(std::string_view name) const {
 }
 
 std::vector<std::string> ProjectIndex::names_typed_with(const std::vector<std::string>& literals) const {
-  auto mentions = [&](std::string_view type) {
+  return names_typed_with([&](std::string_view type) {
     for (size_t b = 0; b <= type.size();) {
       size_t e = std::min(type.find('.', b), type.size());
       if (std::find(literals.begin(), literals.end(), type.substr(b, e - b)) != literals.end()) return true;
       b = e + 1;
     }
     return false;
-  };
+  });
+}
+
+bool ProjectIndex::has_async_methods(std::string_view cls) const {
+  thread_local int depth = 0;
+  if (depth > 8) return false;
+  std::string rest;
+  const ModuleSummary* m = loaded_module_of(resolve_alias(cls), &rest);
+  if (!m || !m->classes.count(rest)) return false;
+  std::string prefix = rest + ".";
+  for (auto it = m->functions.lower_bound(prefix); it != m->functions.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+    std::string_view method = std::string_view(it->first).substr(prefix.size());
+    if (it->second.is_async && method.find('.') == std::string_view::npos && method.substr(0, 2) != "__") return true;
+  }
+  auto bases = m->class_bases.find(rest);
+  if (bases == m->class_bases.end()) return false;
+  ++depth;
+  bool found = std::any_of(bases->second.begin(), bases->second.end(), [&](const std::string& b) { return has_async_methods(b); });
+  --depth;
+  return found;
+}
+
+std::vector<std::string> ProjectIndex::names_typed_with(const std::function<bool(std::string_view type)>& wanted) const {
+  auto mentions = [&](std::string_view type) { return wanted(type); };
   // Globals, and module-level functions whose declared or inferred result is of such a type
   // (`db = create_session()` in a module that never writes `Session`). Not methods: their
   // names (`get`, `open`) are written in most files where they mean something else, and a

@@ -148,6 +148,8 @@ struct AsyncPlan : ProjectPlan {
 using BlockingClassifier = std::function<std::optional<std::pair<std::string, std::string>>(
     TSNode call, const semantic::SemanticModel& model, const semantic::TypeOracle& types)>;
 
+class TriggerScanner;
+
 class ProjectIndex : public semantic::ProjectTypes {
  public:
   ProjectIndex(std::vector<DiscoveredFile> files, BlockingClassifier classifier);
@@ -196,6 +198,12 @@ class ProjectIndex : public semantic::ProjectTypes {
   // type without ever writing the literal, so these names are prefilter triggers too; so are
   // module-level functions whose result has such a type (`db = create_session()`).
   std::vector<std::string> names_typed_with(const std::vector<std::string>& literals) const;
+  // The same names, for the types `wanted` accepts (it is asked the type, and the class
+  // whose methods an instance of it has).
+  std::vector<std::string> names_typed_with(const std::function<bool(std::string_view type)>& wanted) const;
+  // Does the project class cls (or one of its project bases) define an `async def` method
+  // called by name (not a dunder: `__aenter__` is reached through `async with`)?
+  bool has_async_methods(std::string_view cls) const;
 
   // Every recorded call to `qualname` in the loaded modules (re-exports resolved).
   std::vector<const CallRecord*> callers_of(std::string_view qualname) const;
@@ -282,7 +290,21 @@ class ProjectIndex : public semantic::ProjectTypes {
                                         const std::map<std::string, std::vector<std::string>>& subclasses) const;
   std::map<std::string, std::vector<std::string>> subclass_map() const;
 
+  // What one read of a file tells, kept for the rest of the build: its size (a wave starts
+  // with its biggest files, so that the threads finish together) and the base classes its
+  // class statements name (load_implementations looks there for subclasses).
+  struct FileFacts {
+    bool read = false;
+    size_t size = 0;
+    std::vector<std::string> class_bases;  // the last part of each: `class R(base.Repo[T])` -> "Repo"
+  };
+  // Reads, on `jobs` threads, the files of modules not loaded yet whose facts are not known
+  // (all of them when scanner is set) and returns, in files_ order, those scanner finds a
+  // literal in.
+  std::vector<const DiscoveredFile*> scan_files(const TriggerScanner* scanner, int jobs);
+
   std::vector<DiscoveredFile> files_;
+  std::vector<FileFacts> facts_;  // by index in files_
   std::map<std::string, const DiscoveredFile*, std::less<>> by_module_;
   BlockingClassifier classifier_;
   std::map<std::string, ModuleSummary, std::less<>> modules_;

@@ -107,6 +107,13 @@ class Rule {
   virtual std::vector<std::string> project_triggers(const ProjectIndex& index, const ProjectPlan* plan) const {
     return {};
   }
+  // The module-level names through which a file may reach, from another module, an object
+  // the rule looks at by its type (`from app.deps import client`, an httpx.Client made in
+  // deps.py, then `client.get(...)`): the file never writes the rule's triggers, but it
+  // writes one of these, so they are triggers too (whole words). By default the names whose
+  // type has one of the rule's triggers as a dotted part; a rule that matches only what the
+  // file itself spells (a YAML rule) has none.
+  virtual std::vector<std::string> typed_triggers(const ProjectIndex& index) const;
 };
 
 using RulePtr = std::shared_ptr<const Rule>;

@@ -139,8 +139,8 @@ std::unique_ptr<ProjectIndex> prepare_project(Engine& engine, const std::vector<
     if (r->needs_project()) engine.add_triggers(*r, r->project_triggers(*index, engine.plan(i)));
     // `from app.deps import client` (an httpx.Client made in deps.py) and then
     // `client.get(...)`: the file never writes `httpx`, the trigger of the rule that finds it,
-    // but it must write `client`.
-    engine.add_triggers(*r, index->names_typed_with(r->info().triggers), /*whole_words=*/true);
+    // but it must write `client` (Rule::typed_triggers).
+    engine.add_triggers(*r, r->typed_triggers(*index), /*whole_words=*/true);
   }
   return index;
 }

@@ -55,6 +55,10 @@ class YamlRule : public Rule {
   const RuleInfo& info() const override;
   void register_matchers(MatcherRegistry& registry) const override;
   void on_match(const Match& match, FileContext& ctx) const override;
+  // A pattern, a query or a kind matches what the file spells (names are resolved through
+  // its own imports), never an object typed in another module: its triggers are always in
+  // the file where it matches.
+  std::vector<std::string> typed_triggers(const ProjectIndex&) const override { return {}; }
 
   const RuleTests& tests() const;
   const std::string& path() const;

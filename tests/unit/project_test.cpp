@@ -382,5 +382,63 @@ TEST(ProjectSeedBuild, FollowsCallsIntoOtherModules) {
   EXPECT_EQ(idx.summaries_made(), 3u);  // api (the seed), then crud, then clients
 }
 
+// Classes with `async def` methods called by name, through project bases; and the globals
+// typed with them, for the types a rule asks for (AF201's typed triggers).
+TEST(ProjectTypedNames, AsyncMethodsAndTypedGlobals) {
+  TempDir dir;
+  std::vector<DiscoveredFile> files{
+      {dir.write("svc/__init__.py", ""), "svc", true},
+      {dir.write("svc/bus.py",
+                 "class Base:\n    async def publish(self):\n        pass\n\n"
+                 "class Bus(Base):\n    def later(self):\n        pass\n\n"
+                 "class Ticker:\n    async def __aenter__(self):\n        return self\n\n"
+                 "class Plain:\n    def run(self):\n        pass\n\n"
+                 "bus = Bus()\nticker = Ticker()\nplain = Plain()\n"),
+       "svc.bus", false},
+  };
+  ProjectIndex idx(files, rules::index_classifier(RuleSettings{}));
+  idx.build({""}, 1);
+  EXPECT_TRUE(idx.has_async_methods("svc.bus.Base"));
+  EXPECT_TRUE(idx.has_async_methods("svc.bus.Bus"));      // inherited from Base
+  EXPECT_FALSE(idx.has_async_methods("svc.bus.Ticker"));  // only a dunder
+  EXPECT_FALSE(idx.has_async_methods("svc.bus.Plain"));
+  EXPECT_FALSE(idx.has_async_methods("svc.bus.missing"));
+  auto async_typed = idx.names_typed_with([&](std::string_view t) { return idx.has_async_methods(t); });
+  EXPECT_EQ(async_typed, std::vector<std::string>{"bus"});
+  EXPECT_EQ(idx.names_typed_with({"Plain"}), std::vector<std::string>{"plain"});
+}
+
+// The overrides of an abstract method called from async code are looked for in the modules
+// whose class statements name its class among their bases: a later base, a dotted one, a
+// generic one over several lines with a comment; not a module that only mentions the class.
+TEST(ProjectSeedBuild, LoadsSubclassesNamedInClassStatements) {
+  TempDir dir;
+  std::vector<DiscoveredFile> files{
+      {dir.write("svc/__init__.py", ""), "svc", true},
+      {dir.write("svc/base.py", "class Store:\n    def save(self):\n        raise NotImplementedError\n"), "svc.base", false},
+      {dir.write("svc/multi.py",
+                 "import time\nfrom svc import base\n\nclass Mixin:\n    pass\n\n"
+                 "class SlowStore(Mixin,\n                base.Store):  # the second base\n"
+                 "    def save(self):\n        time.sleep(1)\n"),
+       "svc.multi", false},
+      {dir.write("svc/generic.py",
+                 "import time\nfrom svc.base import Store\n\nclass Meta(type):\n    pass\n\n"
+                 "class GenericStore(\n    Store[int],  # a generic base (x)\n    metaclass=Meta,\n):\n"
+                 "    def save(self):\n        time.sleep(2)\n"),
+       "svc.generic", false},
+      {dir.write("svc/other.py", "from svc.base import Store\n\ndef check(x):\n    return isinstance(x, Store)\n"),
+       "svc.other", false},
+      {dir.write("svc/api.py", "from svc.base import Store\n\nasync def handler(store: Store):\n    store.save()\n"),
+       "svc.api", false},
+  };
+  ProjectIndex idx(files, rules::index_classifier(RuleSettings{}));
+  idx.build({"async def"}, 2);
+  EXPECT_NE(idx.module("svc.multi"), nullptr);
+  EXPECT_NE(idx.module("svc.generic"), nullptr);
+  EXPECT_EQ(idx.module("svc.other"), nullptr);
+  ASSERT_NE(idx.blocking_leaf("svc.base.Store.save"), nullptr);
+  EXPECT_EQ(idx.blocking_leaf("svc.base.Store.save")->api, "time.sleep");
+}
+
 }  // namespace
 }  // namespace asyncfix
