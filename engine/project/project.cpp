@@ -129,11 +129,12 @@ std::vector<std::string> class_statement_bases(std::string_view t) {
     for (; i < t.size(); ++i) {
       char c = t[i];
       if (c == '#') {
-        // The comment runs to the end of the line: the part is what came before it.
+        // The comment runs to the end of the line. Outside brackets the part is what came
+        // before it; inside them the part's name is before the bracket, so it is kept.
         size_t nl = t.find('\n', i);
         if (depth == 0) take(i);
         i = nl == std::string_view::npos ? t.size() - 1 : nl;
-        part = i + 1;
+        if (depth == 0) part = i + 1;
       } else if (c == '(' || c == '[' || c == '{') {
         ++depth;
       } else if (c == ')' || c == ']' || c == '}') {

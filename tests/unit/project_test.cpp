@@ -423,7 +423,7 @@ TEST(ProjectSeedBuild, LoadsSubclassesNamedInClassStatements) {
        "svc.multi", false},
       {dir.write("svc/generic.py",
                  "import time\nfrom svc.base import Store\n\nclass Meta(type):\n    pass\n\n"
-                 "class GenericStore(\n    Store[int],  # a generic base (x)\n    metaclass=Meta,\n):\n"
+                 "class GenericStore(\n    Store[  # a generic base (x)\n        int\n    ],\n    metaclass=Meta,\n):\n"
                  "    def save(self):\n        time.sleep(2)\n"),
        "svc.generic", false},
       {dir.write("svc/other.py", "from svc.base import Store\n\ndef check(x):\n    return isinstance(x, Store)\n"),
