@@ -13,6 +13,7 @@
 #include "engine/base/files.h"
 #include "engine/run/change_set.h"
 #include "engine/run/pipeline.h"
+#include "engine/syntax/compile_check.h"
 #include "engine/syntax/ts.h"
 #include "engine/run/write.h"
 
@@ -169,13 +170,17 @@ std::string apply_edits(const std::string& original, std::vector<LineEdit>& chos
   return fixed;
 }
 
-// Does `fixed` parse as well as `original` (no more syntax errors)?
+// Does `fixed` parse and compile as well as `original` (no more syntax errors, no more code
+// Python refuses to compile)?
 bool parses_as_well(const std::string& original, const std::string& fixed) {
   syntax::Parser parser;
   auto before = parser.parse(original);
   auto after = parser.parse(fixed);
   if (!after) return false;
-  return !before || error_ranges(after->root()).size() <= error_ranges(before->root()).size();
+  if (!before) return true;
+  // Nor code Python refuses to compile (`await` in a plain def) that was not there before.
+  return error_ranges(after->root()).size() <= error_ranges(before->root()).size() &&
+         syntax::compile_errors(after->root()).size() <= syntax::compile_errors(before->root()).size();
 }
 
 // One file of the exports, worked out: what it holds, what it would hold, whether its fixes
@@ -204,7 +209,7 @@ ApplyFile plan_file(const std::string& path, const std::vector<Planned>& plans, 
   f.edits = chosen.size();
   f.fixed = chosen.empty() ? f.original : apply_edits(f.original, chosen);
   if (f.edits && !parses_as_well(f.original, f.fixed)) {
-    fmt::print(stderr, "{}: refused the fixes: the file would not parse with them (exports of different runs?)\n", path);
+    fmt::print(stderr, "{}: refused the fixes: the file would not parse, or Python would refuse to compile it, with them (exports of different runs?)\n", path);
     ++counts.refused;
     f.refused = true;
   }

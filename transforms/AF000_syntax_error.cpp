@@ -4,10 +4,18 @@
 //
 //   async def f(:          ->  a.py:1:13: AF000 [P1] syntax error: unexpected `:`
 //   def g(x                ->  a.py:1:8: AF000 [P1] syntax error: `)` expected
+//
+// and code that parses but that Python refuses to compile (engine/syntax/compile_check.h):
+//
+//   async def rows():
+//       yield 1
+//       return 2           ->  a.py:3:5: AF000 [P1] syntax error: 'return' with value in async generator
+#include <algorithm>
 #include <cctype>
 #include <set>
 
 #include "engine/rule/context.h"
+#include "engine/syntax/compile_check.h"
 #include "engine/syntax/node.h"
 #include "transforms/registry.h"
 #include "transforms/rules.h"
@@ -51,13 +59,36 @@ class SyntaxErrorRule : public Rule {
     info_.always_selected = true;
   }
   const RuleInfo& info() const override { return info_; }
-  bool may_fire(TSNode root) const override { return ts_node_has_error(root); }
+  // The compile checks are asked of files with async code or an `except*`: what a fix or a
+  // migration to async gets wrong. (A `break` outside a loop in a file with neither is
+  // pyflakes' and Ruff's F701, not looked for.)
+  bool may_fire(TSNode root, std::string_view text) const override {
+    return ts_node_has_error(root) || may_not_compile(text);
+  }
+
+  static bool may_not_compile(std::string_view text) {
+    if (text.find("async") != std::string_view::npos || text.find("await") != std::string_view::npos) return true;
+    for (size_t at = text.find("except"); at != std::string_view::npos; at = text.find("except", at + 6)) {
+      size_t k = at + 6;
+      while (k < text.size() && (text[k] == ' ' || text[k] == '\t')) ++k;
+      if (k < text.size() && text[k] == '*') return true;
+    }
+    return false;
+  }
 
   // One finding per statement that does not parse (the innermost one holding the error), at
   // its first error: tree-sitter often marks one mistake with several ERROR and MISSING nodes.
   void check_file(FileContext& ctx) const override {
     TSNode root = ctx.root();
-    if (!ts_node_has_error(root)) return;
+    // What parses but Python refuses to compile (AF202 reports the async ones, which it can
+    // fix). Only in a file that parses: around a syntax error, tree-sitter's recovery can put
+    // a function's `return` at module level.
+    if (!ts_node_has_error(root)) {
+      for (const auto& e : ctx.compile_errors()) {
+        if (!e.is_async_outside_async()) ctx.report_range(e.begin, e.end, "syntax error: " + e.message);
+      }
+      return;
+    }
     std::string_view src = ctx.text();
     std::set<uint32_t> reported;  // statements, by start byte
     uint32_t last_line_end = 0;

@@ -15,7 +15,7 @@ class UnusedSuppression : public Rule {
  public:
   UnusedSuppression() { info_ = builtin_info("AF001"); }
   const RuleInfo& info() const override { return info_; }
-  bool may_fire(TSNode) const override { return false; }
+  bool may_fire(TSNode, std::string_view) const override { return false; }
 
  private:
   RuleInfo info_;

@@ -3,6 +3,7 @@
 #include "engine/match/rule_tree.h"
 #include "engine/project/project.h"
 #include "engine/rule/context.h"
+#include "engine/syntax/compile_check.h"
 #include "engine/syntax/node.h"
 #include "transforms/registry.h"
 #include "transforms/rules.h"
@@ -48,28 +49,27 @@ class AwaitOutsideAsync : public Rule {
     const AsyncPlan* plan = index ? ctx.plan_as<AsyncPlan>() : nullptr;
     std::string_view src = ctx.text();
     const auto& model = ctx.model();
-    syntax::walk(ctx.root(), [&](TSNode n) {
-      if (is(n, "await")) {
-        auto where = model.context_at(n);
-        if (where == semantic::Context::AsyncFunction) return true;
-        TSNode fn = model.enclosing_function(n);
-        Finding& f = ctx.report(n);
-        if (!is(fn, "function_definition")) {
-          f.note = "only a function can be made async here";
-          return true;
-        }
-        std::string q = ProjectIndex::function_qualname(ctx.module_name(), fn, src);
-        if (plan && plan->has(q)) {
-          f.fix = make_async_fix(fn, "Make `" + std::string(text(field(fn, "name"), src)) + "` async");
-        } else if (plan && plan->blocked.count(q)) {
-          f.note = "it cannot become async: ";
-          for (const auto& r : plan->blocked.at(q)) f.trace.push_back(r);
-          f.note += "a caller cannot await it (see below)";
-        }
-        return true;
+    // What Python refuses: an `await`, `async with`, `async for` or async comprehension
+    // outside an `async def` (an `await` in a generator expression is fine anywhere).
+    for (const auto& e : ctx.compile_errors()) {
+      if (!e.is_async_outside_async()) continue;
+      Finding& f = ctx.report_range(e.begin, e.end, message_of(e));
+      TSNode fn = e.where;
+      if (!is(fn, "function_definition")) {
+        f.note = "only a function can be made async here";
+        continue;
       }
-      // What follows is about functions the plan makes async: nothing to do without one.
-      if (!plan || plan->make_async.empty()) return true;
+      std::string q = ProjectIndex::function_qualname(ctx.module_name(), fn, src);
+      if (plan && plan->has(q)) {
+        f.fix = make_async_fix(fn, "Make `" + std::string(text(field(fn, "name"), src)) + "` async");
+      } else if (plan && plan->blocked.count(q)) {
+        f.note = "it cannot become async: ";
+        for (const auto& r : plan->blocked.at(q)) f.trace.push_back(r);
+        f.note += "a caller cannot await it (see below)";
+      }
+    }
+    if (!plan || plan->make_async.empty()) return;
+    syntax::walk(ctx.root(), [&](TSNode n) {
       if (is(n, "function_definition") && !syntax::is_async_def(n)) {
         std::string q = ProjectIndex::function_qualname(ctx.module_name(), n, src);
         auto it = plan->make_async.find(q);
@@ -100,6 +100,16 @@ class AwaitOutsideAsync : public Rule {
   }
 
  private:
+  static std::string message_of(const syntax::CompileError& e) {
+    using K = syntax::CompileError::Kind;
+    switch (e.kind) {
+      case K::AwaitOutsideAsync: return {};  // the rule's message
+      case K::AwaitOutsideFunction: return "`await` outside a function is a SyntaxError";
+      case K::AsyncWithOutsideAsync: return "`async with` outside an `async def` is a SyntaxError";
+      case K::AsyncForOutsideAsync: return "`async for` outside an `async def` is a SyntaxError";
+      default: return "an asynchronous comprehension outside an `async def` is a SyntaxError";
+    }
+  }
   Fix make_async_fix(TSNode fn, std::string title) const {
     Fix fix;
     fix.title = std::move(title);

@@ -14,6 +14,7 @@
 #include "engine/source/triggers.h"
 #include "engine/semantic/library_model.h"
 #include "engine/semantic/model.h"
+#include "engine/syntax/compile_check.h"
 #include "engine/syntax/node.h"
 
 namespace asyncfix {
@@ -507,8 +508,21 @@ class ModuleSummarizer {
     syntax::walk(root, [&](TSNode n) {
       if (is(n, "await")) on_await(n);
       else if (is(n, "call")) on_call(n);
+      else if ((is(n, "with_statement") || is(n, "for_statement") || is(n, "for_in_clause")) &&
+               syntax::kind(ts_node_child(n, 0)) == "async")
+        on_await(n);
       return true;
     });
+    // Which plain defs Python refuses to compile for their `await`, `async with`, `async for`
+    // or async comprehension (an `await` in a generator expression is fine anywhere): asked
+    // only of modules with such code outside an `async def`.
+    if (maybe_sync_await_) {
+      for (const auto& e : syntax::compile_errors(root)) {
+        if (!e.is_async_outside_async() || !is(e.where, "function_definition")) continue;
+        auto it = by_node_.find(reinterpret_cast<uintptr_t>(e.where.id));
+        if (it != by_node_.end()) it->second->sync_with_await = true;
+      }
+    }
     // Mapped classes' relationships, attribute reads, pydantic fields (for the migration's
     // lazy-loading decisions and string-named joins).
     // (Pre-order: an assignment is seen before its target, which is then not a read.)
@@ -727,9 +741,11 @@ class ModuleSummarizer {
     return it == by_node_.end() ? nullptr : it->second;
   }
 
+  // `await` (or `async with` / `async for`): a candidate for a plain def that awaits, decided
+  // by the compile check once the walk is over.
   void on_await(TSNode n) {
-    TSNode fn = model_.enclosing_function(n);
-    if (FunctionSummary* f = owner(n); f && !f->is_async && is(fn, "function_definition")) f->sync_with_await = true;
+    FunctionSummary* f = owner(n);
+    if (!f || !f->is_async) maybe_sync_await_ = true;
   }
 
   void on_call(TSNode n) {
@@ -916,6 +932,7 @@ class ModuleSummarizer {
   const BlockingClassifier& classifier_;
   std::function<bool(const std::string&)> in_project_;  // is a qualified name in a project module?
   RecordingTypes* recorder_;  // the queries the summary makes (null: not recorded)
+  bool maybe_sync_await_ = false;  // an `await` or `async with/for` outside a summarized async def
   ModuleSummary m_;
   std::map<uintptr_t, FunctionSummary*> by_node_;  // function node id -> its summary in m_
   std::set<const void*> assigned_;                 // attributes assigned to (not reads)

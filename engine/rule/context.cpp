@@ -24,6 +24,11 @@ const semantic::SemanticModel& FileContext::model() {
   return *model_;
 }
 
+const std::vector<syntax::CompileError>& FileContext::compile_errors() {
+  if (!compile_errors_) compile_errors_ = syntax::compile_errors(root_);
+  return *compile_errors_;
+}
+
 ImportPlanner& FileContext::imports() {
   if (!imports_) imports_ = std::make_unique<ImportPlanner>(source_, root_, model());
   return *imports_;

@@ -7,6 +7,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "engine/semantic/model.h"
 #include "engine/semantic/types.h"
 #include "engine/source/source_file.h"
+#include "engine/syntax/compile_check.h"
 
 namespace asyncfix {
 
@@ -40,6 +42,8 @@ class FileContext {
   ImportPlanner& imports();
   // Types of expressions (sessions, clients, paths), with the project index when there is one.
   const semantic::TypeOracle& types();
+  // What Python would refuse to compile in this text although it parses (made on first use).
+  const std::vector<syntax::CompileError>& compile_errors();
 
   // Reports a finding of the current rule over a node or a byte range. The message defaults
   // to the rule's own. The returned finding can be given a fix, a note, a trace.
@@ -78,6 +82,7 @@ class FileContext {
   std::unique_ptr<semantic::SemanticModel> model_;
   std::unique_ptr<ImportPlanner> imports_;
   std::unique_ptr<semantic::TypeOracle> types_;
+  std::optional<std::vector<syntax::CompileError>> compile_errors_;
   const Rule* rule_ = nullptr;
   const ProjectPlan* plan_ = nullptr;
   std::map<const Rule*, std::shared_ptr<void>> caches_;

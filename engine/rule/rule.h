@@ -90,7 +90,7 @@ class Rule {
   // The second prefilter, on the parsed tree, after the triggers let the file through: false
   // when the rule cannot fire in this tree (AF000 without a syntax error). A file in which no
   // rule may fire is done right after its parse.
-  virtual bool may_fire(TSNode root) const { return true; }
+  virtual bool may_fire(TSNode root, std::string_view text) const { return true; }
   // Does the rule read the project index (functions of other modules)?
   virtual bool needs_project() const { return false; }
   // Literals that make a file worth indexing for this rule (e.g. "async def"): the index starts

@@ -9,6 +9,7 @@
 #include "engine/rule/context.h"
 #include "engine/run/suppress.h"
 #include "engine/semantic/model.h"
+#include "engine/syntax/compile_check.h"
 #include "engine/syntax/node.h"
 
 namespace asyncfix {
@@ -264,6 +265,7 @@ struct Pass {
   FileContext& ctx;
   std::vector<Finding> findings;
   std::vector<std::pair<uint32_t, uint32_t>> old_errors;  // the syntax errors of the text before the pass
+  std::vector<syntax::CompileError> old_refused;          // ...and what Python refuses to compile in it
   std::vector<Candidate> cands;            // point into findings
   std::vector<const Candidate*> accepted;  // point into cands
 };
@@ -308,6 +310,7 @@ std::vector<Finding> collect_findings(const Engine& engine, FileRun& run, const 
 // are left out.
 void collect_candidates(FileRun& run, Pass& pass) {
   pass.old_errors = error_ranges(pass.ctx.root());
+  pass.old_refused = pass.ctx.compile_errors();
   for (const Finding& f : pass.findings) {
     if (!f.fix || f.fix->edits.empty()) continue;
     if (f.fix->applicability == Applicability::DisplayOnly) continue;
@@ -477,11 +480,24 @@ void take_edited_text(FileRun& run, const Pass& pass) {
   // was there (an unfinished `def (` is not written, and the run does not say "fixed").
   auto tree = run.parser.parse(*run.edited_text);
   auto errors = tree ? error_ranges(tree->root()) : std::vector<std::pair<uint32_t, uint32_t>>{{0, 0}};
+  // Nor is what Python would refuse to compile (an `await` typed into a plain def).
+  std::string what;
+  uint32_t at = 0;
   if (errors.size() > error_ranges(pass.ctx.root()).size()) {
+    what = "does not parse";
+    at = errors.front().first;
+  } else if (tree) {
+    auto refused = syntax::compile_errors(tree->root());
+    if (refused.size() > syntax::compile_errors(pass.ctx.root()).size()) {
+      what = "is refused by Python: " + refused.front().message;
+      at = refused.front().begin;
+    }
+  }
+  if (!what.empty()) {
     std::string_view t = *run.edited_text;
-    uint32_t at = errors.front().first, line = 1;
+    uint32_t line = 1;
     for (uint32_t i = 0; i < at && i < t.size(); ++i) line += t[i] == '\n';
-    run.note("", {}, "the edited text does not parse (line " + std::to_string(line) +
+    run.note("", {}, "the edited text " + what + " (line " + std::to_string(line) +
                          "): it was not kept, and the file is left as it was before the edit", false);
     run.stop_reviewing = true;
     return;
@@ -556,16 +572,31 @@ struct Applied {
   Expected<syntax::Tree> tree = syntax::Tree();
 };
 
-// New syntax errors: those of `new_root` not inside the errors the text already had (moved
-// by `edits`, sorted).
-std::vector<std::pair<uint32_t, uint32_t>> new_errors(const std::vector<Edit>& edits,
-                                                      const std::vector<std::pair<uint32_t, uint32_t>>& old_errors,
-                                                      TSNode new_root, std::string_view newline) {
-  std::vector<std::pair<uint32_t, uint32_t>> moved;
-  for (const auto& [b, e] : old_errors) moved.emplace_back(map_offset(edits, b, newline), map_offset(edits, e, newline));
-  std::vector<std::pair<uint32_t, uint32_t>> fresh;
+// What a pass's fixes broke: a syntax error, or code Python refuses to compile (`await` in a
+// plain def, ...), with what it is.
+struct Breakage {
+  uint32_t begin, end;
+  std::string what;  // "does not parse", or CPython's message
+};
+
+// New breakage: the syntax errors and compile errors of `new_root` not inside those the text
+// already had (moved by `edits`, sorted).
+std::vector<Breakage> new_errors(const std::vector<Edit>& edits, const Pass& pass, TSNode new_root,
+                                 std::string_view newline) {
+  auto moved = [&](uint32_t b, uint32_t e) {
+    return std::make_pair(map_offset(edits, b, newline), map_offset(edits, e, newline));
+  };
+  std::vector<std::pair<uint32_t, uint32_t>> old_syntax, old_compile;
+  for (const auto& [b, e] : pass.old_errors) old_syntax.push_back(moved(b, e));
+  for (const auto& c : pass.old_refused) old_compile.push_back(moved(c.begin, c.end));
+  std::vector<Breakage> fresh;
   for (const auto& er : error_ranges(new_root)) {
-    if (!overlaps_any(er.first, er.second, moved)) fresh.push_back(er);
+    if (!overlaps_any(er.first, er.second, old_syntax)) fresh.push_back({er.first, er.second, "does not parse"});
+  }
+  for (const auto& c : syntax::compile_errors(new_root)) {
+    // An edit inside an old error (its await's operand rewritten) leaves the same error.
+    if (!overlaps_any(c.begin, c.end, old_compile) && !overlaps_any(c.begin, c.end, old_syntax))
+      fresh.push_back({c.begin, c.end, "Python refuses to compile: " + c.message});
   }
   return fresh;
 }
@@ -573,14 +604,14 @@ std::vector<std::pair<uint32_t, uint32_t>> new_errors(const std::vector<Edit>& e
 // Suspects: the fixes whose edits share a line with a new error (all, when the error
 // surfaced away from every edit).
 std::set<size_t> suspects_of(const OwnedEdits& all, const std::vector<Edit>& edits, std::string_view new_text,
-                             const std::vector<std::pair<uint32_t, uint32_t>>& fresh, size_t accepted_count,
+                             const std::vector<Breakage>& fresh, size_t accepted_count,
                              std::string_view newline) {
   std::set<size_t> suspects;
   auto ranges = new_ranges(edits, newline);
   for (size_t k = 0; k < all.size(); ++k) {
     uint32_t b = line_begin(new_text, ranges[k].first), e = line_end(new_text, ranges[k].second);
     for (const auto& er : fresh) {
-      uint32_t eb = line_begin(new_text, er.first), ee = line_end(new_text, er.second);
+      uint32_t eb = line_begin(new_text, er.begin), ee = line_end(new_text, er.end);
       if (b < ee && eb < e) suspects.insert(all[k].second.begin(), all[k].second.end());
     }
   }
@@ -597,7 +628,7 @@ bool breaks_alone(FileRun& run, const Pass& pass, const Fix& fx) {
   normalize_edits(one);
   auto t = run.parser.parse(apply_edits(run.cur.text(), one, run.newline));
   if (!t) return true;
-  return !new_errors(one, pass.old_errors, t->root(), run.newline).empty();
+  return !new_errors(one, pass, t->root(), run.newline).empty();
 }
 
 // What the re-parse says of the accepted fixes: verified (no new syntax error), or the
@@ -606,6 +637,7 @@ bool breaks_alone(FileRun& run, const Pass& pass, const Fix& fx) {
 struct Verification {
   bool verified = false;
   std::set<size_t> culprits;
+  std::string what;  // what the first breakage is, and its line
 };
 
 // Step 4, find culprits: which of the accepted fixes broke the syntax of `out`, the text
@@ -617,11 +649,14 @@ Verification find_culprits(FileRun& run, const Pass& pass, const OwnedEdits& all
     for (size_t i = 0; i < pass.accepted.size(); ++i) v.culprits.insert(i);
     return v;
   }
-  auto fresh = new_errors(edits, pass.old_errors, out.tree->root(), run.newline);
+  auto fresh = new_errors(edits, pass, out.tree->root(), run.newline);
   if (fresh.empty()) {
     v.verified = true;
     return v;
   }
+  uint32_t line = 1;
+  for (uint32_t i = 0; i < fresh.front().begin && i < out.text.size(); ++i) line += out.text[i] == '\n';
+  v.what = fresh.front().what + " (line " + std::to_string(line) + " of the result)";
   // One suspect is the culprit; among several, the culprits are those that break the
   // syntax on their own.
   std::set<size_t> suspects = suspects_of(all, edits, out.text, fresh, pass.accepted.size(), run.newline);
@@ -637,12 +672,13 @@ Verification find_culprits(FileRun& run, const Pass& pass, const OwnedEdits& all
 
 // Rolls back the fixes that broke the syntax: never applied again, each reported as an
 // internal error of its rule.
-void roll_back(FileRun& run, Pass& pass, const std::set<size_t>& culprits) {
+void roll_back(FileRun& run, Pass& pass, const std::set<size_t>& culprits, const std::string& what) {
   for (size_t i : culprits) {
     const Finding& f = *pass.accepted[i]->finding;
     run.rejected.insert(pass.accepted[i]->fp);
     run.note(f.rule_id, f.start_pos,
-             "internal error: the " + f.rule_id + " fix produced code that does not parse; rolled back",
+             "internal error: the " + f.rule_id + " fix produced code that " +
+                 (what.empty() ? std::string("does not parse") : what) + "; rolled back",
              true);
   }
   drop_accepted(pass.accepted, culprits);
@@ -677,7 +713,7 @@ Applied apply_and_verify(FileRun& run, Pass& pass) {
       pass.accepted.resize(1);
       continue;
     }
-    roll_back(run, pass, v.culprits);
+    roll_back(run, pass, v.culprits, v.what);
   }
   return out;
 }
@@ -787,10 +823,10 @@ void report_never_applied(FileRun& run) {
 //                    pass 2.
 // The rules the triggers let through that may fire in this tree (Rule::may_fire): those are
 // kept active. False when none is left.
-bool Engine::may_fire_in(TSNode root, std::vector<bool>& active) const {
+bool Engine::may_fire_in(TSNode root, std::string_view text, std::vector<bool>& active) const {
   bool any = false;
   for (size_t i = 0; i < rules().size(); ++i) {
-    if (active[i] && !rules()[i]->may_fire(root)) active[i] = false;
+    if (active[i] && !rules()[i]->may_fire(root, text)) active[i] = false;
     any |= active[i];
   }
   return any;
@@ -833,7 +869,7 @@ FileResult Engine::process(const SourceFile& file, const FileOptions& options,
     }
     TSNode root = tree->root();
     if (number > 1) matchers_->active_rules(run.cur.text(), &active);
-    if (!may_fire_in(root, active) && !options.report_unused_suppressions) {
+    if (!may_fire_in(root, run.cur.text(), active) && !options.report_unused_suppressions) {
       r.remaining.clear();  // no rule can fire in this text: nothing remains
       break;
     }

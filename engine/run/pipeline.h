@@ -126,7 +126,7 @@ class Engine {
                             std::vector<Finding>* hidden = nullptr) const;
 
  private:
-  bool may_fire_in(TSNode root, std::vector<bool>& active) const;
+  bool may_fire_in(TSNode root, std::string_view text, std::vector<bool>& active) const;
   std::unique_ptr<MatcherSet> matchers_;
   RuleSettings settings_;
   std::vector<std::shared_ptr<const ProjectPlan>> plans_;  // by rule index

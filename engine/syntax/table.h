@@ -42,6 +42,7 @@ class NodeTable {
   size_t size() const { return size_; }
   // The field under which node i sits in its parent (nullptr when none).
   const char* field_name(uint32_t i) const;
+  TSFieldId field_id(uint32_t i) const { return fields_[i]; }
 
  private:
   // A TSNode without its tree pointer (the same for every node): context[0] is the start byte.

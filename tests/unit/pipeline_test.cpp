@@ -105,6 +105,21 @@ TEST(Pipeline, FixThatBreaksSyntaxIsRolledBackAlone) {
   EXPECT_NE(r.notes[0].message.find("rolled back"), std::string::npos);
 }
 
+TEST(Pipeline, FixThatPythonWouldRefuseIsRolledBack) {
+  // Both results parse; one has an `await` in a plain def (a SyntaxError when the module is
+  // compiled), the other an `await` in an async def. An `await` that was there before the
+  // fixes is not theirs.
+  auto r = run({std::make_shared<Rename>("AF901", "a", "await z"), std::make_shared<Rename>("AF902", "b", "await y")},
+               "def f():\n    return a\n\nasync def g():\n    return b\n\ndef h():\n    return await c\n");
+  EXPECT_EQ(r.fixed, "def f():\n    return a\n\nasync def g():\n    return await y\n\ndef h():\n    return await c\n");
+  ASSERT_FALSE(r.notes.empty());
+  EXPECT_TRUE(r.notes[0].internal_error);
+  EXPECT_EQ(r.notes[0].rule_id, "AF901");
+  EXPECT_NE(r.notes[0].message.find("Python refuses to compile: 'await' outside async function (line 2"),
+            std::string::npos)
+      << r.notes[0].message;
+}
+
 TEST(Pipeline, NonConvergenceNamesTheRules) {
   auto r = run({std::make_shared<Rename>("AF901", "a", "b"), std::make_shared<Rename>("AF902", "b", "a")},
                "x = a\n");

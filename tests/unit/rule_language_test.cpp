@@ -205,7 +205,8 @@ TEST(Fixes, EmptyMultiDropsItsSeparator) {
 
 TEST(Fixes, ParenthesesWherePrecedenceNeedsThem) {
   EXPECT_EQ(run("rule:\n  pattern: get($X)\nfix: $X.value\n", "get(a + b)\nget(c)\n").fixed, "(a + b).value\nc.value\n");
-  EXPECT_EQ(run("rule:\n  pattern: f($X)\nfix: await $X\n", "f(x).y\nz = f(x)\n").fixed, "(await x).y\nz = await x\n");
+  EXPECT_EQ(run("rule:\n  pattern: f($X)\nfix: await $X\n", "async def h():\n    f(x).y\n    z = f(x)\n").fixed,
+            "async def h():\n    (await x).y\n    z = await x\n");
   EXPECT_EQ(run("rule:\n  pattern: neg($X)\nfix: -$X\n", "neg(a * b) ** 2\n").fixed, "(-(a * b)) ** 2\n");
 }
 
@@ -213,13 +214,13 @@ TEST(Fixes, MultiLineTemplateIsReindented) {
   std::string rule =
       "rule:\n  pattern: |\n    with open($P) as $F:\n        $$$BODY\n"
       "fix: |\n  async with aiofiles.open($P) as $F:\n    $$$BODY\n";
-  std::string code = "def g():\n    if c:\n        with open(p) as f:\n            a = f.read()\n            if a:\n                b = 1\n";
+  std::string code = "async def g():\n    if c:\n        with open(p) as f:\n            a = f.read()\n            if a:\n                b = 1\n";
   EXPECT_EQ(run(rule, code).fixed,
-            "def g():\n    if c:\n        async with aiofiles.open(p) as f:\n            a = f.read()\n"
+            "async def g():\n    if c:\n        async with aiofiles.open(p) as f:\n            a = f.read()\n"
             "            if a:\n                b = 1\n");
   // A tab-indented file gets tabs.
-  std::string tabs = "def g():\n\twith open(p) as f:\n\t\ta = f.read()\n\t\tb = 2\n";
-  EXPECT_EQ(run(rule, tabs).fixed, "def g():\n\tasync with aiofiles.open(p) as f:\n\t\ta = f.read()\n\t\tb = 2\n");
+  std::string tabs = "async def g():\n\twith open(p) as f:\n\t\ta = f.read()\n\t\tb = 2\n";
+  EXPECT_EQ(run(rule, tabs).fixed, "async def g():\n\tasync with aiofiles.open(p) as f:\n\t\ta = f.read()\n\t\tb = 2\n");
 }
 
 TEST(Fixes, CaptureMovedToAnotherDepthIsReindented) {

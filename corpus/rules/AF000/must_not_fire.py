@@ -20,7 +20,7 @@ async def groups():
         raise eg
 
 
-def walrus(xs):
+async def walrus(xs):
     if (n := len(xs)) > 3:
         return f"{n!r:>10}"
     return [y async for y in agen()] if False else None
