@@ -353,6 +353,13 @@ void CheckRun::group_prepared(const RunGroup& g, std::set<std::string>& rule_ids
     fmt::print(stderr, "project index: {:.3f} s, {} modules summarized ({} summaries made)\n", g.index_seconds,
                g.project->modules().size(), g.project->summaries_made());
   }
+  // The versions the migration writes for, and why: never a guess (run_plan.cpp refuses).
+  if (o_.migrate_async_sqlalchemy) {
+    const RuleSettings& s = g.settings;
+    std::string fastapi = s.fastapi_from.empty() ? std::string()
+                                                 : ", FastAPI " + s.target_fastapi.to_string() + " (" + s.fastapi_from + ")";
+    fmt::print(stderr, "Migrating for SQLAlchemy {} ({}){}\n", s.target_sqlalchemy.to_string(), s.sqlalchemy_from, fastapi);
+  }
 }
 
 // 4. Baseline, reviewer, export, reporter.

@@ -31,6 +31,10 @@ struct RuleSettings {
   // needs one the project lacks is marked unsafe and says so.
   std::set<std::string> project_packages;
   bool explicit_python = false, explicit_fastapi = false, explicit_sqlalchemy = false;
+  // Where the FastAPI and SQLAlchemy targets come from ("--target-sqlalchemy",
+  // "requirements.txt: sqlalchemy==1.4.46", "installed: .../SQLAlchemy-1.4.46.egg-info");
+  // empty: from nowhere (the defaults above, which the migration never writes for).
+  std::string fastapi_from, sqlalchemy_from;
   // `asyncfix migrate async-sqlalchemy`: sync sessions are to become AsyncSession, so the
   // session rules write the async forms and the migration rules are active.
   bool migrate_async_sqlalchemy = false;

@@ -52,7 +52,7 @@ std::optional<std::pair<std::string, Version>> parse_requirement(std::string_vie
   }
   Version v;
   // The first version after ==, ~=, >= (a lower bound or a pin is what the code must work with).
-  for (const char* op : {"==", "~=", ">=", "==="}) {
+  for (const char* op : {"==", "~=", ">=", "===", ">"}) {
     size_t at = rest.find(op);
     if (at != std::string_view::npos) {
       if (auto pv = parse_version(rest.substr(at + std::string_view(op).size()))) {
@@ -69,7 +69,8 @@ std::string project_root_for(const std::string& path) {
   fs::path p = fs::absolute(path, ec);
   if (!fs::is_directory(p, ec)) p = p.parent_path();
   for (fs::path d = p; !d.empty(); d = d.parent_path()) {
-    for (const char* marker : {"pyproject.toml", "setup.cfg", "setup.py", "requirements.txt", ".git"}) {
+    for (const char* marker : {"pyproject.toml", "setup.cfg", "setup.py", "requirements.txt", "poetry.lock", "uv.lock",
+                               "pytest.ini", "tox.ini", ".venv", ".git"}) {
       if (fs::exists(d / marker, ec)) return d.string();
     }
     if (d == d.parent_path()) break;
@@ -79,9 +80,21 @@ std::string project_root_for(const std::string& path) {
 
 namespace {
 
-void add(ProjectDependencies& deps, const std::pair<std::string, Version>& r) {
+bool versioned(const Version& v) { return v.major || v.minor; }
+
+std::string trimmed(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return std::string(s);
+}
+
+// `where`: the file and the requirement as written, for the user ("requirements.txt: SQLAlchemy==1.4.46").
+void add(ProjectDependencies& deps, const std::pair<std::string, Version>& r, const std::string& where) {
   auto it = deps.packages.find(r.first);
-  if (it == deps.packages.end() || (it->second.major == 0 && it->second.minor == 0)) deps.packages[r.first] = r.second;
+  if (it == deps.packages.end() || !versioned(it->second)) {
+    deps.packages[r.first] = r.second;
+    if (versioned(r.second)) deps.origins[r.first] = where;
+  }
 }
 
 void read_requirements(const fs::path& file, ProjectDependencies& deps) {
@@ -90,7 +103,33 @@ void read_requirements(const fs::path& file, ProjectDependencies& deps) {
   deps.sources.push_back(file.string());
   std::string line;
   while (std::getline(in, line)) {
-    if (auto r = parse_requirement(line)) add(deps, *r);
+    if (auto r = parse_requirement(line)) add(deps, *r, file.filename().string() + ": " + trimmed(line.substr(0, line.find('#'))));
+  }
+}
+
+// poetry.lock and uv.lock: `[[package]]` tables with a name and the exact version.
+void read_lock(const fs::path& file, ProjectDependencies& deps) {
+  std::error_code ec;
+  if (!fs::exists(file, ec)) return;
+  try {
+    toml::table t = toml::parse_file(file.string());
+    auto* packages = t["package"].as_array();
+    if (!packages) return;
+    deps.sources.push_back(file.string());
+    for (const auto& p : *packages) {
+      const toml::table* pt = p.as_table();
+      if (!pt) continue;
+      auto name = (*pt)["name"].value<std::string>();
+      auto version = (*pt)["version"].value<std::string>();
+      if (!name || !version) continue;
+      auto v = parse_version(*version);
+      if (!v) continue;
+      std::string n = normalize_package(*name);
+      deps.packages[n] = *v;
+      deps.origins[n] = file.filename().string() + ": " + *name + " " + *version;
+    }
+  } catch (const toml::parse_error&) {
+    // A lock file that does not parse pins nothing.
   }
 }
 
@@ -98,13 +137,18 @@ void read_requirements(const fs::path& file, ProjectDependencies& deps) {
 
 void apply_dependencies(const ProjectDependencies& deps, RuleSettings& settings) {
   for (const auto& [name, version] : deps.packages) settings.project_packages.insert(name);
-  auto pinned = [&](const char* name, Version& target) {
+  auto pinned = [&](const char* name, Version& target, std::string* from) {
     auto it = deps.packages.find(name);
-    if (it != deps.packages.end() && (it->second.major || it->second.minor)) target = it->second;
+    if (it == deps.packages.end() || !versioned(it->second)) return;
+    target = it->second;
+    if (from) {
+      auto o = deps.origins.find(name);
+      *from = o != deps.origins.end() ? o->second : std::string(name) + " " + it->second.to_string();
+    }
   };
-  pinned("sqlalchemy", settings.target_sqlalchemy);
-  pinned("fastapi", settings.target_fastapi);
-  pinned("python", settings.target_python);
+  pinned("sqlalchemy", settings.target_sqlalchemy, &settings.sqlalchemy_from);
+  pinned("fastapi", settings.target_fastapi, &settings.fastapi_from);
+  pinned("python", settings.target_python, nullptr);
 }
 
 ProjectDependencies read_dependencies(const std::string& root_s) {
@@ -121,6 +165,9 @@ ProjectDependencies read_dependencies(const std::string& root_s) {
       if (e.path().extension() == ".txt") req_files.push_back(e.path());
     }
   }
+  // What is deployed first: a lock file's versions are exact.
+  read_lock(root / "poetry.lock", deps);
+  read_lock(root / "uv.lock", deps);
   std::sort(req_files.begin(), req_files.end());
   for (const auto& f : req_files) read_requirements(f, deps);
 
@@ -133,7 +180,7 @@ ProjectDependencies read_dependencies(const std::string& root_s) {
         if (!arr) return;
         for (const auto& v : *arr) {
           if (auto s = v.value<std::string>()) {
-            if (auto r = parse_requirement(*s)) add(deps, *r);
+            if (auto r = parse_requirement(*s)) add(deps, *r, "pyproject.toml: " + *s);
           }
         }
       };
@@ -144,10 +191,14 @@ ProjectDependencies read_dependencies(const std::string& root_s) {
       if (auto poetry = t["tool"]["poetry"]["dependencies"].as_table()) {
         for (const auto& [k, v] : *poetry) {
           Version ver;
+          std::string spec;
           if (auto s = v.value<std::string>()) {
-            if (auto pv = parse_version(*s)) ver = *pv;
+            spec = *s;
+          } else if (auto tv = v.as_table()) {
+            spec = (*tv)["version"].value_or(std::string());  // { version = "^1.4", extras = [...] }
           }
-          add(deps, {normalize_package(k.str()), ver});
+          if (auto pv = parse_version(spec)) ver = *pv;
+          add(deps, {normalize_package(k.str()), ver}, "pyproject.toml: " + std::string(k.str()) + " = \"" + spec + "\"");
         }
       }
     } catch (const toml::parse_error&) {

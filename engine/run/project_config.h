@@ -16,16 +16,21 @@ namespace asyncfix {
 struct ProjectDependencies {
   // Normalized names ("aiofiles", "sqlalchemy") -> version (0.0 when unversioned).
   std::map<std::string, Version> packages;
+  // ...and where each version came from ("requirements.txt: sqlalchemy==1.4.46").
+  std::map<std::string, std::string> origins;
   std::vector<std::string> sources;  // files read
   bool has(const std::string& name) const { return packages.count(name) > 0; }
 };
 
 // The directory that holds a path's project files: the nearest ancestor (or the directory
-// itself) with pyproject.toml, setup.cfg, setup.py, requirements.txt or .git.
+// itself) with pyproject.toml, setup.cfg, setup.py, requirements.txt, poetry.lock, uv.lock,
+// pytest.ini, tox.ini, .venv or .git.
 std::string project_root_for(const std::string& path);
 
 // Reads requirements*.txt (and requirements/*.txt) and pyproject.toml ([project]
-// dependencies and optional-dependencies, [tool.poetry.dependencies]) in `root`.
+// dependencies and optional-dependencies, [tool.poetry.dependencies]) in `root`: a pin is
+// the version, a range its lowest (`>=1.4,<2` is 1.4; `<2` alone says nothing). The
+// versions of poetry.lock and uv.lock (what is deployed) come before them.
 ProjectDependencies read_dependencies(const std::string& root);
 
 // "SQLAlchemy" -> "sqlalchemy", "python-multipart" -> "python_multipart".

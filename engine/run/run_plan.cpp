@@ -2,8 +2,11 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <tuple>
 #include <utility>
 
+#include "engine/run/installed_versions.h"
 #include "engine/run/project_config.h"
 #include "engine/run/rule_selectors.h"
 #include "engine/run/runner.h"
@@ -31,25 +34,82 @@ bool excluded_by_config(const Config& c, const std::string& path) {
   return false;
 }
 
+// Does a file of the group import FastAPI? (Asked only when its version is known from nowhere.)
+bool imports_fastapi(const RunGroup& g) {
+  for (const auto& f : g.files) {
+    std::ifstream in(f.path, std::ios::binary);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.find("fastapi") == std::string::npos) continue;
+      if (line.find("import fastapi") != std::string::npos || line.find("from fastapi") != std::string::npos) return true;
+    }
+  }
+  return false;
+}
+
+// The targets no pin, configuration or flag gave: the versions installed for the project
+// (its .venv, else python3's search path). A migration refuses to guess: with SQLAlchemy's
+// version unknown, or FastAPI's in an app that imports it, it stops and says how to tell.
+Status targets_from_installed(RunGroup& g, const std::string& root, const ProjectDependencies& deps) {
+  std::string source;
+  auto installed = installed_for_project(root, &source);
+  for (auto [name, target, from] : {std::tuple{"sqlalchemy", &g.settings.target_sqlalchemy, &g.settings.sqlalchemy_from},
+                                    std::tuple{"fastapi", &g.settings.target_fastapi, &g.settings.fastapi_from}}) {
+    if (!from->empty()) continue;
+    auto it = installed.find(name);
+    if (it == installed.end()) continue;
+    *target = it->second.version;
+    *from = "installed: " + it->second.where;
+  }
+  if (!g.settings.migrate_async_sqlalchemy) return Ok{};
+  std::vector<std::string> missing;
+  if (g.settings.sqlalchemy_from.empty()) missing.push_back("SQLAlchemy");
+  if (g.settings.fastapi_from.empty() && (deps.has("fastapi") || imports_fastapi(g))) missing.push_back("FastAPI");
+  if (missing.empty()) return Ok{};
+  std::string what = missing.size() == 2 ? "SQLAlchemy and FastAPI" : missing.front();
+  std::string read;
+  for (const auto& s : deps.sources) read += (read.empty() ? "" : ", ") + fs::path(s).filename().string();
+  return make_error(
+      Error::Kind::Usage,
+      "migrate async-sqlalchemy: which " + what + " the code runs on is not known, and the migration writes "
+      "different code for each (async_sessionmaker needs SQLAlchemy 2.0, lifespan= FastAPI 0.93): " + root +
+      (read.empty() ? " has no requirements file, pyproject.toml or lock file"
+                    : " pins no version of it (read: " + read + ")") +
+      ", and " + (source.empty() ? std::string("there is no python3 on PATH") : "none is installed for " + source) +
+      "; give --target-sqlalchemy 1.4|2.0 and --target-fastapi X.Y (or pin them)");
+}
+
 // A group's settings: the setup's (or its project's dependencies), then its configuration,
-// then the setup's target versions and migration mode.
+// then the setup's target versions and migration mode; what none of them gives, from the
+// versions installed for the project.
 Status make_settings(RunGroup& g, const GroupSetup& setup) {
   const Config* c = g.config;
+  std::string root = c ? c->root : project_root_for(g.files.front().path);
+  ProjectDependencies deps;
   if (setup.settings) {
     g.settings = *setup.settings;
   } else {
-    std::string root = c ? c->root : project_root_for(g.files.front().path);
-    apply_dependencies(read_dependencies(root), g.settings);
+    deps = read_dependencies(root);
+    apply_dependencies(deps, g.settings);
   }
-  if (c) c->apply(g.settings);
-  for (auto [flag, target] : {std::pair{&setup.target_sqlalchemy, &g.settings.target_sqlalchemy},
-                              std::pair{&setup.target_fastapi, &g.settings.target_fastapi}}) {
+  if (c) {
+    c->apply(g.settings);
+    if (c->target_sqlalchemy) g.settings.sqlalchemy_from = "target-sqlalchemy in " + c->path;
+    if (c->target_fastapi) g.settings.fastapi_from = "target-fastapi in " + c->path;
+  }
+  for (auto [flag, target, from, name] :
+       {std::tuple{&setup.target_sqlalchemy, &g.settings.target_sqlalchemy, &g.settings.sqlalchemy_from, "--target-sqlalchemy"},
+        std::tuple{&setup.target_fastapi, &g.settings.target_fastapi, &g.settings.fastapi_from, "--target-fastapi"}}) {
     if (flag->empty()) continue;
     auto v = parse_version(*flag);
     if (!v) return make_error(Error::Kind::Usage, "`" + *flag + "` is not a version (expected X.Y, e.g. 2.0)");
     *target = *v;
+    *from = name;
   }
   g.settings.migrate_async_sqlalchemy = setup.migrate_async_sqlalchemy;
+  if (!setup.settings && (g.settings.sqlalchemy_from.empty() || g.settings.fastapi_from.empty())) {
+    return targets_from_installed(g, root, deps);
+  }
   return Ok{};
 }
 

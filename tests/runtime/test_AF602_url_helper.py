@@ -47,7 +47,9 @@ def migrate(tmp_path, url_expr):
     (tmp_path / "app" / "__init__.py").write_text("")
     path = tmp_path / "app" / "database.py"
     path.write_text(APP.format(url=url_expr))
-    subprocess.run([ASYNCFIX, "migrate", "async-sqlalchemy", "--fix", "--no-progress", str(tmp_path)],
+    # The test carries its targets: what this machine has installed does not decide.
+    subprocess.run([ASYNCFIX, "migrate", "async-sqlalchemy", "--fix", "--no-progress", "--target-sqlalchemy", "2.0",
+                    "--target-fastapi", "0.110", str(tmp_path)],
                    capture_output=True, text=True, check=False)
     return path.read_text()
 

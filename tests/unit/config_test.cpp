@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "engine/run/config.h"
+#include "engine/run/installed_versions.h"
 #include "engine/run/project_config.h"
 #include "test_util.h"
 
@@ -262,6 +263,8 @@ TEST(ProjectConfig, ParseRequirement) {
   EXPECT_EQ(req("SQLAlchemy[asyncio]~=1.4.46  # pinned"), "sqlalchemy 1.4");
   EXPECT_EQ(req("python-multipart"), "python_multipart 0.0");
   EXPECT_EQ(req("  aiofiles <24"), "aiofiles 0.0");  // an upper bound gives no version
+  EXPECT_EQ(req("sqlalchemy>1.3,<2"), "sqlalchemy 1.3");  // the lowest a range allows
+  EXPECT_EQ(req("fastapi==0.92.*"), "fastapi 0.92");
   EXPECT_EQ(req("-r base.txt"), "-");
   EXPECT_EQ(req("-e ."), "-");
   EXPECT_EQ(req("# a comment"), "-");
@@ -354,6 +357,59 @@ TEST(ProjectConfig, ProjectRootIsTheNearestMarkedDirectory) {
   EXPECT_EQ(project_root_for(dir.at("repo/svc")), dir.at("repo/svc"));
   std::filesystem::create_directories(dir.path() / "repo/tools/.git");
   EXPECT_EQ(project_root_for(dir.write("repo/tools/x.py", "")), dir.at("repo/tools"));
+}
+
+TEST(ProjectConfig, LockFilesPinAndEveryTargetSaysWhereItCameFrom) {
+  TempDir dir;
+  dir.write("requirements.txt", "SQLAlchemy>=1.4.46,<2  # range\nfastapi\n");
+  dir.write("poetry.lock", "[[package]]\nname = \"FastAPI\"\nversion = \"0.92.0\"\n\n[[package]]\nname = \"anyio\"\nversion = \"3.6.2\"\n");
+  ProjectDependencies deps = read_dependencies(dir.path().string());
+  RuleSettings s;
+  apply_dependencies(deps, s);
+  EXPECT_EQ(s.target_sqlalchemy.to_string(), "1.4");
+  EXPECT_EQ(s.sqlalchemy_from, "requirements.txt: SQLAlchemy>=1.4.46,<2");
+  EXPECT_EQ(s.target_fastapi.to_string(), "0.92");
+  EXPECT_EQ(s.fastapi_from, "poetry.lock: FastAPI 0.92.0");
+
+  TempDir uv;
+  uv.write("uv.lock", "version = 1\n[[package]]\nname = \"sqlalchemy\"\nversion = \"2.0.36\"\n");
+  uv.write("pyproject.toml", "[project]\nname = \"x\"\ndependencies = [\"sqlalchemy>=1.4\"]\n");
+  RuleSettings t;
+  apply_dependencies(read_dependencies(uv.path().string()), t);
+  EXPECT_EQ(t.target_sqlalchemy.to_string(), "2.0");  // what is deployed, before the range
+  EXPECT_EQ(t.sqlalchemy_from, "uv.lock: sqlalchemy 2.0.36");
+
+  RuleSettings none;
+  apply_dependencies(ProjectDependencies{}, none);
+  EXPECT_TRUE(none.sqlalchemy_from.empty() && none.fastapi_from.empty());
+}
+
+TEST(InstalledVersions, DistInfoAndEggInfoWithTheirMetadata) {
+  TempDir dir;
+  dir.write(".venv/lib/python3.11/site-packages/SQLAlchemy-1.4.46.dist-info/METADATA", "Name: SQLAlchemy\nVersion: 1.4.46\n");
+  // Debian names some entries `name-0.dist-info`: the METADATA inside is right.
+  dir.write(".venv/lib/python3.11/site-packages/sqlmodel-0.dist-info/METADATA", "Name: sqlmodel\nVersion: 0.0.8\n\nbody\n");
+  dir.write(".venv/lib/python3.11/site-packages/fastapi-0.92.0.egg-info/PKG-INFO", "Metadata-Version: 2.1\n");
+  dir.write(".venv/lib/python3.11/site-packages/other-1.0-py3.11.egg-info", "Version: 1.0\n");
+  auto sites = venv_site_dirs(dir.path().string());
+  ASSERT_EQ(sites.size(), 1u);
+  auto got = installed_in(sites);
+  ASSERT_TRUE(got.count("sqlalchemy") && got.count("sqlmodel") && got.count("fastapi") && got.count("other"));
+  EXPECT_EQ(got["sqlalchemy"].version.to_string(), "1.4");
+  EXPECT_EQ(got["sqlmodel"].version.to_string(), "0.0");
+  EXPECT_EQ(got["fastapi"].version.to_string(), "0.92");  // no Version: in PKG-INFO: the name's
+  EXPECT_EQ(got["other"].version.to_string(), "1.0");
+  std::string source;
+  auto project = installed_for_project(dir.path().string(), &source);
+  EXPECT_EQ(source, dir.at(".venv"));
+  EXPECT_EQ(project.size(), 4u);
+
+  // The first directory of the search path that has a package wins.
+  TempDir a, b;
+  a.write("SQLAlchemy-2.0.1.dist-info/METADATA", "Version: 2.0.1\n");
+  b.write("SQLAlchemy-1.4.46.egg-info/PKG-INFO", "Version: 1.4.46\n");
+  EXPECT_EQ(installed_in({a.path().string(), b.path().string()})["sqlalchemy"].version.to_string(), "2.0");
+  EXPECT_EQ(installed_in({b.path().string(), a.path().string()})["sqlalchemy"].version.to_string(), "1.4");
 }
 
 }  // namespace
