@@ -3,6 +3,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <tuple>
 #include <utility>
 
@@ -50,16 +51,24 @@ bool imports_fastapi(const RunGroup& g) {
 // The targets no pin, configuration or flag gave: the versions installed for the project
 // (its .venv, else python3's search path). A migration refuses to guess: with SQLAlchemy's
 // version unknown, or FastAPI's in an app that imports it, it stops and says how to tell.
-Status targets_from_installed(RunGroup& g, const std::string& root, const ProjectDependencies& deps) {
+// A target the project's dependencies declared (`declared`) is lowered to an older installed
+// version: the code must run where it is run now as well as where the pin says (forms written
+// for SQLAlchemy 1.4 work on 2.0, `on_event` works on every FastAPI; not the other way).
+Status targets_from_installed(RunGroup& g, const std::string& root, const ProjectDependencies& deps,
+                              const std::set<std::string>& declared) {
   std::string source;
   auto installed = installed_for_project(root, &source);
   for (auto [name, target, from] : {std::tuple{"sqlalchemy", &g.settings.target_sqlalchemy, &g.settings.sqlalchemy_from},
                                     std::tuple{"fastapi", &g.settings.target_fastapi, &g.settings.fastapi_from}}) {
-    if (!from->empty()) continue;
     auto it = installed.find(name);
     if (it == installed.end()) continue;
-    *target = it->second.version;
-    *from = "installed: " + it->second.where;
+    if (from->empty()) {
+      *target = it->second.version;
+      *from = "installed: " + it->second.where;
+    } else if (declared.count(name) && it->second.version < *target) {
+      *target = it->second.version;
+      *from = "installed: " + it->second.where + ", older than " + *from + ": the code must run on both";
+    }
   }
   if (!g.settings.migrate_async_sqlalchemy) return Ok{};
   std::vector<std::string> missing;
@@ -92,8 +101,13 @@ Status make_settings(RunGroup& g, const GroupSetup& setup) {
     deps = read_dependencies(root);
     apply_dependencies(deps, g.settings);
   }
+  std::set<std::string> declared;  // targets the dependencies gave (not a flag or the configuration)
+  if (!g.settings.sqlalchemy_from.empty()) declared.insert("sqlalchemy");
+  if (!g.settings.fastapi_from.empty()) declared.insert("fastapi");
   if (c) {
     c->apply(g.settings);
+    if (c->target_sqlalchemy) declared.erase("sqlalchemy");
+    if (c->target_fastapi) declared.erase("fastapi");
     if (c->target_sqlalchemy) g.settings.sqlalchemy_from = "target-sqlalchemy in " + c->path;
     if (c->target_fastapi) g.settings.fastapi_from = "target-fastapi in " + c->path;
   }
@@ -105,10 +119,11 @@ Status make_settings(RunGroup& g, const GroupSetup& setup) {
     if (!v) return make_error(Error::Kind::Usage, "`" + *flag + "` is not a version (expected X.Y, e.g. 2.0)");
     *target = *v;
     *from = name;
+    declared.erase(from == &g.settings.sqlalchemy_from ? "sqlalchemy" : "fastapi");
   }
   g.settings.migrate_async_sqlalchemy = setup.migrate_async_sqlalchemy;
-  if (!setup.settings && (g.settings.sqlalchemy_from.empty() || g.settings.fastapi_from.empty())) {
-    return targets_from_installed(g, root, deps);
+  if (!setup.settings && (g.settings.sqlalchemy_from.empty() || g.settings.fastapi_from.empty() || !declared.empty())) {
+    return targets_from_installed(g, root, deps, declared);
   }
   return Ok{};
 }

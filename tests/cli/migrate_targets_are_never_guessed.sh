@@ -69,6 +69,12 @@ expect_contains "$TMP/err" "FastAPI 0.92 (installed: $site/fastapi-0.92.0.dist-i
 expect_contains "$TMP/out" "class_=AsyncSession"
 expect_not_contains "$TMP/out" "async_sessionmaker"
 expect_not_contains "$TMP/out" "lifespan"
+# A pin above what is installed: the code must run here too, so the older version decides.
+printf 'SQLAlchemy==2.0.12\n' > "$TMP/venv/requirements.txt"
+expect_exit 1 env PATH="$TMP/bin:/usr/bin:/bin" "$ASYNCFIX" migrate async-sqlalchemy --no-progress .
+expect_contains "$TMP/err" "Migrating for SQLAlchemy 1.4 (installed: $site/SQLAlchemy-1.4.46.dist-info, older than requirements.txt: SQLAlchemy==2.0.12: the code must run on both)"
+expect_exit 1 env PATH="$TMP/bin:/usr/bin:/bin" "$ASYNCFIX" migrate async-sqlalchemy --no-progress --target-sqlalchemy 2.0 .
+expect_contains "$TMP/err" "Migrating for SQLAlchemy 2.0 (--target-sqlalchemy)"
 
 # The python3 on PATH, when the project has no .venv.
 app "$TMP/path"
