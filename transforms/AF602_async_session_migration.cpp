@@ -469,6 +469,48 @@ class AsyncSessionMigration : public Rule {
     return found;
   }
 
+  // A pytest module or conftest (by its path): imported by pytest, where no event loop runs.
+  static bool is_test_module(std::string_view path) {
+    std::string_view name = path.substr(path.find_last_of('/') == std::string_view::npos ? 0 : path.find_last_of('/') + 1);
+    if (name == "conftest.py" || name.rfind("test_", 0) == 0 ||
+        (name.size() > 8 && name.substr(name.size() - 8) == "_test.py"))
+      return true;
+    for (std::string_view dir : {"/tests/", "/test/"}) {
+      if (path.find(dir) != std::string_view::npos || path.rfind(dir.substr(1), 0) == 0) return true;
+    }
+    return false;
+  }
+
+  // create_all at import in a test module (a test engine, no app): the tables are made there
+  // and then, on an event loop of their own, whose pooled connections go with it (the app's
+  // requests run on TestClient's loop):
+  //
+  //   async def _create_tables():
+  //       async with engine.begin() as conn:
+  //           await conn.run_sync(Base.metadata.create_all)
+  //       await engine.dispose()
+  //
+  //
+  //   asyncio.run(_create_tables())
+  void create_all_at_import(FileContext& ctx, Finding& f, TSNode stmt, TSNode bind, TSNode metadata) const {
+    std::string_view src = ctx.text();
+    const std::string& unit = ctx.source().indent_unit();
+    std::string name = fresh_name(ctx.model(), "_create_tables");
+    std::string engine(text(bind, src));
+    auto asyncio = ctx.imports().module("asyncio", stmt);
+    // Two blank lines before the new function, as PEP 8 has them around a top-level def.
+    std::string def = blank_lines_to_two(count_blank_lines(src, line_start(src, ts_node_start_byte(stmt)), -1)) +
+                      "async def " + name + "():\n" + unit + "async with " + engine + ".begin() as conn:\n" + unit + unit +
+                      "await conn.run_sync(" + std::string(text(metadata, src)) + ".create_all)\n" + unit + "await " +
+                      engine + ".dispose()  # no pooled connection outlives this event loop\n\n\n" + asyncio.text + ".run(" +
+                      name + "())";
+    Fix fix;
+    fix.title = "Create the tables at import, on an event loop of their own";
+    fix.imports = asyncio.needs;
+    fix.edits.push_back(Edit{ts_node_start_byte(stmt), ts_node_end_byte(stmt), def});
+    f.fix = std::move(fix);
+  }
+
   // Base.metadata.create_all(bind=engine) at import time -> run it at startup.
   void create_all_fix(FileContext& ctx, TSNode stmt) const {
     std::string_view src = ctx.text();
@@ -491,6 +533,10 @@ class AsyncSessionMigration : public Rule {
     const std::string& app = module.name;
     bool has_on_event = module.has_on_event;
     if (syntax::is_null(app_stmt)) {
+      if (is_test_module(ctx.source().path())) {
+        create_all_at_import(ctx, f, stmt, bind, metadata);
+        return;
+      }
       f.note = "this module has no FastAPI app: run `create_all` from the app's startup (async with engine.begin() as conn: await conn.run_sync(Base.metadata.create_all))";
       return;
     }
@@ -606,11 +652,8 @@ class AsyncSessionMigration : public Rule {
     if (!syntax::is_null(syntax::ancestor(ref, "import_from_statement")) || !syntax::is_null(syntax::ancestor(ref, "import_statement")))
       return;
     if (is(p, "assignment") && syntax::same(field(p, "left"), ref)) return;
-    // Depends(f) / Security(f): FastAPI awaits async dependencies.
-    if (is(p, "argument_list") && is(syntax::parent(p), "call")) {
-      auto dq = model.qualified_name(field(syntax::parent(p), "function"));
-      if (dq && (*dq == "fastapi.Depends" || *dq == "fastapi.params.Depends" || *dq == "fastapi.Security")) return;
-    }
+    // Depends(f), app.dependency_overrides[f] = g: FastAPI awaits async dependencies.
+    if (ProjectIndex::awaited_by_library(ref, model, ctx.types(), src)) return;
     std::optional<std::string> q;
     if (is(ref, "identifier")) {
       const semantic::Binding* b = model.resolve(text(ref, src), ref);

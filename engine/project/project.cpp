@@ -913,11 +913,7 @@ class ModuleSummarizer {
     if (is(p, "attribute")) return;
     const semantic::Binding* b = model_.resolve(text(r, t_), r);
     if (!b || !(b->is_import() || b->kind == semantic::BindingKind::FunctionDef)) return;
-    // Depends(get_db): FastAPI calls the dependency and awaits it when it is async.
-    if (is(p, "argument_list") && is(syntax::parent(p), "call")) {
-      auto dq = model_.qualified_name(field(syntax::parent(p), "function"));
-      if (dq && (*dq == "fastapi.Depends" || *dq == "fastapi.params.Depends" || *dq == "fastapi.Security")) return;
-    }
+    if (ProjectIndex::awaited_by_library(r, model_, types_, t_)) return;
     std::string q = b->is_import() ? b->qualname : df_.module + "." + std::string(text(r, t_));
     FunctionSummary* f = owner(r);
     m_.value_uses.push_back(CallRecord{q, f ? f->qualname : "", src_.position(ts_node_start_byte(r)), false,
@@ -939,6 +935,37 @@ class ModuleSummarizer {
 };
 
 }  // namespace
+
+const semantic::CallFact* ProjectIndex::library_fact(TSNode call, const semantic::SemanticModel& model,
+                                                   const semantic::TypeOracle& types, std::string_view src) {
+  const auto& lib = semantic::LibraryModel::current();
+  std::string resolved = resolve_callee(call, model, &types);
+  const semantic::CallFact* fact = resolved.empty() ? nullptr : lib.function(lib.canonical(resolved));
+  TSNode fn = field(call, "function");
+  if (!fact && is(fn, "attribute")) {
+    if (auto ty = types.type_of(field(fn, "object"))) fact = lib.method(*ty, text(field(fn, "attribute"), src));
+  }
+  return fact;
+}
+
+bool ProjectIndex::awaited_by_library(TSNode ref, const semantic::SemanticModel& model,
+                                      const semantic::TypeOracle& types, std::string_view src) {
+  const auto& lib = semantic::LibraryModel::current();
+  TSNode p = syntax::parent(ref);
+  if (is(p, "keyword_argument")) p = syntax::parent(p);
+  if (is(p, "argument_list") && is(syntax::parent(p), "call")) {
+    TSNode call = syntax::parent(p);
+    const semantic::CallFact* fact = library_fact(call, model, types, src);
+    if (fact && fact->awaits > 0 && syntax::same(types.argument(call, std::to_string(fact->awaits)), ref)) return true;
+  }
+  TSNode sub{};
+  if (is(p, "subscript") && syntax::same(field(p, "subscript"), ref)) sub = p;
+  if (is(p, "assignment") && syntax::same(field(p, "right"), ref) && is(field(p, "left"), "subscript")) sub = field(p, "left");
+  if (syntax::is_null(sub)) return false;
+  auto ty = types.type_of(field(sub, "value"));
+  const semantic::ClassFact* c = ty ? lib.class_fact(*ty) : nullptr;
+  return c && c->awaits_items;
+}
 
 std::optional<std::string> ProjectIndex::gave_up_on(const std::string& path) const {
   std::lock_guard<std::mutex> lock(gave_up_mu_);

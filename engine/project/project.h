@@ -30,6 +30,7 @@ namespace asyncfix {
 
 namespace semantic {
 class SemanticModel;
+struct CallFact;
 }
 
 struct CallRecord {
@@ -221,6 +222,15 @@ class ProjectIndex : public semantic::ProjectTypes {
   // The qualified name a call's callee resolves to: through imports, a module-level function of
   // the same module, or `self.method` in a method. Empty when it cannot be told.
   // With `types`, also `obj.method(...)` where obj is an instance of a project class.
+  // What the library model knows of a call: its function's facts, else its method's (by the
+  // receiver's type).
+  static const semantic::CallFact* library_fact(TSNode call, const semantic::SemanticModel& model,
+                                                const semantic::TypeOracle& types, std::string_view src);
+  // A function passed to a library that calls it itself and awaits it when it is async
+  // (`awaits: $k`, `awaits-items` in the library model): `Depends(get_db)`,
+  // `app.dependency_overrides[get_db] = override_get_db`. Becoming async is fine there.
+  static bool awaited_by_library(TSNode ref, const semantic::SemanticModel& model, const semantic::TypeOracle& types,
+                                 std::string_view src);
   static std::string resolve_callee(TSNode call, const semantic::SemanticModel& model,
                                     const semantic::TypeOracle* types = nullptr);
   // The same for an expression that names a function without calling it (`crud.get` in

@@ -140,12 +140,13 @@ class LibraryReader {
       if (*r != "true" && *r != "false") return error(n["coroutine"], "`coroutine` is true or false");
       f->coroutine = *r == "true";
     }
-    if (n["runs"]) {
-      auto r = scalar(n["runs"], "runs");
+    for (auto [key, slot] : {std::pair{"runs", &f->runs}, std::pair{"awaits", &f->awaits}}) {
+      if (!n[key]) continue;
+      auto r = scalar(n[key], key);
       if (!r) return r.error();
       if (r->size() < 2 || (*r)[0] != '$' || r->find_first_not_of("0123456789", 1) != std::string::npos || *r == "$0")
-        return error(n["runs"], "`runs: " + *r + "`: the argument it calls, `$1`, `$2`, ... (positional)");
-      f->runs = std::stoi(r->substr(1));
+        return error(n[key], "`" + std::string(key) + ": " + *r + "`: the argument it calls, `$1`, `$2`, ... (positional)");
+      *slot = std::stoi(r->substr(1));
     }
     if (n["instead"]) {
       auto r = scalar(n["instead"], "instead");
@@ -204,7 +205,8 @@ class LibraryReader {
   }
 
   Status function(const YAML::Node& f) {
-    if (Status s = keys(f, {"name", "aliases", "blocks", "instead", "returns", "coroutine", "runs"}, "a function"); !s) return s;
+    if (Status s = keys(f, {"name", "aliases", "blocks", "instead", "returns", "coroutine", "runs", "awaits"}, "a function"); !s)
+      return s;
     if (!f["name"]) return error(f, "a function needs a `name`");
     auto n = name(f["name"], "name");
     if (!n) return n.error();
@@ -214,7 +216,7 @@ class LibraryReader {
 
   Status klass(const YAML::Node& c) {
     if (Status s = keys(c, {"name", "aliases", "methods", "coroutines", "attributes", "operators", "call-returns",
-                            "delegates-to", "items"},
+                            "delegates-to", "items", "awaits-items"},
                         "a class");
         !s)
       return s;
@@ -235,6 +237,12 @@ class LibraryReader {
       if (!t) return t.error();
       *slot = *t;
     }
+    if (c["awaits-items"]) {
+      auto r = scalar(c["awaits-items"], "awaits-items");
+      if (!r) return r.error();
+      if (*r != "true" && *r != "false") return error(c["awaits-items"], "`awaits-items` is true or false");
+      cls.awaits_items = *r == "true";
+    }
     return Ok{};
   }
 
@@ -244,7 +252,7 @@ class LibraryReader {
       for (auto it = ms.begin(); it != ms.end(); ++it) {
         auto mn = name(it->first, "method name");
         if (!mn) return mn.error();
-        if (Status s = keys(it->second, {"blocks", "instead", "returns", "runs"}, "a method"); !s) return s;
+        if (Status s = keys(it->second, {"blocks", "instead", "returns", "runs", "awaits"}, "a method"); !s) return s;
         if (Status s = call(it->second, &cls.methods[*mn]); !s) return s;
       }
     }
@@ -294,6 +302,7 @@ void LibraryModel::merge(const LibraryModel& o) {
     if (!f.returns.empty()) mine.returns = f.returns;
     mine.coroutine |= f.coroutine;
     if (f.runs) mine.runs = f.runs;
+    if (f.awaits) mine.awaits = f.awaits;
   }
   for (const auto& [n, c] : o.classes_) {
     ClassFact& mine = classes_[n];
@@ -305,7 +314,9 @@ void LibraryModel::merge(const LibraryModel& o) {
       if (!f.returns.empty()) mm.returns = f.returns;
       mm.coroutine |= f.coroutine;
       if (f.runs) mm.runs = f.runs;
+      if (f.awaits) mm.awaits = f.awaits;
     }
+    mine.awaits_items |= c.awaits_items;
     for (const auto& [k, v] : c.attributes) mine.attributes[k] = v;
     for (const auto& [k, v] : c.operators) mine.operators[k] = v;
     if (!c.call_returns.empty()) mine.call_returns = c.call_returns;

@@ -47,6 +47,10 @@ struct CallFact {
   // arguments after it and the keyword arguments (run_in_threadpool(f, db, x) calls f(db, x),
   // in a thread). 0 when it runs nothing.
   int runs = 0;
+  // `awaits: $k`: a call keeps its k-th argument (1-based), a callable the library calls
+  // later itself, awaiting it when it is async (FastAPI's `Depends(get_db)`): an async
+  // function is fine there. 0 when it keeps none.
+  int awaits = 0;
 };
 
 struct ClassFact {
@@ -57,6 +61,9 @@ struct ClassFact {
   std::string call_returns;  // calling an instance gives
   std::string delegates_to;  // methods not its own are this class's (a proxy)
   std::string items;         // `x[k]` and `x.name` (not a method) give
+  // `awaits-items: true`: a mapping whose keys and values are callables the library calls
+  // itself, awaiting the async ones (FastAPI's `app.dependency_overrides[get_db] = f`).
+  bool awaits_items = false;
 };
 
 class LibraryModel {

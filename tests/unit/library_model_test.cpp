@@ -32,6 +32,16 @@ TEST(LibraryModel, BuiltinFacts) {
   EXPECT_EQ(m.method(m.canonical("fastapi.BackgroundTasks"), "add_task")->runs, 1);
   EXPECT_EQ(m.method("asyncio.AbstractEventLoop", "run_in_executor")->runs, 2);
   EXPECT_TRUE(m.is_runner_method_name("submit"));
+  // Calls and mappings that keep a function and await it when it is async (FastAPI's).
+  EXPECT_EQ(m.function(m.canonical("fastapi.Depends"))->awaits, 1);
+  EXPECT_EQ(m.function(m.canonical("fastapi.Security"))->awaits, 1);
+  EXPECT_EQ(m.method(m.canonical("fastapi.BackgroundTasks"), "add_task")->awaits, 1);
+  const semantic::ClassFact* app = m.class_fact(m.canonical("fastapi.FastAPI"));
+  ASSERT_NE(app, nullptr);
+  ASSERT_TRUE(app->attributes.count("dependency_overrides"));
+  const semantic::ClassFact* overrides = m.class_fact(app->attributes.at("dependency_overrides"));
+  ASSERT_NE(overrides, nullptr);
+  EXPECT_TRUE(overrides->awaits_items);
 }
 
 TEST(LibraryModel, AUsersFileAddsFacts) {
@@ -66,7 +76,12 @@ TEST(LibraryModel, BadFilesSayWhatAndWhere) {
   EXPECT_EQ(err("asyncfix-library-model: 2\n"),
             "lib.yml:1:25: schema version `2` is not supported by this asyncfix (it reads version 1)");
   EXPECT_EQ(err("asyncfix-library-model: 1\nfunctions:\n  - {name: x.y, block: AF102}\n"),
-            "lib.yml:3:17: unknown key `block` in a function (allowed: name, aliases, blocks, instead, returns, coroutine, runs)");
+            "lib.yml:3:17: unknown key `block` in a function (allowed: name, aliases, blocks, instead, returns, coroutine, runs, "
+            "awaits)");
+  EXPECT_EQ(err("asyncfix-library-model: 1\nfunctions:\n  - {name: x.y, awaits: yes}\n"),
+            "lib.yml:3:25: `awaits: yes`: the argument it calls, `$1`, `$2`, ... (positional)");
+  EXPECT_EQ(err("asyncfix-library-model: 1\nclasses:\n  - {name: x.Y, awaits-items: maybe}\n"),
+            "lib.yml:3:31: `awaits-items` is true or false");
   EXPECT_EQ(err("asyncfix-library-model: 1\nfunctions:\n  - {name: x.y, runs: first}\n"),
             "lib.yml:3:23: `runs: first`: the argument it calls, `$1`, `$2`, ... (positional)");
   EXPECT_EQ(err("asyncfix-library-model: 1\nfunctions:\n  - {name: x.y, runs: $0}\n"),
