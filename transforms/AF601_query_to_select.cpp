@@ -252,16 +252,29 @@ class QueryToSelect : public Rule {
 
   // --- entities ------------------------------------------------------------------------------
 
-  static bool is_orm_entity(TSNode e, std::string_view src) {
+  // Is a query's entity an ORM class (rows are its objects: `scalars`), not a column? With a
+  // model, a local name is followed to what it was assigned (`title = models.Title`), and
+  // `self.model` (a generic CRUD base's class) is an entity.
+  static bool is_orm_entity(TSNode e, std::string_view src, const semantic::SemanticModel* model = nullptr, int depth = 0) {
     if (is(e, "call")) {
       std::string_view fn = text(field(e, "function"), src);
       return fn == "aliased" || (fn.size() > 8 && fn.substr(fn.size() - 8) == ".aliased");
     }
-    if (is(e, "identifier")) return std::isupper(static_cast<unsigned char>(text(e, src)[0]));
+    if (is(e, "identifier")) {
+      if (model && depth < 3) {
+        const semantic::Binding* b = model->resolve(text(e, src), e);
+        TSNode st = b ? b->statement : TSNode{};
+        if (is(st, "expression_statement")) st = ts_node_named_child(st, 0);
+        if (is(st, "assignment") && is(field(st, "left"), "identifier") && !syntax::is_null(field(st, "right")))
+          return is_orm_entity(field(st, "right"), src, model, depth + 1);
+      }
+      return std::isupper(static_cast<unsigned char>(text(e, src)[0]));
+    }
     if (is(e, "attribute")) {
       std::string_view last = text(field(e, "attribute"), src);
       std::string_view obj = text(field(e, "object"), src);
       std::string_view obj_last = obj.substr(obj.rfind('.') == std::string_view::npos ? 0 : obj.rfind('.') + 1);
+      if ((obj == "self" || obj == "cls") && last == "model") return true;
       return std::isupper(static_cast<unsigned char>(last[0])) && !std::isupper(static_cast<unsigned char>(obj_last[0]));
     }
     return false;
@@ -530,7 +543,7 @@ class QueryToSelect : public Rule {
     cv.ac.entity_cls = class_name(entities[0], src);
     cv.ac.entity_prefix = class_prefix(entities[0], src);
     cv.ac.query_target = cv.ac.entity_cls;
-    cv.single_orm = (entities.size() == 1 && is_orm_entity(entities[0], src)) || !o.statement.empty();
+    cv.single_orm = (entities.size() == 1 && is_orm_entity(entities[0], src, &cv.ctx.model())) || !o.statement.empty();
     cv.aggregate = entities.size() == 1 && is_aggregate(entities[0], src);
     std::string out, why;
     for (TSNode e : entities) {
@@ -696,7 +709,7 @@ class QueryToSelect : public Rule {
     if (!a) return why;
     cv.entities = syntax::code_children(s.args);
     cv.entities_text = *a;
-    cv.single_orm = cv.entities.size() == 1 && is_orm_entity(cv.entities[0], src);
+    cv.single_orm = cv.entities.size() == 1 && is_orm_entity(cv.entities[0], src, &cv.ctx.model());
     cv.aggregate = cv.entities.size() == 1 && is_aggregate(cv.entities[0], src);
     cv.restructure = true;
     return std::nullopt;

@@ -236,3 +236,11 @@ async def row47(session: AsyncSession):
 async def row48(session: AsyncSession):
     account = await session.get(Account, 1)
     return (await session.scalars(account.addresses.statement.where(AccountAddress.email.startswith("p")))).all()  # AF601
+
+
+async def row49(session: AsyncSession):
+    # The entity through a local name, the query kept and narrowed: rows are still Users.
+    user = User
+    q = select(user)  # AF601
+    q = q.where(user.age > 20)  # AF601
+    return (await session.scalars(q.order_by(user.id))).all()  # AF601

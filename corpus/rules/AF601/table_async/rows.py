@@ -232,3 +232,11 @@ async def row47(session: AsyncSession):
 async def row48(session: AsyncSession):
     account = await session.get(Account, 1)
     return account.addresses.filter(AccountAddress.email.startswith("p")).all()  # AF601
+
+
+async def row49(session: AsyncSession):
+    # The entity through a local name, the query kept and narrowed: rows are still Users.
+    user = User
+    q = session.query(user)  # AF601
+    q = q.filter(user.age > 20)  # AF601
+    return q.order_by(user.id).all()  # AF601

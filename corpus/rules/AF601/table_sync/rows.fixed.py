@@ -233,3 +233,11 @@ def row47(session: Session):
 def row48(session: Session):
     account = session.get(Account, 1)
     return session.scalars(account.addresses.statement.where(AccountAddress.email.startswith("p"))).all()  # AF601
+
+
+def row49(session: Session):
+    # The entity through a local name, the query kept and narrowed: rows are still Users.
+    user = User
+    q = select(user)  # AF601
+    q = q.where(user.age > 20)  # AF601
+    return session.scalars(q.order_by(user.id)).all()  # AF601

@@ -229,3 +229,11 @@ def row47(session: Session):
 def row48(session: Session):
     account = session.get(Account, 1)
     return account.addresses.filter(AccountAddress.email.startswith("p")).all()  # AF601
+
+
+def row49(session: Session):
+    # The entity through a local name, the query kept and narrowed: rows are still Users.
+    user = User
+    q = session.query(user)  # AF601
+    q = q.filter(user.age > 20)  # AF601
+    return q.order_by(user.id).all()  # AF601
