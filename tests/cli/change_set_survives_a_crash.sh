@@ -6,10 +6,12 @@
 # of the same command gives a project byte-identical to an uninterrupted run: no file half
 # migrated, no record, backup or temporary file left behind.
 source "$(dirname "$0")/lib.sh"
+# The blog's pinned versions, given: no run asks python3 what is installed (hundreds of runs).
+TARGETS="--target-sqlalchemy 1.4 --target-fastapi 0.92"
 
 cp -r "$SOURCE_DIR/corpus/apps/blog" "$TMP/orig"
 cp -r "$TMP/orig" "$TMP/ref"
-(cd "$TMP/ref" && "$ASYNCFIX" migrate async-sqlalchemy --no-progress --fix . > /dev/null 2>&1) || true
+(cd "$TMP/ref" && "$ASYNCFIX" migrate async-sqlalchemy $TARGETS --no-progress --fix . > /dev/null 2>&1) || true
 diff -rq "$TMP/orig" "$TMP/ref" > /dev/null && fail "the migration changed nothing: the test needs a change set"
 
 # The record is made in the targets' common directory.
@@ -25,7 +27,7 @@ crash_loop() {
     cp -r "$TMP/orig" "$TMP/run"
     [ -n "$linked" ] && ln "$TMP/run/$linked" "$TMP/link"
     set +e
-    (cd "$TMP/run" && ASYNCFIX_TEST_FAULT=$n "$ASYNCFIX" migrate async-sqlalchemy --no-progress --fix . > /dev/null 2> "$TMP/err")
+    (cd "$TMP/run" && ASYNCFIX_TEST_FAULT=$n "$ASYNCFIX" migrate async-sqlalchemy $TARGETS --no-progress --fix . > /dev/null 2> "$TMP/err")
     rc=$?
     set -e
     if [ "$rc" != 86 ]; then
@@ -35,7 +37,7 @@ crash_loop() {
     fi
     points=$n
     where=$(sed -n 's/.*stopped at //p' "$TMP/err")
-    (cd "$TMP/run" && "$ASYNCFIX" migrate async-sqlalchemy --no-progress --fix . > "$TMP/rerun.out" 2> "$TMP/rerun.err") || true
+    (cd "$TMP/run" && "$ASYNCFIX" migrate async-sqlalchemy $TARGETS --no-progress --fix . > "$TMP/rerun.out" 2> "$TMP/rerun.err") || true
     if ! diff -r "$TMP/ref" "$TMP/run" > "$TMP/d"; then
       fail "killed at point $n ($where)${linked:+ with $linked hard-linked}, then rerun: the project differs from an uninterrupted run"
       sed 's/^/  killed: /' "$TMP/err" | head -5 >&2
@@ -61,7 +63,7 @@ first_target=""
 for n in $(seq 1 400); do
   rm -rf "$TMP/run" && cp -r "$TMP/orig" "$TMP/run"
   set +e
-  (cd "$TMP/run" && ASYNCFIX_TEST_FAULT=$n "$ASYNCFIX" migrate async-sqlalchemy --no-progress --fix . > /dev/null 2> "$TMP/err")
+  (cd "$TMP/run" && ASYNCFIX_TEST_FAULT=$n "$ASYNCFIX" migrate async-sqlalchemy $TARGETS --no-progress --fix . > /dev/null 2> "$TMP/err")
   set -e
   if [ -f "$TMP/run/$rec/intent" ] && ! diff -rq -x .asyncfix-change-set -x ".*.asyncfix-*" "$TMP/orig" "$TMP/run" > /dev/null; then
     first_target=$n
@@ -78,7 +80,7 @@ diff -r "$TMP/ref" "$TMP/run" > /dev/null || fail "a plain check did not finish 
 # A target changed by someone since: the set is rolled back, not forward.
 rm -rf "$TMP/run" && cp -r "$TMP/orig" "$TMP/run"
 set +e
-(cd "$TMP/run" && ASYNCFIX_TEST_FAULT=$first_target "$ASYNCFIX" migrate async-sqlalchemy --no-progress --fix . > /dev/null 2>&1)
+(cd "$TMP/run" && ASYNCFIX_TEST_FAULT=$first_target "$ASYNCFIX" migrate async-sqlalchemy $TARGETS --no-progress --fix . > /dev/null 2>&1)
 set -e
 written=$(cd "$TMP/run" && { diff -rq -x .asyncfix-change-set -x ".*.asyncfix-*" "$TMP/orig" . || true; } | sed -n 's#^Files [^ ]* and \./\(.*\) differ$#\1#p' | head -1)
 unwritten=""
@@ -101,7 +103,7 @@ mkdir "$TMP/run/$rec"
 ( flock 9; sleep 3 ) 9> "$TMP/run/$rec/lock" &
 sleep 0.5
 cd "$TMP/run"
-expect_exit 2 "$ASYNCFIX" migrate async-sqlalchemy --no-progress --fix .
+expect_exit 2 "$ASYNCFIX" migrate async-sqlalchemy $TARGETS --no-progress --fix .
 expect_contains "$TMP/err" "another asyncfix run is writing this change set; left alone"
 expect_contains "$TMP/err" "another asyncfix run is writing a change set here; nothing written"
 wait
