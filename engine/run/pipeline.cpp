@@ -488,7 +488,7 @@ void take_edited_text(FileRun& run, const Pass& pass) {
     at = errors.front().first;
   } else if (tree) {
     auto refused = syntax::compile_errors(tree->root());
-    if (refused.size() > syntax::compile_errors(pass.ctx.root()).size()) {
+    if (refused.size() > pass.ctx.compile_errors().size()) {
       what = "is refused by Python: " + refused.front().message;
       at = refused.front().begin;
     }
