@@ -40,10 +40,9 @@ bool session_is_async_target(FileContext& ctx, SessionKind kind) {
 }
 
 bool is_awaited_session_method(std::string_view method) {
-  static const std::set<std::string_view> kAwaited = {"commit", "refresh", "flush", "delete", "execute", "scalars",
-                                                      "scalar", "get", "close", "rollback", "merge", "connection",
-                                                      "stream", "stream_scalars", "get_one", "run_sync"};
-  return kAwaited.count(method) > 0;
+  // The library model's coroutines of AsyncSession (SQLModel's adds exec()).
+  const semantic::CallFact* m = semantic::LibraryModel::current().method(semantic::types::kAsyncSession, method);
+  return m && m->coroutine;
 }
 
 }  // namespace asyncfix::rules

@@ -161,6 +161,32 @@ std::string ProjectIndex::resolve_callee(TSNode call, const semantic::SemanticMo
   return resolve_function_ref(field(call, "function"), model, types);
 }
 
+namespace {
+// `super().name` in a method of class C: the qualified name of C's first base's `name`.
+std::string super_method(TSNode callee, const semantic::SemanticModel& model) {
+  std::string_view t = model.source();
+  TSNode fn = model.enclosing_function(callee);
+  TSNode cls = is(fn, "function_definition") ? syntax::ancestor(fn, "class_definition") : TSNode{};
+  if (syntax::is_null(cls)) return {};
+  for (TSNode base : syntax::code_children(field(cls, "superclasses"))) {
+    if (is(base, "keyword_argument")) continue;
+    if (is(base, "subscript")) base = field(base, "value");  // a generic: CRUDBase[Player]
+    std::string bq;
+    if (is(base, "identifier")) {
+      const semantic::Binding* b = model.resolve(text(base, t), base);
+      if (b && b->kind == semantic::BindingKind::ClassDef && model.scope_of(b->name) == 0)
+        bq = (model.module_name().empty() ? "" : model.module_name() + ".") + std::string(text(base, t));
+    }
+    if (bq.empty()) {
+      auto q = model.qualified_name(base);
+      if (q) bq = *q;
+    }
+    return bq.empty() ? std::string() : bq + "." + std::string(text(field(callee, "attribute"), t));
+  }
+  return {};
+}
+}  // namespace
+
 std::string ProjectIndex::resolve_function_ref(TSNode callee, const semantic::SemanticModel& model,
                                                const semantic::TypeOracle* types) {
   std::string_view t = model.source();
@@ -186,6 +212,8 @@ std::string ProjectIndex::resolve_function_ref(TSNode callee, const semantic::Se
         }
       }
     }
+    // super().method(...) inside a method: its class's first base's (nearest in the MRO).
+    if (is(obj, "call") && text(field(obj, "function"), t) == "super") return super_method(callee, model);
     // repo.get(...) with repo an instance of a project class: that class's method.
     if (types) {
       auto ty = types->type_of(obj);
@@ -223,15 +251,35 @@ const ModuleSummary* ProjectIndex::star_source(const ModuleSummary& m, const std
 
 const ModuleSummary* ProjectIndex::loaded_module_of(std::string_view qualname, std::string* rest) const {
   // "pkg.mod.Class.method": the module is a prefix; try progressively shorter ones.
+  // A package that binds a name shadows its submodule of that name, as attribute access
+  // does in Python: after `from .user import user` in app/crud/__init__.py, `app.crud.user`
+  // is the object, not the module app/crud/user.py.
+  // The longest prefix that is a module wins when it binds what follows (the names the index
+  // resolves to are module.name); else a shorter one that binds its next name.
   auto [prefix, name] = split_last(qualname);
-  *rest = name;
+  std::string r = name;
+  const ModuleSummary* found = nullptr;
+  std::string found_rest;
   while (!prefix.empty()) {
-    if (const ModuleSummary* m = module(prefix)) return m;
+    if (const ModuleSummary* m = module(prefix)) {
+      std::string first = r.substr(0, r.find('.'));
+      bool b = binds(*m, first);
+      if (found && b) {  // `from . import user` binds the submodule itself: no shadow
+        auto imp = m->imports.find(first);
+        if (imp != m->imports.end() && imp->second == std::string(prefix) + "." + first) b = false;
+      }
+      if (!found || b) {
+        found = m;
+        found_rest = r;
+      }
+      if (b) break;
+    }
     auto [pm, last] = split_last(prefix);
-    *rest = last + "." + *rest;
+    r = last + "." + r;
     prefix = pm;
   }
-  return nullptr;
+  if (found) *rest = std::move(found_rest);
+  return found;
 }
 
 void ProjectIndex::unloaded_star_sources(std::string_view qualname, std::vector<std::string>* out) const {
@@ -511,6 +559,7 @@ class ModuleSummarizer {
       else if ((is(n, "with_statement") || is(n, "for_statement") || is(n, "for_in_clause")) &&
                syntax::kind(ts_node_child(n, 0)) == "async")
         on_await(n);
+      else if (is(n, "with_statement")) on_sync_with(n);
       return true;
     });
     // Which plain defs Python refuses to compile for their `await`, `async with`, `async for`
@@ -582,6 +631,7 @@ class ModuleSummarizer {
     // is looked up through them: asking now would load every base's module).
     for (TSNode base : syntax::code_children(field(cls, "superclasses"))) {
       if (is(base, "keyword_argument")) continue;
+      if (is(base, "subscript")) base = field(base, "value");  // a generic: CRUDBase[User, UserCreate]
       std::string q;
       if (is(base, "identifier")) {
         const semantic::Binding* b = model_.resolve(text(base, t_), base);
@@ -644,6 +694,7 @@ class ModuleSummarizer {
       TSNode name = is(p, "identifier") ? p : field(p, "name");
       if (is(p, "typed_parameter")) name = ts_node_named_child(p, 0);
       if (is(name, "identifier")) s.params.emplace_back(text(name, t_));
+      if (is(name, "identifier") && (is(p, "identifier") || is(p, "typed_parameter"))) s.required_params.emplace_back(text(name, t_));
     }
     bool staticmethod = false;
     TSNode dec = syntax::parent(fn);
@@ -651,17 +702,33 @@ class ModuleSummarizer {
       for (TSNode d : syntax::code_children(dec)) {
         if (!is(d, "decorator")) continue;
         TSNode e = ts_node_named_child(d, 0);
+        TSNode dcall = is(e, "call") ? e : TSNode{};
         if (is(e, "call")) e = field(e, "function");
         std::string_view dt = text(e, t_);
         if (dt == "staticmethod") staticmethod = true;
         if (dt == "property" || dt == "cached_property" || dt == "functools.cached_property") s.is_property = true;
         if (dt == "classmethod") s.classmethod = true;
         std::string q = is(e, "identifier") || is(e, "attribute") ? resolve_name(e) : std::string();
+        if (q == "pytest.fixture" || q == "pytest_asyncio.fixture") s.fixture_name = fixture_name(fn, dcall);
         if (!q.empty()) s.decorators.push_back(std::move(q));
       }
     }
     s.implicit_first = s.is_method && !staticmethod ? 1 : 0;
     s.abstract = s.is_method && has_no_body(fn);
+  }
+
+  // The name a fixture is requested by: `@pytest.fixture(name="session")`, else its own.
+  std::string fixture_name(TSNode fn, TSNode decorator_call) const {
+    if (!syntax::is_null(decorator_call)) {
+      for (TSNode a : syntax::code_children(field(decorator_call, "arguments"))) {
+        if (!is(a, "keyword_argument") || text(field(a, "name"), t_) != "name") continue;
+        std::string_view v = text(field(a, "value"), t_);
+        if (is(field(a, "value"), "string") && v.size() >= 2 && (v[0] == '"' || v[0] == '\'') && v.back() == v[0] &&
+            v.find('\\') == std::string_view::npos && v.substr(0, 3) != "\"\"\"" && v.substr(0, 3) != "'''")
+          return std::string(v.substr(1, v.size() - 2));
+      }
+    }
+    return std::string(text(field(fn, "name"), t_));
   }
 
   // `pass`, `...`, a docstring, `raise NotImplementedError(...)`: an interface's method.
@@ -748,8 +815,41 @@ class ModuleSummarizer {
     if (!f || !f->is_async) maybe_sync_await_ = true;
   }
 
+  // `with Session(engine) as s:` / `with SessionLocal.begin() as s:` in a function's own body.
+  void on_sync_with(TSNode w) {
+    FunctionSummary* f = owner(w);
+    if (!f || f->is_async || f->enters_session) return;
+    for (TSNode item : syntax::code_children(syntax::child_of_kind(w, "with_clause"))) {
+      TSNode v = ts_node_named_child(item, 0);
+      if (is(v, "as_pattern")) v = ts_node_named_child(v, 0);
+      auto t = types_.type_of(v);
+      if (!t && is(v, "call") && is(field(v, "function"), "attribute") && text(field(field(v, "function"), "attribute"), t_) == "begin") {
+        auto ft = types_.type_of(field(field(v, "function"), "object"));
+        if (ft && ft->rfind(semantic::types::kFactoryPrefix, 0) == 0) t = ft->substr(semantic::types::kFactoryPrefix.size());
+      }
+      if (t && *t == semantic::types::kSession) f->enters_session = true;
+    }
+  }
+
+  // `Base.metadata.create_all(engine)` / `drop_all(bind=engine)` on a sync engine.
+  void note_ddl(TSNode call, FunctionSummary* f) {
+    TSNode callee = field(call, "function");
+    if (!f || f->is_async || !is(callee, "attribute")) return;
+    std::string_view m = text(field(callee, "attribute"), t_);
+    if (m != "create_all" && m != "drop_all") return;
+    TSNode bind{};
+    for (TSNode a : syntax::code_children(field(call, "arguments"))) {
+      if (is(a, "keyword_argument") && text(field(a, "name"), t_) == "bind") bind = field(a, "value");
+      else if (!is(a, "keyword_argument") && syntax::is_null(bind)) bind = a;
+    }
+    if (syntax::is_null(bind)) return;
+    auto t = types_.type_of(bind);
+    if (t && *t == semantic::types::kEngine) f->runs_ddl = true;
+  }
+
   void on_call(TSNode n) {
     if (on_parameter_call(n)) return;
+    note_ddl(n, owner(n));
     FunctionSummary* f = owner(n);
     bool at_module = syntax::is_null(model_.enclosing_function(n));
     std::string resolved = ProjectIndex::resolve_callee(n, model_, &types_);
@@ -1352,6 +1452,80 @@ void ProjectIndex::compute_parameter_types() {
       if (types.size() == 1 && !ev.unknown.count(p)) parameter_types_[fn][p] = *types.begin();
     }
   }
+  compute_fixtures();
+}
+
+bool ProjectIndex::is_test_path(std::string_view path) {
+  size_t slash = path.find_last_of('/');
+  std::string_view name = path.substr(slash == std::string_view::npos ? 0 : slash + 1);
+  if (name == "conftest.py" || name.rfind("test_", 0) == 0 || (name.size() > 8 && name.substr(name.size() - 8) == "_test.py"))
+    return true;
+  for (std::string_view dir : {"/tests/", "/test/"}) {
+    if (path.find(dir) != std::string_view::npos || path.rfind(dir.substr(1), 0) == 0) return true;
+  }
+  return false;
+}
+
+namespace {
+std::string_view dirname_of(std::string_view path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
+}
+}  // namespace
+
+std::vector<const ModuleSummary*> ProjectIndex::conftests_above(std::string_view path) const {
+  std::map<std::string_view, const ModuleSummary*> by_dir;
+  for (const auto& [name, m] : modules_) {
+    std::string_view p = m.path;
+    if (p == "conftest.py" || (p.size() > 12 && p.substr(p.size() - 12) == "/conftest.py")) by_dir[dirname_of(p)] = &m;
+  }
+  std::vector<const ModuleSummary*> found;
+  std::string_view d = dirname_of(path);
+  while (true) {
+    if (auto it = by_dir.find(d); it != by_dir.end() && it->second->path != path) found.push_back(it->second);
+    if (d.empty()) break;
+    d = dirname_of(d);
+  }
+  return found;
+}
+
+void ProjectIndex::compute_fixtures() {
+  // pytest gives a test function (or a fixture) the fixture named like each parameter
+  // without a default: one of its module (defined there or imported into it), else of the
+  // nearest conftest.py above it.
+  auto fixture_in = [&](const ModuleSummary& m, std::string_view name) -> const FunctionSummary* {
+    for (const auto& [fname, f] : m.functions) {
+      if (!f.is_method && f.fixture_name == name) return &f;
+    }
+    for (const auto& [local, q] : m.imports) {
+      const FunctionSummary* f = function(q);
+      if (f && !f->is_method && f->fixture_name == name) return f;
+    }
+    return nullptr;
+  };
+  for (auto& [mname, m] : modules_) {
+    if (!is_test_path(m.path)) continue;
+    std::vector<const ModuleSummary*> scopes{&m};
+    for (const ModuleSummary* c : conftests_above(m.path)) scopes.push_back(c);
+    for (auto& [fname, f] : m.functions) {
+      f.fixture_requests.clear();
+      std::string_view local = std::string_view(f.qualname).substr(f.qualname.rfind('.') + 1);
+      bool test = local.rfind("test", 0) == 0 &&
+                  (!f.is_method || fname.rfind("Test", 0) == 0);
+      if (!test && f.fixture_name.empty()) continue;
+      for (size_t i = 0; i < f.required_params.size(); ++i) {
+        const std::string& p = f.required_params[i];
+        if (i == 0 && f.implicit_first && !f.params.empty() && p == f.params.front()) continue;  // self
+        const FunctionSummary* fx = nullptr;
+        for (const ModuleSummary* sc : scopes) {
+          if ((fx = fixture_in(*sc, p))) break;
+        }
+        if (!fx || fx == &f) continue;
+        f.fixture_requests.push_back(fx->qualname);
+        if (fx->result_type && !parameter_type(f.qualname, p)) parameter_types_[f.qualname][p] = *fx->result_type;
+      }
+    }
+  }
 }
 
 std::optional<std::string> ProjectIndex::decorator_argument_type(std::string_view decorator, size_t k) const {
@@ -1682,6 +1856,14 @@ class SeedPropagation {
           chain_.emplace(f.qualname, "calls `" + want + "`, which becomes async");
           next->push_back(f.qualname);
         }
+      }
+      // A test or fixture that requests an async fixture runs on the event loop with it.
+      if (f.is_async || chain_.count(f.qualname)) continue;
+      for (const auto& fx : f.fixture_requests) {
+        if (fx != want) continue;
+        chain_.emplace(f.qualname, "requests the fixture `" + split_last(want).second + "`, which becomes async");
+        next->push_back(f.qualname);
+        break;
       }
     }
   }

@@ -86,6 +86,18 @@ struct FunctionSummary {
   // Blocking calls in the functions nested in it (a decorator's wrapper: `session.commit()`
   // after calling the function it wraps): a call of a function it decorates runs them.
   std::vector<BlockingRecord> nested_blocking;
+  // A pytest fixture (decorated `@pytest.fixture`): the name tests request it by (its
+  // `name=`, else the function's), and its parameters without a default (the fixtures it
+  // requests; also a test function's).
+  std::string fixture_name;
+  std::vector<std::string> required_params;
+  // The fixtures its required parameters request, where the project defines them (test
+  // functions and fixtures of test modules; computed by the index from the modules loaded).
+  std::vector<std::string> fixture_requests;
+  // It enters a sync session (`with Session(engine) as s:`), or runs DDL on a sync engine
+  // (`Base.metadata.create_all(engine)`): both become async with the migration.
+  bool enters_session = false;
+  bool runs_ddl = false;
 };
 
 // `posts = relationship("Post", back_populates="author", lazy=...)` in a mapped class.
@@ -167,6 +179,11 @@ class ProjectIndex : public semantic::ProjectTypes {
   std::optional<std::string> gave_up_on(const std::string& path) const;
 
   bool is_project_module(std::string_view module) const;
+  // A module pytest imports by its path: test_*.py, *_test.py, conftest.py, or under a
+  // tests/ or test/ directory.
+  static bool is_test_path(std::string_view path);
+  // The conftest.py modules whose fixtures a module at `path` sees, nearest first.
+  std::vector<const ModuleSummary*> conftests_above(std::string_view path) const;
   const ModuleSummary* module(std::string_view module) const;
   // A project function by qualified name (following re-exports such as
   // `from .crud import get_user` in a package's __init__).
@@ -280,6 +297,9 @@ class ProjectIndex : public semantic::ProjectTypes {
   // The project decorator of f whose wrapper (which calls f) blocks, if any.
   const FunctionSummary* blocking_wrapper(const FunctionSummary& f) const;
   void compute_parameter_types();
+  // pytest's fixtures: which fixture each test function's and fixture's parameters request
+  // (FunctionSummary::fixture_requests), and the type of what it gives (a parameter type).
+  void compute_fixtures();
   void load_implementations(int jobs);
   std::string resolve_alias(std::string_view qualname) const;
   std::string resolve_alias_uncached(std::string_view qualname) const;

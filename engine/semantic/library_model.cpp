@@ -175,7 +175,7 @@ class LibraryReader {
 
   Status file(const YAML::Node& root) {
     if (!root.IsMap()) return make_error(Error::Kind::Config, "a library-model file is a mapping with `asyncfix-library-model: 1`", {origin_});
-    if (Status s = keys(root, {"asyncfix-library-model", "functions", "classes"}, "a library-model file"); !s) return s;
+    if (Status s = keys(root, {"asyncfix-library-model", "functions", "classes", "counterparts"}, "a library-model file"); !s) return s;
     if (!root["asyncfix-library-model"]) return make_error(Error::Kind::Config, "missing `asyncfix-library-model: 1` (the schema version)", {origin_, 1, 1});
     if (root["asyncfix-library-model"].as<std::string>() != "1")
       return error(root["asyncfix-library-model"], "schema version `" + root["asyncfix-library-model"].as<std::string>() +
@@ -186,6 +186,7 @@ class LibraryReader {
         if (Status s = function(f); !s) return s;
       }
     }
+    if (Status s = type_map(root["counterparts"], "counterparts", &m_.counterparts_); !s) return s;
     if (const YAML::Node cs = root["classes"]) {
       if (!cs.IsSequence()) return error(cs, "`classes` must be a list");
       for (const auto& c : cs) {
@@ -295,6 +296,7 @@ Expected<LibraryModel> LibraryModel::parse(std::string_view yaml, const std::str
 
 void LibraryModel::merge(const LibraryModel& o) {
   for (const auto& [a, c] : o.aliases_) aliases_[a] = c;
+  for (const auto& [a, c] : o.counterparts_) counterparts_[a] = c;
   for (const auto& [n, f] : o.functions_) {
     CallFact& mine = functions_[n];
     if (!f.rule.empty()) mine.rule = f.rule;

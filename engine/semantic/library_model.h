@@ -99,6 +99,13 @@ class LibraryModel {
   // The top-level modules of the functions and classes this model has and base has not
   // ("mysdk" for a user's mysdk.fetch_report): a file that uses them names the module.
   std::set<std::string> modules_not_in(const LibraryModel& base) const;
+  // The async counterpart of a sync function or class, by the name it is imported as
+  // (`counterparts:`): what the migration writes in its place ("sqlmodel.Session" ->
+  // "sqlmodel.ext.asyncio.session.AsyncSession"); nullptr when it has none.
+  const std::string* async_counterpart(std::string_view qualname) const {
+    auto it = counterparts_.find(qualname);
+    return it == counterparts_.end() ? nullptr : &it->second;
+  }
   const std::map<std::string, CallFact, std::less<>>& functions() const { return functions_; }
   const std::map<std::string, ClassFact, std::less<>>& classes() const { return classes_; }
 
@@ -108,6 +115,7 @@ class LibraryModel {
   std::map<std::string, std::string, std::less<>> aliases_;  // alias -> canonical
   std::map<std::string, CallFact, std::less<>> functions_;
   std::map<std::string, ClassFact, std::less<>> classes_;
+  std::map<std::string, std::string, std::less<>> counterparts_;
   std::set<std::string, std::less<>> blocking_methods_, coroutine_methods_, runner_methods_;
 };
 

@@ -31,7 +31,13 @@ APPS = Path(__file__).resolve().parents[2] / "corpus" / "apps"
 EXPECTED_REPORTS = {
     "blog": [("app/maintenance.py", "purge_drafts_at_exit")],
     "shop": [("shop/reports.py", "export_open_orders")],
+    "roster": [],
 }
+
+# Apps whose tests use the session themselves (fixtures that open it, tests that commit):
+# the migration moves them too (async tests and fixtures on anyio's pytest plugin). The
+# others' tests only go through the API and must be left as they are.
+TESTS_MIGRATE = {"roster"}
 
 # Session methods that are coroutines on an AsyncSession; `query` does not exist there.
 AWAITED = {"commit", "refresh", "flush", "delete", "execute", "scalars", "scalar", "get", "close",
@@ -121,16 +127,21 @@ def test_migration_passes_the_apps_own_tests(name, tmp_path):
     # 3. --fix, with the reports.
     migrated = copy_app(name, tmp_path / "migrated")
     fix = run([ASYNCFIX, "migrate", "async-sqlalchemy", "--fix", "."], migrated)
-    assert fix.returncode == 1, f"{fix.stdout}\n{fix.stderr}"  # the reported sync callers remain
+    # the reported sync callers remain (exit 1), or nothing does (exit 0)
+    assert fix.returncode == (1 if EXPECTED_REPORTS[name] else 0), f"{fix.stdout}\n{fix.stderr}"
     reports = [line for line in fix.stdout.splitlines() if re.match(r"^\S+:\d+:\d+: AF\d{3} ", line)]
     got = sorted((line.split(":")[0].lstrip("./"), re.search(r"`(\w+)", line).group(1)) for line in reports)
     assert got == sorted(EXPECTED_REPORTS[name]), fix.stdout
     assert all(" AF602 " in line for line in reports), fix.stdout
     assert sources(applied) == sources(migrated), "git apply of the diff differs from --fix"
 
-    # The tests themselves are untouched.
-    assert {k: v for k, v in sources(migrated).items() if k.startswith("tests/")} == \
-           {k: v for k, v in sources(original).items() if k.startswith("tests/")}
+    # The tests themselves are untouched, unless they use the session.
+    tests_after = {k: v for k, v in sources(migrated).items() if k.startswith("tests/")}
+    tests_before = {k: v for k, v in sources(original).items() if k.startswith("tests/")}
+    if name in TESTS_MIGRATE:
+        assert tests_after != tests_before, "the tests use the session: they must be migrated too"
+    else:
+        assert tests_after == tests_before
 
     # 4. The migrated app passes its own tests.
     r = pytest_in(migrated)

@@ -1,0 +1,1 @@
+"""A team roster service on SQLModel (sync, to migrate): CRUD singletons, pytest fixtures."""

@@ -1,0 +1,1 @@
+from .player import player  # noqa: F401
