@@ -569,7 +569,7 @@ class QueryToSelect : public Rule {
       std::map<std::string, StepHandler> t;
       for (const auto& n : same_name_steps()) t[n] = &QueryToSelect::step_same_name;
       t["join"] = t["outerjoin"] = &QueryToSelect::step_join;
-      t["filter"] = &QueryToSelect::step_filter;
+      t["filter"] = t["where"] = &QueryToSelect::step_filter;  // Query.where(): filter()'s synonym (1.4)
       t["filter_by"] = &QueryToSelect::step_filter_by;
       t["with_parent"] = &QueryToSelect::step_with_parent;
       t["populate_existing"] = &QueryToSelect::step_populate_existing;
@@ -948,7 +948,7 @@ class QueryToSelect : public Rule {
       return "bulk `" + t + "()` on a query that is not a single entity";
     for (size_t i = 0; i + 1 < steps.size(); ++i) {
       const auto& sn = steps[i].name;
-      if (sn != "filter" && sn != "filter_by") return "bulk `" + t + "()` after `" + sn + "()`";
+      if (sn != "filter" && sn != "filter_by" && sn != "where") return "bulk `" + t + "()` after `" + sn + "()`";
     }
     std::string exec_opts, values;
     if (Refusal why = bulk_arguments(cv, exec_opts, values)) return why;
@@ -1135,7 +1135,7 @@ class QueryToSelect : public Rule {
     for (const Step& s : c.steps) {
       auto a = args_text(ctx, s.args, ac, why);
       if (!a) return std::nullopt;
-      if (s.name == "filter") stmt += ".where(" + *a + ")";
+      if (s.name == "filter" || s.name == "where") stmt += ".where(" + *a + ")";
       else if (s.name == "subquery") stmt += ".subquery(" + *a + ")";
       else if (same_name_steps().count(s.name)) stmt += "." + s.name + "(" + *a + ")";
       else {

@@ -156,12 +156,17 @@ class AsyncSessionMigration : public Rule {
       if (is(n, "function_definition") && index) {
         std::string q = ProjectIndex::function_qualname(ctx.module_name(), n, src);
         auto it = plan_of(ctx).make_async.find(q);
+        if (it != plan_of(ctx).make_async.end() && !syntax::is_async_def(n) && plan_of(ctx).sync_entries.count(q)) {
+          sync_entry_fix(ctx, n, it->second);
+          return true;
+        }
         if (it != plan_of(ctx).make_async.end() && !syntax::is_async_def(n)) {
           Finding& f = ctx.report(field(n, "name"), "`" + std::string(text(field(n, "name"), src)) + "` becomes async: it " + it->second);
           Fix fix;
           fix.title = "Make it `async def`";
           fix.edits.push_back(Edit{ts_node_start_byte(n), ts_node_start_byte(n), "async "});
           test_marker_fix(ctx, *index, n, q, fix);
+          decorator_counterpart_fix(ctx, n, fix);
           f.fix = std::move(fix);
           generator_annotation_fix(ctx, n);
         }
@@ -357,10 +362,34 @@ class AsyncSessionMigration : public Rule {
 
   // f(...) where f becomes async -> await f(...)
   void plan_call_fix(FileContext& ctx, const ProjectIndex& index, TSNode call) const {
+    if (parameter_call_fix(ctx, call)) return;
     std::string q = ProjectIndex::resolve_callee(call, ctx.model(), &ctx.types());
     if (q.empty()) return;
     const FunctionSummary* s = index.function(q);
+    if (s && !plan_of(ctx).has(s->qualname) && s->is_async && !s->generator) {
+      // Async already (a run before this one made it so): where nothing can await it, it is
+      // what that run reported, and still is (every run reports every residue).
+      TSNode fn = ctx.model().enclosing_function(call);
+      if ((!is(fn, "function_definition") || (is_nested(fn) && !syntax::is_async_def(fn))) && !passed_to_coroutine_runner(ctx, call))
+        stuck_call(ctx, call, s->qualname);
+      return;
+    }
     if (!s || !plan_of(ctx).has(s->qualname)) return;
+    if (plan_of(ctx).sync_entries.count(s->qualname)) {
+      // The command stays a plain function that runs its async body with asyncio.run():
+      // fine from sync code, an error where an event loop already runs.
+      if (can_await_at(ctx, call)) entry_call_fix(ctx, index, call, *s);
+      return;
+    }
+    if (s->counterpart_decorated) {
+      // `with session_scope() as s`: a context manager, entered with `async with` (with_fix).
+      if (!in_with_item(call)) {
+        Finding& f = ctx.report(call, "`" + std::string(text(field(call, "function"), ctx.text())) +
+                                          "()` gives an async context manager now");
+        f.note = "enter it with `async with`";
+      }
+      return;
+    }
     TSNode fn = ctx.model().enclosing_function(call);
     bool can_await = is(fn, "function_definition") &&
                      (syntax::is_async_def(fn) || plan_of(ctx).has(ProjectIndex::function_qualname(ctx.module_name(), fn, ctx.text())));
@@ -392,6 +421,219 @@ class AsyncSessionMigration : public Rule {
     f.fix = await_fix(ctx, call, "Await it", Applicability::Safe);
   }
 
+  // @contextmanager on a generator that becomes async -> @asynccontextmanager (the library
+  // model's counterparts).
+  void decorator_counterpart_fix(FileContext& ctx, TSNode fn, Fix& fix) const {
+    TSNode dd = syntax::parent(fn);
+    if (!is(dd, "decorated_definition")) return;
+    for (TSNode d : syntax::code_children(dd)) {
+      if (!is(d, "decorator")) continue;
+      TSNode e = ts_node_named_child(d, 0);
+      if (!is(e, "identifier") && !is(e, "attribute")) continue;
+      auto q = ctx.model().qualified_name(e);
+      const std::string* async_q = q ? semantic::LibraryModel::current().async_counterpart(*q) : nullptr;
+      if (!async_q) continue;
+      auto ref = library_name(ctx, *async_q, e);
+      fix.edits.push_back(Edit{ts_node_start_byte(e), ts_node_end_byte(e), ref.text});
+      fix.imports.insert(fix.imports.end(), ref.needs.begin(), ref.needs.end());
+      fix.remove_if_unused.push_back(*q);
+    }
+  }
+
+  // contextmanager(get_session) where get_session becomes async -> asynccontextmanager(...).
+  bool wrapper_counterpart_fix(FileContext& ctx, TSNode ref, const std::string& name) const {
+    TSNode args = syntax::parent(ref);
+    if (!is(args, "argument_list") || !is(syntax::parent(args), "call")) return false;
+    auto kids = syntax::code_children(args);
+    if (kids.empty() || !syntax::same(kids[0], ref)) return false;
+    TSNode callee = field(syntax::parent(args), "function");
+    auto q = ctx.model().qualified_name(callee);
+    const std::string* async_q = q ? semantic::LibraryModel::current().async_counterpart(*q) : nullptr;
+    if (!async_q || semantic::canonical_type(*q) == semantic::types::kSession) return false;
+    auto w = library_name(ctx, *async_q, callee);
+    Finding& f = ctx.report(callee, "`" + name + "` becomes an async generator: wrap it with `" + w.text + "`");
+    Fix fix;
+    fix.title = "Wrap it with `" + w.text + "`";
+    fix.edits.push_back(Edit{ts_node_start_byte(callee), ts_node_end_byte(callee), w.text});
+    fix.imports = w.needs;
+    fix.remove_if_unused = {*q};
+    f.fix = std::move(fix);
+    return true;
+  }
+
+  // The name of the async function a sync entry point's body becomes: `_name` (with a suffix
+  // while its module binds that name), the same in every file.
+  static std::string entry_impl_name(const ProjectIndex& index, const FunctionSummary& s) {
+    std::string local = s.qualname.substr(s.qualname.rfind('.') + 1);
+    std::string name = "_" + local;
+    const ModuleSummary* m = index.module(s.module);
+    auto binds = [&](const std::string& n) {
+      return m && (m->functions.count(n) || m->classes.count(n) || m->imports.count(n) || m->globals.count(n));
+    };
+    for (int k = 2; binds(name); ++k) name = "_" + local + "_" + std::to_string(k);
+    return name;
+  }
+
+  // add_player(...) in code that can await, where add_player is a sync entry point: the
+  // wrapper's asyncio.run() would fail under the running loop, so the body is awaited:
+  // await _add_player(...).
+  void entry_call_fix(FileContext& ctx, const ProjectIndex& index, TSNode call, const FunctionSummary& s) const {
+    std::string_view src = ctx.text();
+    TSNode callee = field(call, "function");
+    std::string impl = entry_impl_name(index, s);
+    Finding& f = ctx.report(call, "`" + std::string(text(callee, src)) +
+                                      "()` runs its body with `asyncio.run()`, which fails where an event loop runs: await `" + impl + "()`");
+    Fix fix;
+    fix.title = "Await `" + impl + "()`";
+    std::string head;
+    if (is(callee, "identifier")) {
+      const semantic::Binding* b = ctx.model().resolve(text(callee, src), callee);
+      if (b && b->is_import()) {
+        auto ref = ctx.imports().name(s.module, impl, call);
+        head = ref.text;
+        fix.imports = ref.needs;
+        fix.remove_if_unused = {b->qualname};
+      } else {
+        head = impl;  // the same module
+      }
+    } else if (is(callee, "attribute")) {
+      head = std::string(text(field(callee, "object"), src)) + "." + impl;
+    } else {
+      f.note = "await `" + impl + "(...)` here instead";
+      return;
+    }
+    bool parens = needs_parens(call, src, "await");
+    fix.edits.push_back(Edit{ts_node_start_byte(call), ts_node_end_byte(callee), (parens ? "(await " : "await ") + head});
+    if (parens) fix.edits.push_back(Edit{ts_node_end_byte(call), ts_node_end_byte(call), ")"});
+    f.fix = std::move(fix);
+  }
+
+  // A CLI command (a sync entry point: the framework calls it) whose body the migration makes
+  // async keeps its name, decorators and signature, and runs the body, now its own async
+  // function, with asyncio.run():
+  //   @cli.command()
+  //   def create_user(username: str):
+  //       """Create user"""
+  //       return asyncio.run(_create_user(username=username))
+  //
+  //
+  //   async def _create_user(username: str):
+  //       ...the body, awaiting...
+  void sync_entry_fix(FileContext& ctx, TSNode fn, const std::string& why) const {
+    std::string_view src = ctx.text();
+    std::string name(text(field(fn, "name"), src));
+    TSNode dd = syntax::parent(fn);
+    auto body = syntax::code_children(field(fn, "body"));
+    if (runs_with_asyncio_run(ctx, body)) return;  // done: the wrapper the fix writes
+    Finding& f = ctx.report(field(fn, "name"), "`" + name + "` is called synchronously by its framework, and its body becomes async: it " + why);
+    if (!is(dd, "decorated_definition") || !is(syntax::parent(dd), "module") || body.empty() ||
+        ts_node_start_point(body[0]).row == ts_node_start_point(fn).row) {
+      f.note = "make it run its body with `asyncio.run()` by hand";
+      return;
+    }
+    auto args = forwarded_arguments(field(fn, "parameters"), src);
+    if (!args) {
+      f.note = "its parameters cannot be forwarded as written: make it run its body with `asyncio.run()` by hand";
+      return;
+    }
+    const ProjectIndex* index = ctx.project();
+    const FunctionSummary* summary = index ? index->function(ProjectIndex::function_qualname(ctx.module_name(), fn, src)) : nullptr;
+    std::string impl = summary ? entry_impl_name(*index, *summary) : fresh_name(ctx.model(), "_" + name);
+    uint32_t bls = line_start(src, ts_node_start_byte(body[0]));
+    std::string bi(src.substr(bls, ts_node_start_byte(body[0]) - bls));
+    TSNode ret = field(fn, "return_type");
+    std::string wrapper = "def " + name + std::string(text(field(fn, "parameters"), src)) +
+                          (syntax::is_null(ret) ? "" : " -> " + std::string(text(ret, src))) + ":\n";
+    TSNode first = body[0];
+    if (is(first, "expression_statement") && is(ts_node_named_child(first, 0), "string"))
+      wrapper += bi + std::string(text(first, src)) + "\n";
+    auto asyncio = ctx.imports().module("asyncio", fn);
+    wrapper += bi + "return " + asyncio.text + ".run(" + impl + "(" + *args + "))\n\n\nasync def " + impl;
+    Fix fix;
+    fix.title = "Run its body, now `async def " + impl + "`, with `asyncio.run()`";
+    fix.edits.push_back(Edit{ts_node_start_byte(fn), ts_node_end_byte(field(fn, "name")), wrapper});
+    fix.imports = asyncio.needs;
+    f.fix = std::move(fix);
+  }
+
+  // A body that is `return asyncio.run(...)`, after a docstring or not.
+  static bool runs_with_asyncio_run(FileContext& ctx, const std::vector<TSNode>& body) {
+    size_t i = 0;
+    if (!body.empty() && is(body[0], "expression_statement") && is(ts_node_named_child(body[0], 0), "string")) ++i;
+    if (body.size() != i + 1 || !is(body[i], "return_statement")) return false;
+    TSNode call = ts_node_named_child(body[i], 0);
+    if (!is(call, "call")) return false;
+    auto q = ctx.model().qualified_name(field(call, "function"));
+    return q && *q == "asyncio.run";
+  }
+
+  // The arguments that pass a function's parameters on as they came (`a, b=b, *args,
+  // **kwargs`), or nothing when one cannot be (a tuple parameter).
+  static std::optional<std::string> forwarded_arguments(TSNode params, std::string_view src) {
+    auto kids = syntax::code_children(params);
+    bool has_slash = std::any_of(kids.begin(), kids.end(), [](TSNode k) { return is(k, "positional_separator"); });
+    bool positional = has_slash;
+    std::string out;
+    auto add = [&](const std::string& a) { out += (out.empty() ? "" : ", ") + a; };
+    for (TSNode p : kids) {
+      if (is(p, "positional_separator")) {
+        positional = false;
+        continue;
+      }
+      if (is(p, "keyword_separator")) continue;
+      TSNode inner = is(p, "typed_parameter") ? ts_node_named_child(p, 0) : p;
+      if (is(inner, "list_splat_pattern")) {
+        add("*" + std::string(text(ts_node_named_child(inner, 0), src)));
+        continue;
+      }
+      if (is(inner, "dictionary_splat_pattern")) {
+        add("**" + std::string(text(ts_node_named_child(inner, 0), src)));
+        continue;
+      }
+      TSNode name = is(p, "identifier") ? p : is(p, "typed_parameter") ? inner : field(p, "name");
+      if (!is(name, "identifier")) return std::nullopt;
+      std::string n(text(name, src));
+      add(positional ? n : n + "=" + n);
+    }
+    return out;
+  }
+
+  // get_user(username) where get_user is a parameter given only functions that become async.
+  bool parameter_call_fix(FileContext& ctx, TSNode call) const {
+    TSNode callee = field(call, "function");
+    if (!is(callee, "identifier")) return false;
+    std::string_view name = text(callee, ctx.text());
+    const semantic::Binding* b = ctx.model().resolve(name, callee);
+    if (!b || b->kind != semantic::BindingKind::Parameter) return false;
+    TSNode fn = syntax::ancestor(b->name, "function_definition");
+    if (syntax::is_null(fn) || !syntax::same(fn, ctx.model().enclosing_function(call))) return false;
+    std::string key = ProjectIndex::function_qualname(ctx.module_name(), fn, ctx.text()) + "(" + std::string(name);
+    if (!plan_of(ctx).awaited_params.count(key)) return false;
+    Finding& f = ctx.report(call, "`" + std::string(name) + "` is given functions that become async: await its call");
+    f.fix = await_fix(ctx, call, "Await it", Applicability::Safe);
+    return true;
+  }
+
+  // An argument whose parameter the plan awaits (`authenticate(get_user, ...)`).
+  bool passed_to_awaited_parameter(FileContext& ctx, const ProjectIndex& index, TSNode ref) const {
+    TSNode p = syntax::parent(ref);
+    std::string at;
+    if (is(p, "keyword_argument") && syntax::same(field(p, "value"), ref)) {
+      at = std::string(text(field(p, "name"), ctx.text()));
+      p = syntax::parent(p);
+    } else if (is(p, "argument_list")) {
+      size_t k = 0;
+      for (TSNode a : syntax::code_children(p)) {
+        if (syntax::same(a, ref)) break;
+        ++k;
+      }
+      at = std::to_string(k);
+    }
+    if (at.empty() || !is(p, "argument_list") || !is(syntax::parent(p), "call")) return false;
+    const FunctionSummary* g = index.function(ProjectIndex::resolve_callee(syntax::parent(p), ctx.model(), &ctx.types()));
+    return g && plan_of(ctx).awaited_params.count(g->qualname + "(" + ProjectIndex::parameter_at(*g, at)) > 0;
+  }
+
   // db: Session -> db: AsyncSession (anywhere in an annotation)
   void annotation_fix(FileContext& ctx, TSNode type) const {
     syntax::walk(type, [&](TSNode n) {
@@ -418,7 +660,7 @@ class AsyncSessionMigration : public Rule {
     auto args = syntax::code_children(field(call, "arguments"));
     if (args.size() != 1) return;
     auto t = ctx.types().type_of(args[0]);
-    if (!t || *t != semantic::types::kEngine) return;
+    if (!t || (*t != semantic::types::kEngine && *t != semantic::types::kAsyncEngine)) return;
     Finding& f = ctx.report(call, "`inspect()` cannot inspect an AsyncEngine");
     f.note = "inspect a connection inside run_sync: `async with engine.connect() as conn: await conn.run_sync(lambda c: inspect(c).has_table(...))`";
   }
@@ -475,6 +717,20 @@ class AsyncSessionMigration : public Rule {
     f.fix = std::move(fix);
   }
 
+  // The call is what a `with` item enters (`with f() as x:` / `with f():`).
+  static bool in_with_item(TSNode call) {
+    TSNode p = syntax::parent(call);
+    if (is(p, "as_pattern")) p = syntax::parent(p);
+    return is(p, "with_item");
+  }
+
+  // A call of a project function that becomes async and is decorated @contextmanager.
+  bool enters_async_context_manager(FileContext& ctx, TSNode v) const {
+    if (!is(v, "call") || !ctx.project()) return false;
+    const FunctionSummary* s = ctx.project()->function(ProjectIndex::resolve_callee(v, ctx.model(), &ctx.types()));
+    return s && s->counterpart_decorated && (plan_of(ctx).has(s->qualname) || s->is_async);
+  }
+
   // with SessionLocal() as db: -> async with ...
   void with_fix(FileContext& ctx, TSNode w) const {
     if (syntax::kind(ts_node_child(w, 0)) == "async") return;
@@ -491,7 +747,7 @@ class AsyncSessionMigration : public Rule {
         auto ft = ctx.types().type_of(field(field(v, "function"), "object"));
         if (ft && ft->rfind(semantic::types::kFactoryPrefix, 0) == 0) t = ft->substr(semantic::types::kFactoryPrefix.size());
       }
-      bool s = t && (*t == semantic::types::kSession || *t == semantic::types::kAsyncSession);
+      bool s = (t && (*t == semantic::types::kSession || *t == semantic::types::kAsyncSession)) || enters_async_context_manager(ctx, v);
       any_session |= s;
       all_session &= s;
     }
@@ -616,7 +872,9 @@ class AsyncSessionMigration : public Rule {
       uint32_t ls = line_start(src, ts_node_start_byte(top));
       std::string indent(src.substr(ls, ts_node_start_byte(top) - ls));
       std::string mark = "@" + pytest.text + ".mark.anyio\n" + indent;
-      if (syntax::same(top, fn)) fix.edits.front().text = mark + "async ";
+      // Over the `def` keyword, not inserted before it: an import the fix adds to a module
+      // with none goes to the same offset, and must come first.
+      if (syntax::same(top, fn)) fix.edits.front() = Edit{ts_node_start_byte(fn), ts_node_start_byte(fn) + 3, mark + "async def"};
       else fix.edits.push_back(Edit{ts_node_start_byte(top), ts_node_start_byte(top), mark});
     }
     if (!sees_anyio_backend(ctx, index)) {
@@ -828,7 +1086,8 @@ class AsyncSessionMigration : public Rule {
     std::string where = syntax::is_null(fn)   ? "at import time, where nothing can await"
                         : is(fn, "lambda")     ? "in a lambda, which cannot await"
                                                : "in a nested plain function, which cannot await";
-    Finding& f = ctx.report(call, "`" + callee + "()` becomes a coroutine but is called " + where);
+    bool planned = plan_of(ctx).has(callee_q);
+    Finding& f = ctx.report(call, "`" + callee + "()` " + (planned ? "becomes a coroutine" : "makes a coroutine") + " but is called " + where);
     f.note = syntax::is_null(fn)
                  ? "call it from async code (the app's lifespan or startup), or under `asyncio.run(...)` where no event loop is running"
                  : "make the enclosing function `async def` and await it, or call it from async code";
@@ -856,6 +1115,7 @@ class AsyncSessionMigration : public Rule {
       return;
     // Depends(f), app.dependency_overrides[f] = g: FastAPI awaits async dependencies.
     if (ProjectIndex::awaited_by_library(ref, model, ctx.types(), src)) return;
+    if (passed_to_awaited_parameter(ctx, index, ref)) return;
     std::optional<std::string> q;
     if (is(ref, "identifier")) {
       const semantic::Binding* b = model.resolve(text(ref, src), ref);
@@ -868,9 +1128,13 @@ class AsyncSessionMigration : public Rule {
     }
     if (!q) return;
     const FunctionSummary* s = index.function(*q);
-    if (!s || !plan_of(ctx).has(s->qualname)) return;
+    // In the plan, or async already (a run before this one made it so: still a residue).
+    bool async_now = plan_of(ctx).has(s ? s->qualname : "") || (s && s->is_async && !s->generator);
+    if (!s || !async_now || plan_of(ctx).sync_entries.count(s->qualname)) return;
     std::string name = s->qualname.substr(s->qualname.rfind('.') + 1);
-    Finding& f = ctx.report(ref, "`" + name + "` becomes async but is passed as a value here: a sync callback will not await it");
+    if (plan_of(ctx).has(s->qualname) && wrapper_counterpart_fix(ctx, ref, name)) return;
+    Finding& f = ctx.report(ref, "`" + name + "` " + (plan_of(ctx).has(s->qualname) ? "becomes" : "is") +
+                                     " async but is passed as a value here: a sync callback will not await it");
     f.note = "give the sync caller a wrapper (`lambda *args: asyncio.run(" + name +
              "(*args))`, where no event loop runs), or keep a sync session for this code path";
   }

@@ -710,11 +710,23 @@ class ModuleSummarizer {
         if (dt == "classmethod") s.classmethod = true;
         std::string q = is(e, "identifier") || is(e, "attribute") ? resolve_name(e) : std::string();
         if (q == "pytest.fixture" || q == "pytest_asyncio.fixture") s.fixture_name = fixture_name(fn, dcall);
+        if (const semantic::CallFact* fact = decorator_fact(e, dcall); fact && fact->sync_entry) s.sync_entry = true;
+        if (!q.empty() && syntax::is_null(dcall) && semantic::LibraryModel::current().async_counterpart(q))
+          s.counterpart_decorated = true;
         if (!q.empty()) s.decorators.push_back(std::move(q));
       }
     }
     s.implicit_first = s.is_method && !staticmethod ? 1 : 0;
     s.abstract = s.is_method && has_no_body(fn);
+  }
+
+  // What the library model says of a decorator: `@click.command`, or `@cli.command()` (the
+  // method of the object's class).
+  const semantic::CallFact* decorator_fact(TSNode e, TSNode decorator_call) const {
+    if (!syntax::is_null(decorator_call)) return ProjectIndex::library_fact(decorator_call, model_, types_, t_);
+    const auto& lib = semantic::LibraryModel::current();
+    auto q = model_.qualified_name(e);
+    return q ? lib.function(lib.canonical(*q)) : nullptr;
   }
 
   // The name a fixture is requested by: `@pytest.fixture(name="session")`, else its own.
@@ -1016,8 +1028,32 @@ class ModuleSummarizer {
     if (ProjectIndex::awaited_by_library(r, model_, types_, t_)) return;
     std::string q = b->is_import() ? b->qualname : df_.module + "." + std::string(text(r, t_));
     FunctionSummary* f = owner(r);
-    m_.value_uses.push_back(CallRecord{q, f ? f->qualname : "", src_.position(ts_node_start_byte(r)), false,
-                                       f && f->is_async});
+    CallRecord c{q, f ? f->qualname : "", src_.position(ts_node_start_byte(r)), false, f && f->is_async};
+    note_passed_to(r, c);
+    m_.value_uses.push_back(std::move(c));
+  }
+
+  // `authenticate(get_user, name)`: the value is an argument of a call of a project function.
+  void note_passed_to(TSNode r, CallRecord& c) const {
+    TSNode p = syntax::parent(r);
+    std::string at;
+    if (is(p, "keyword_argument") && syntax::same(field(p, "value"), r)) {
+      at = std::string(text(field(p, "name"), t_));
+      p = syntax::parent(p);
+    } else if (is(p, "argument_list")) {
+      size_t k = 0;
+      for (TSNode a : syntax::code_children(p)) {
+        if (syntax::same(a, r)) break;
+        if (is(a, "keyword_argument") || is(a, "list_splat") || is(a, "dictionary_splat")) return;
+        ++k;
+      }
+      at = std::to_string(k);
+    }
+    if (at.empty() || !is(p, "argument_list") || !is(syntax::parent(p), "call")) return;
+    std::string g = ProjectIndex::resolve_callee(syntax::parent(p), model_, &types_);
+    if (g.empty() || !in_project_(g)) return;
+    c.passed_to = std::move(g);
+    c.passed_at = std::move(at);
   }
 
   const DiscoveredFile& df_;
@@ -1455,6 +1491,14 @@ void ProjectIndex::compute_parameter_types() {
   compute_fixtures();
 }
 
+std::string ProjectIndex::parameter_at(const FunctionSummary& g, const std::string& at) {
+  if (at.empty()) return {};
+  if (at.find_first_not_of("0123456789") != std::string::npos)
+    return std::find(g.params.begin(), g.params.end(), at) != g.params.end() ? at : std::string();
+  size_t k = std::stoul(at) + static_cast<size_t>(g.implicit_first);
+  return k < g.params.size() ? g.params[k] : std::string();
+}
+
 bool ProjectIndex::is_test_path(std::string_view path) {
   size_t slash = path.find_last_of('/');
   std::string_view name = path.substr(slash == std::string_view::npos ? 0 : slash + 1);
@@ -1794,11 +1838,17 @@ class SeedPropagation {
   void find_callers(const std::string& fq, std::vector<std::string>* next) {
     const FunctionSummary* target = index_.function(fq);
     std::string want = target ? target->qualname : fq;
+    // A sync entry point stays a plain function (running its async body): its callers and
+    // the places it is passed are fine as they are.
+    if (target && target->sync_entry) {
+      sync_entries_.insert(want);
+      return;
+    }
     for (const auto& [mname, m] : index_.modules()) {
       record_module_callers(m, want);
       record_lambda_and_nested_callers(m, want);
       add_sync_callers(m, want, next);
-      record_value_uses(m, want);
+      record_value_uses(m, want, next);
     }
   }
 
@@ -1809,6 +1859,8 @@ class SeedPropagation {
   // (one per place).
   void merge_into(AsyncPlan& plan, bool with_stuck) {
     for (auto& [q, why] : chain_) plan.make_async.emplace(q, why);
+    plan.awaited_params.insert(awaited_params_.begin(), awaited_params_.end());
+    plan.sync_entries.insert(sync_entries_.begin(), sync_entries_.end());
     if (!with_stuck) return;
     for (auto& st : stuck_) {
       bool dup = std::any_of(plan.stuck.begin(), plan.stuck.end(), [&](const AsyncPlan::Stuck& o) {
@@ -1868,16 +1920,51 @@ class SeedPropagation {
     }
   }
 
-  void record_value_uses(const ModuleSummary& m, const std::string& want) {
+  void record_value_uses(const ModuleSummary& m, const std::string& want, std::vector<std::string>* next) {
     for (const auto& u : m.value_uses) {
       if (!calls(u.callee, want)) continue;
+      if (awaits_through_parameter(u, want, next)) continue;
       reasons_.push_back(m.path + ":" + std::to_string(u.pos.line) + ": `" + split_last(want).second +
                          "` is passed as a value (a callback that will not be awaited)");
       stuck_.push_back(AsyncPlan::Stuck{m.path, u.pos, want, u.caller, true, AsyncPlan::Stuck::Where::Value});
     }
   }
 
+  // `authenticate(get_user, ...)` where authenticate calls its parameter: authenticate
+  // becomes async and awaits that call, when every call of it passes a project function
+  // there; those functions all become async too (each is awaited now).
+  bool awaits_through_parameter(const CallRecord& u, const std::string& want, std::vector<std::string>* next) {
+    if (u.passed_to.empty()) return false;
+    const FunctionSummary* g = index_.function(u.passed_to);
+    if (!g) return false;
+    std::string p = ProjectIndex::parameter_at(*g, u.passed_at);
+    if (p.empty() || std::none_of(g->param_calls.begin(), g->param_calls.end(), [&](const CallRecord& pc) { return pc.callee == p; }))
+      return false;
+    std::vector<std::string> given;  // the functions every call passes there
+    for (const auto& [mname, m] : index_.modules()) {
+      for (const auto& v : m.value_uses) {
+        const FunctionSummary* to = v.passed_to.empty() ? nullptr : index_.function(v.passed_to);
+        if (to != g || ProjectIndex::parameter_at(*g, v.passed_at) != p) continue;
+        const FunctionSummary* fv = index_.function(v.callee);
+        if (!fv) return false;
+        given.push_back(fv->qualname);
+      }
+    }
+    if (given.size() != index_.callers_of(g->qualname).size()) return false;
+    awaited_params_.insert(g->qualname + "(" + p);
+    auto join = [&](const std::string& q, std::string why) {
+      const FunctionSummary* s = index_.function(q);
+      if (!s || s->is_async || chain_.count(s->qualname)) return;
+      chain_.emplace(s->qualname, std::move(why));
+      next->push_back(s->qualname);
+    };
+    join(g->qualname, "calls its parameter `" + p + "`, which is given `" + split_last(want).second + "`, which becomes async");
+    for (const auto& q : given) join(q, "is passed to `" + split_last(g->qualname).second + "`, which now awaits what it is given");
+    return true;
+  }
+
   const ProjectIndex& index_;
+  std::set<std::string> awaited_params_, sync_entries_;
   std::map<std::string, std::string> chain_;  // function -> why it becomes async
   std::vector<std::string> reasons_;
   std::vector<AsyncPlan::Stuck> stuck_;

@@ -45,6 +45,10 @@ struct CallRecord {
   std::map<std::string, std::string> kwargs;
   bool splat = false;     // a `*args` or `**kwargs` may pass the others
   bool via_class = false; // `Class.method(...)`: no implicit self
+  // A value use passed as an argument to a project function: that function, and where
+  // ("0", "1"... for a positional argument, else the keyword's name).
+  std::string passed_to;
+  std::string passed_at;
 };
 
 struct BlockingRecord {
@@ -98,6 +102,12 @@ struct FunctionSummary {
   // (`Base.metadata.create_all(engine)`): both become async with the migration.
   bool enters_session = false;
   bool runs_ddl = false;
+  // Decorated by something the library model says calls it synchronously (`sync-entry`: a
+  // CLI command): it stays a plain function, and its callers are not made async with it.
+  bool sync_entry = false;
+  // Decorated by a wrapper with an async counterpart (`@contextmanager`): a call gives what
+  // the wrapper makes (a context manager), never a coroutine, once async.
+  bool counterpart_decorated = false;
 };
 
 // `posts = relationship("Post", back_populates="author", lazy=...)` in a mapped class.
@@ -154,6 +164,12 @@ struct AsyncPlan : ProjectPlan {
     enum class Where { Module, Lambda, Nested, Value } where = Where::Module;
   };
   std::vector<Stuck> stuck;
+  // Parameters ("pkg.mod.authenticate(get_user") that are given only functions that become
+  // async and that their function calls: those calls are awaited.
+  std::set<std::string> awaited_params;
+  // Functions in make_async that are sync entry points (FunctionSummary::sync_entry): their
+  // body becomes an async function that a plain one of the same name runs.
+  std::set<std::string> sync_entries;
   bool has(std::string_view q) const { return make_async.count(std::string(q)) > 0; }
 };
 
@@ -182,6 +198,8 @@ class ProjectIndex : public semantic::ProjectTypes {
   // A module pytest imports by its path: test_*.py, *_test.py, conftest.py, or under a
   // tests/ or test/ directory.
   static bool is_test_path(std::string_view path);
+  // The parameter of g an argument given at `at` ("0", "1"..., or a keyword) binds, or "".
+  static std::string parameter_at(const FunctionSummary& g, const std::string& at);
   // The conftest.py modules whose fixtures a module at `path` sees, nearest first.
   std::vector<const ModuleSummary*> conftests_above(std::string_view path) const;
   const ModuleSummary* module(std::string_view module) const;

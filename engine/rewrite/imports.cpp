@@ -309,7 +309,14 @@ std::vector<Edit> ImportPlanner::insertion_edits(std::vector<ImportNeed> needs,
   if (at_eof_without_newline) out += "\n";
   out += tail;
   out += helper_text;
-  if (before_code && !tail.empty()) out += "\n";
+  if (before_code && !tail.empty()) {
+    // One blank line before code, two before a top-level def or class (as isort puts them).
+    std::string_view next = t.substr(at);
+    next.remove_prefix(std::min(next.size(), next.find_first_not_of(" \t\r\n")));
+    bool def = next.rfind("def ", 0) == 0 || next.rfind("async def ", 0) == 0 || next.rfind("class ", 0) == 0 ||
+               next.rfind("@", 0) == 0;
+    out += def ? "\n\n" : "\n";
+  }
   if (!out.empty()) edits.push_back(Edit{at, at, out});
   return edits;
 }

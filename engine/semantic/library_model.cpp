@@ -134,11 +134,12 @@ class LibraryReader {
       if (!is_blocking_rule(*r)) return error(n["blocks"], "`blocks: " + *r + "`: a call blocks under one of AF101-AF107");
       f->rule = *r;
     }
-    if (n["coroutine"]) {
-      auto r = scalar(n["coroutine"], "coroutine");
+    for (auto [key, slot] : {std::pair{"coroutine", &f->coroutine}, std::pair{"sync-entry", &f->sync_entry}}) {
+      if (!n[key]) continue;
+      auto r = scalar(n[key], key);
       if (!r) return r.error();
-      if (*r != "true" && *r != "false") return error(n["coroutine"], "`coroutine` is true or false");
-      f->coroutine = *r == "true";
+      if (*r != "true" && *r != "false") return error(n[key], "`" + std::string(key) + "` is true or false");
+      *slot = *r == "true";
     }
     for (auto [key, slot] : {std::pair{"runs", &f->runs}, std::pair{"awaits", &f->awaits}}) {
       if (!n[key]) continue;
@@ -206,7 +207,7 @@ class LibraryReader {
   }
 
   Status function(const YAML::Node& f) {
-    if (Status s = keys(f, {"name", "aliases", "blocks", "instead", "returns", "coroutine", "runs", "awaits"}, "a function"); !s)
+    if (Status s = keys(f, {"name", "aliases", "blocks", "instead", "returns", "coroutine", "runs", "awaits", "sync-entry"}, "a function"); !s)
       return s;
     if (!f["name"]) return error(f, "a function needs a `name`");
     auto n = name(f["name"], "name");
@@ -253,7 +254,7 @@ class LibraryReader {
       for (auto it = ms.begin(); it != ms.end(); ++it) {
         auto mn = name(it->first, "method name");
         if (!mn) return mn.error();
-        if (Status s = keys(it->second, {"blocks", "instead", "returns", "runs", "awaits"}, "a method"); !s) return s;
+        if (Status s = keys(it->second, {"blocks", "instead", "returns", "runs", "awaits", "sync-entry"}, "a method"); !s) return s;
         if (Status s = call(it->second, &cls.methods[*mn]); !s) return s;
       }
     }
@@ -305,6 +306,7 @@ void LibraryModel::merge(const LibraryModel& o) {
     mine.coroutine |= f.coroutine;
     if (f.runs) mine.runs = f.runs;
     if (f.awaits) mine.awaits = f.awaits;
+    mine.sync_entry |= f.sync_entry;
   }
   for (const auto& [n, c] : o.classes_) {
     ClassFact& mine = classes_[n];
@@ -317,6 +319,7 @@ void LibraryModel::merge(const LibraryModel& o) {
       mm.coroutine |= f.coroutine;
       if (f.runs) mm.runs = f.runs;
       if (f.awaits) mm.awaits = f.awaits;
+      mm.sync_entry |= f.sync_entry;
     }
     mine.awaits_items |= c.awaits_items;
     for (const auto& [k, v] : c.attributes) mine.attributes[k] = v;

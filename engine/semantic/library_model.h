@@ -51,6 +51,10 @@ struct CallFact {
   // later itself, awaiting it when it is async (FastAPI's `Depends(get_db)`): an async
   // function is fine there. 0 when it keeps none.
   int awaits = 0;
+  // `sync-entry: true`: a function decorated with it (`@click.command`) or with a call of it
+  // (`@cli.command()`) is called by the library synchronously (a CLI command): it must stay a
+  // plain function.
+  bool sync_entry = false;
 };
 
 struct ClassFact {

@@ -29,6 +29,7 @@ tests:
       fixed: |
         import logging
 
+
         async def f():
             logger.info(1)
 YML

@@ -85,7 +85,7 @@ TEST(ImportService, AvoidsShadowedNames) {
   std::string spelled;
   std::string out = with_module("def f(asyncio):\n    here\n", "asyncio", &spelled);
   EXPECT_EQ(spelled, "_asyncio");
-  EXPECT_EQ(out, "import asyncio as _asyncio\n\ndef f(asyncio):\n    here\n");
+  EXPECT_EQ(out, "import asyncio as _asyncio\n\n\ndef f(asyncio):\n    here\n");
 }
 
 TEST(ImportService, FromImportJoinsExistingStatement) {

@@ -67,6 +67,31 @@ TEST(LibraryModel, AUsersFileAddsFacts) {
   EXPECT_EQ(m.blocking_apis("AF102").count("mysdk.Client.get"), 1u);
 }
 
+TEST(LibraryModel, CounterpartsAndSyncEntries) {
+  const LibraryModel& b = LibraryModel::builtin();
+  ASSERT_NE(b.async_counterpart("sqlmodel.Session"), nullptr);
+  EXPECT_EQ(*b.async_counterpart("sqlmodel.Session"), "sqlmodel.ext.asyncio.session.AsyncSession");
+  EXPECT_EQ(*b.async_counterpart("sqlalchemy.orm.Session"), "sqlalchemy.ext.asyncio.AsyncSession");
+  EXPECT_EQ(*b.async_counterpart("sqlmodel.create_engine"), "sqlalchemy.ext.asyncio.create_async_engine");
+  EXPECT_EQ(b.async_counterpart("sqlalchemy.ext.asyncio.AsyncSession"), nullptr);
+  EXPECT_TRUE(b.method("typer.Typer", "command")->sync_entry);
+  EXPECT_TRUE(b.function("click.command")->sync_entry);
+  EXPECT_TRUE(b.method("sqlalchemy.ext.asyncio.AsyncSession", "exec")->coroutine);  // SQLModel's
+  auto user = LibraryModel::parse(
+      "asyncfix-library-model: 1\n"
+      "functions:\n"
+      "  - {name: mysdk.cli.command, sync-entry: true}\n"
+      "counterparts:\n"
+      "  mysdk.db.Session: mysdk.db.aio.AsyncSession\n",
+      "mysdk.yml");
+  ASSERT_TRUE(user.ok()) << user.error().to_string();
+  LibraryModel m = LibraryModel::builtin();
+  m.merge(*user);
+  EXPECT_TRUE(m.function("mysdk.cli.command")->sync_entry);
+  EXPECT_EQ(*m.async_counterpart("mysdk.db.Session"), "mysdk.db.aio.AsyncSession");
+  EXPECT_NE(m.async_counterpart("sqlmodel.Session"), nullptr);  // the built-in ones stay
+}
+
 TEST(LibraryModel, BadFilesSayWhatAndWhere) {
   auto err = [](const std::string& text) {
     auto m = LibraryModel::parse(text, "lib.yml");
@@ -77,7 +102,7 @@ TEST(LibraryModel, BadFilesSayWhatAndWhere) {
             "lib.yml:1:25: schema version `2` is not supported by this asyncfix (it reads version 1)");
   EXPECT_EQ(err("asyncfix-library-model: 1\nfunctions:\n  - {name: x.y, block: AF102}\n"),
             "lib.yml:3:17: unknown key `block` in a function (allowed: name, aliases, blocks, instead, returns, coroutine, runs, "
-            "awaits)");
+            "awaits, sync-entry)");
   EXPECT_EQ(err("asyncfix-library-model: 1\nfunctions:\n  - {name: x.y, awaits: yes}\n"),
             "lib.yml:3:25: `awaits: yes`: the argument it calls, `$1`, `$2`, ... (positional)");
   EXPECT_EQ(err("asyncfix-library-model: 1\nclasses:\n  - {name: x.Y, awaits-items: maybe}\n"),

@@ -1,7 +1,7 @@
 """One function per row of shared/data/sqlalchemy_query_to_select.tsv (the legacy column),
 with an AsyncSession (the legacy column cannot even run on one: AsyncSession has no
 query()). tests/runtime runs each before and after the fix and compares results."""
-from sqlalchemy import exists, func, text, delete, select, update
+from sqlalchemy import exists, func, or_, text, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager, joinedload, selectinload, with_parent, aliased
 
@@ -244,3 +244,8 @@ async def row49(session: AsyncSession):
     q = select(user)  # AF601
     q = q.where(user.age > 20)  # AF601
     return (await session.scalars(q.order_by(user.id))).all()  # AF601
+
+
+async def row50(session: AsyncSession):
+    # Query.where(), filter()'s synonym since 1.4, with a criterion built by or_().
+    return (await session.scalars(select(User).where(or_(User.id == 1, User.name == "bob")).order_by(User.id))).all()  # AF601

@@ -1,6 +1,6 @@
 """One function per row of shared/data/sqlalchemy_query_to_select.tsv (the legacy column),
 with a sync Session. tests/runtime runs each before and after the fix and compares results."""
-from sqlalchemy import exists, func, text, delete, select, update
+from sqlalchemy import exists, func, or_, text, delete, select, update
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload, with_parent, aliased
 
 from .models import Account, AccountAddress, Address, Item, Keyword, Node, Obj, Order, User
@@ -241,3 +241,8 @@ def row49(session: Session):
     q = select(user)  # AF601
     q = q.where(user.age > 20)  # AF601
     return session.scalars(q.order_by(user.id)).all()  # AF601
+
+
+def row50(session: Session):
+    # Query.where(), filter()'s synonym since 1.4, with a criterion built by or_().
+    return session.scalars(select(User).where(or_(User.id == 1, User.name == "bob")).order_by(User.id)).all()  # AF601

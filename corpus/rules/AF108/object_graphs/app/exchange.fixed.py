@@ -1,5 +1,6 @@
 import asyncio
 
+
 class Exchange:
     @property
     def markets(self):
