@@ -1517,12 +1517,18 @@ std::string_view dirname_of(std::string_view path) {
 }
 }  // namespace
 
-std::vector<const ModuleSummary*> ProjectIndex::conftests_above(std::string_view path) const {
+namespace {
+// The conftest.py modules by their directory.
+std::map<std::string_view, const ModuleSummary*> conftests_by_dir(const std::map<std::string, ModuleSummary, std::less<>>& modules) {
   std::map<std::string_view, const ModuleSummary*> by_dir;
-  for (const auto& [name, m] : modules_) {
+  for (const auto& [name, m] : modules) {
     std::string_view p = m.path;
     if (p == "conftest.py" || (p.size() > 12 && p.substr(p.size() - 12) == "/conftest.py")) by_dir[dirname_of(p)] = &m;
   }
+  return by_dir;
+}
+
+std::vector<const ModuleSummary*> conftests_in(const std::map<std::string_view, const ModuleSummary*>& by_dir, std::string_view path) {
   std::vector<const ModuleSummary*> found;
   std::string_view d = dirname_of(path);
   while (true) {
@@ -1531,6 +1537,11 @@ std::vector<const ModuleSummary*> ProjectIndex::conftests_above(std::string_view
     d = dirname_of(d);
   }
   return found;
+}
+}  // namespace
+
+std::vector<const ModuleSummary*> ProjectIndex::conftests_above(std::string_view path) const {
+  return conftests_in(conftests_by_dir(modules_), path);
 }
 
 void ProjectIndex::compute_fixtures() {
@@ -1547,10 +1558,11 @@ void ProjectIndex::compute_fixtures() {
     }
     return nullptr;
   };
+  auto by_dir = conftests_by_dir(modules_);
   for (auto& [mname, m] : modules_) {
     if (!is_test_path(m.path)) continue;
     std::vector<const ModuleSummary*> scopes{&m};
-    for (const ModuleSummary* c : conftests_above(m.path)) scopes.push_back(c);
+    for (const ModuleSummary* c : conftests_in(by_dir, m.path)) scopes.push_back(c);
     for (auto& [fname, f] : m.functions) {
       f.fixture_requests.clear();
       std::string_view local = std::string_view(f.qualname).substr(f.qualname.rfind('.') + 1);
@@ -1826,12 +1838,64 @@ void load_mentions(ProjectIndex& index, const std::vector<std::string>& names, i
   if (!lits.empty()) index.load_containing(lits, jobs);
 }
 
+// Which functions are passed to which parameters ("pkg.authenticate(get_user" -> the
+// functions given there), and how many calls each function has: made once for the loaded
+// modules, again when more are loaded.
+class PassedFunctions {
+ public:
+  explicit PassedFunctions(const ProjectIndex& index) : index_(index) {}
+
+  // The functions every call passes to parameter p of g, or nullptr when some call passes
+  // something else there (a lambda, a variable) or passes nothing.
+  const std::vector<std::string>* given(const FunctionSummary& g, const std::string& p) {
+    refresh();
+    std::string key = g.qualname + "(" + p;
+    if (unknown_.count(key)) return nullptr;
+    auto it = given_.find(key);
+    auto calls = calls_.find(g.qualname);
+    if (it == given_.end() || calls == calls_.end() || it->second.size() != calls->second) return nullptr;
+    return &it->second;
+  }
+
+ private:
+  void refresh() {
+    if (stamp_ == index_.summaries_made()) return;
+    stamp_ = index_.summaries_made();
+    given_.clear();
+    unknown_.clear();
+    calls_.clear();
+    for (const auto& [mname, m] : index_.modules()) {
+      for (const auto& v : m.value_uses) {
+        const FunctionSummary* g = v.passed_to.empty() ? nullptr : index_.function(v.passed_to);
+        if (!g) continue;
+        std::string key = g->qualname + "(" + ProjectIndex::parameter_at(*g, v.passed_at);
+        const FunctionSummary* fv = index_.function(v.callee);
+        if (fv) given_[key].push_back(fv->qualname);
+        else unknown_.insert(key);
+      }
+      auto count = [&](const CallRecord& c) {
+        if (const FunctionSummary* s = index_.function(c.callee)) ++calls_[s->qualname];
+      };
+      for (const auto& [fname, f] : m.functions) {
+        for (const auto& c : f.calls) count(c);
+      }
+      for (const auto& c : m.module_calls) count(c);
+    }
+  }
+
+  const ProjectIndex& index_;
+  size_t stamp_ = SIZE_MAX;
+  std::map<std::string, std::vector<std::string>> given_;
+  std::set<std::string> unknown_;
+  std::map<std::string, size_t> calls_;
+};
+
 // Await propagation from one seed (plan_async): the functions that become async with it,
 // and the callers that cannot await.
 class SeedPropagation {
  public:
-  SeedPropagation(const ProjectIndex& index, const std::string& seed, const std::string& seed_reason)
-      : index_(index), chain_{{seed, seed_reason}} {}
+  SeedPropagation(const ProjectIndex& index, PassedFunctions& passed, const std::string& seed, const std::string& seed_reason)
+      : index_(index), passed_(passed), chain_{{seed, seed_reason}} {}
 
   // Finds the callers of fq in the loaded modules; the sync ones that become async in turn
   // go to *next.
@@ -1940,17 +2004,8 @@ class SeedPropagation {
     std::string p = ProjectIndex::parameter_at(*g, u.passed_at);
     if (p.empty() || std::none_of(g->param_calls.begin(), g->param_calls.end(), [&](const CallRecord& pc) { return pc.callee == p; }))
       return false;
-    std::vector<std::string> given;  // the functions every call passes there
-    for (const auto& [mname, m] : index_.modules()) {
-      for (const auto& v : m.value_uses) {
-        const FunctionSummary* to = v.passed_to.empty() ? nullptr : index_.function(v.passed_to);
-        if (to != g || ProjectIndex::parameter_at(*g, v.passed_at) != p) continue;
-        const FunctionSummary* fv = index_.function(v.callee);
-        if (!fv) return false;
-        given.push_back(fv->qualname);
-      }
-    }
-    if (given.size() != index_.callers_of(g->qualname).size()) return false;
+    const std::vector<std::string>* given = passed_.given(*g, p);  // the functions every call passes there
+    if (!given) return false;
     awaited_params_.insert(g->qualname + "(" + p);
     auto join = [&](const std::string& q, std::string why) {
       const FunctionSummary* s = index_.function(q);
@@ -1959,11 +2014,12 @@ class SeedPropagation {
       next->push_back(s->qualname);
     };
     join(g->qualname, "calls its parameter `" + p + "`, which is given `" + split_last(want).second + "`, which becomes async");
-    for (const auto& q : given) join(q, "is passed to `" + split_last(g->qualname).second + "`, which now awaits what it is given");
+    for (const auto& q : *given) join(q, "is passed to `" + split_last(g->qualname).second + "`, which now awaits what it is given");
     return true;
   }
 
   const ProjectIndex& index_;
+  PassedFunctions& passed_;
   std::set<std::string> awaited_params_, sync_entries_;
   std::map<std::string, std::string> chain_;  // function -> why it becomes async
   std::vector<std::string> reasons_;
@@ -1975,9 +2031,10 @@ class SeedPropagation {
 AsyncPlan ProjectIndex::plan_async(const std::vector<std::string>& seeds, int jobs, bool stop_at_blockers,
                                    const std::string& seed_reason) {
   AsyncPlan plan_;
+  PassedFunctions passed(*this);
   for (const std::string& seed : seeds) {
     if (plan_.make_async.count(seed)) continue;
-    SeedPropagation propagation(*this, seed, seed_reason);
+    SeedPropagation propagation(*this, passed, seed, seed_reason);
     std::vector<std::string> work{seed};
     while (!work.empty()) {
       std::vector<std::string> next;
