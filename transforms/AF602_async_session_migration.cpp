@@ -254,7 +254,7 @@ class AsyncSessionMigration : public Rule {
     f.fix = std::move(fix);
   }
 
-  void engine_fix(FileContext& ctx, TSNode call, const std::string& q, const std::string& async_q) const {
+  void engine_fix(FileContext& ctx, TSNode call, const std::string& sync_q, const std::string& async_q) const {
     std::string_view src = ctx.text();
     auto args = syntax::code_children(field(call, "arguments"));
     if (args.empty() || is(args[0], "keyword_argument")) return;
@@ -282,7 +282,7 @@ class AsyncSessionMigration : public Rule {
       fix.edits.push_back(Edit{ts_node_end_byte(url), ts_node_end_byte(url), ")"});
       fix.helpers.push_back(HelperNeed{"_async_database_url", url_helper()});
     }
-    fix.remove_if_unused = {q};
+    fix.remove_if_unused = {sync_q};
     add_root_import(ctx, field(call, "function"), fix.remove_if_unused);
     f.fix = std::move(fix);
   }
