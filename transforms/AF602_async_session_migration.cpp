@@ -223,6 +223,23 @@ class AsyncSessionMigration : public Rule {
     return ctx.imports().name(qualname.substr(0, dot), qualname.substr(dot + 1), at);
   }
 
+  // A fix that writes `ref` over node n, whose old name `removed` may leave its import unused.
+  static Fix rename_fix(TSNode n, const ImportPlanner::Reference& ref, std::string title, const std::string& removed) {
+    Fix fix;
+    fix.title = std::move(title);
+    fix.edits.push_back(Edit{ts_node_start_byte(n), ts_node_end_byte(n), ref.text});
+    fix.imports = ref.needs;
+    fix.remove_if_unused = {removed};
+    return fix;
+  }
+
+  // What replaces the sync session class q: its counterpart (SQLModel's AsyncSession for
+  // SQLModel's Session), else SQLAlchemy's AsyncSession.
+  static ImportPlanner::Reference async_session_name(FileContext& ctx, const std::string& q, TSNode at) {
+    const std::string* async_q = semantic::LibraryModel::current().async_counterpart(q);
+    return library_name(ctx, async_q ? *async_q : std::string(semantic::types::kAsyncSession), at);
+  }
+
   // Session(engine) -> AsyncSession(engine): the engine is async now. (SQLModel's Session has
   // SQLModel's AsyncSession, with exec(): the library model's counterparts.)
   void session_class_fix(FileContext& ctx, TSNode call, const std::string& q, const std::string& async_q) const {
@@ -230,9 +247,7 @@ class AsyncSessionMigration : public Rule {
     auto cls = library_name(ctx, async_q, call);
     Finding& f = ctx.report(call, "a sync session on an engine that is async now: make it `" + cls.text + "`");
     if (ctx.model().context_at(call) == semantic::Context::Lambda) return;
-    Fix fix;
-    fix.title = "Make it `" + cls.text + "`";
-    fix.edits.push_back(Edit{ts_node_start_byte(callee), ts_node_end_byte(callee), cls.text});
+    Fix fix = rename_fix(callee, cls, "Make it `" + cls.text + "`", q);
     // As the factory gets: an object read after commit() is not reloaded (async code cannot
     // lazy-load an expired attribute).
     TSNode args = field(call, "arguments");
@@ -248,8 +263,6 @@ class AsyncSessionMigration : public Rule {
         else fix.edits.push_back(Edit{ts_node_end_byte(kids.back()), ts_node_end_byte(kids.back()), ", expire_on_commit=False"});
       }
     }
-    fix.imports = cls.needs;
-    fix.remove_if_unused = {q};
     add_root_import(ctx, callee, fix.remove_if_unused);
     f.fix = std::move(fix);
   }
@@ -452,12 +465,7 @@ class AsyncSessionMigration : public Rule {
     if (!async_q || semantic::canonical_type(*q) == semantic::types::kSession) return false;
     auto w = library_name(ctx, *async_q, callee);
     Finding& f = ctx.report(callee, "`" + name + "` becomes an async generator: wrap it with `" + w.text + "`");
-    Fix fix;
-    fix.title = "Wrap it with `" + w.text + "`";
-    fix.edits.push_back(Edit{ts_node_start_byte(callee), ts_node_end_byte(callee), w.text});
-    fix.imports = w.needs;
-    fix.remove_if_unused = {*q};
-    f.fix = std::move(fix);
+    f.fix = rename_fix(callee, w, "Wrap it with `" + w.text + "`", *q);
     return true;
   }
 
@@ -616,21 +624,10 @@ class AsyncSessionMigration : public Rule {
 
   // An argument whose parameter the plan awaits (`authenticate(get_user, ...)`).
   bool passed_to_awaited_parameter(FileContext& ctx, const ProjectIndex& index, TSNode ref) const {
-    TSNode p = syntax::parent(ref);
-    std::string at;
-    if (is(p, "keyword_argument") && syntax::same(field(p, "value"), ref)) {
-      at = std::string(text(field(p, "name"), ctx.text()));
-      p = syntax::parent(p);
-    } else if (is(p, "argument_list")) {
-      size_t k = 0;
-      for (TSNode a : syntax::code_children(p)) {
-        if (syntax::same(a, ref)) break;
-        ++k;
-      }
-      at = std::to_string(k);
-    }
-    if (at.empty() || !is(p, "argument_list") || !is(syntax::parent(p), "call")) return false;
-    const FunctionSummary* g = index.function(ProjectIndex::resolve_callee(syntax::parent(p), ctx.model(), &ctx.types()));
+    TSNode call{};
+    std::string at = ProjectIndex::argument_slot(ref, ctx.text(), &call);
+    if (at.empty()) return false;
+    const FunctionSummary* g = index.function(ProjectIndex::resolve_callee(call, ctx.model(), &ctx.types()));
     return g && plan_of(ctx).awaited_params.count(g->qualname + "(" + ProjectIndex::parameter_at(*g, at)) > 0;
   }
 
@@ -641,14 +638,7 @@ class AsyncSessionMigration : public Rule {
       auto q = ctx.model().qualified_name(n);
       if (!q || semantic::canonical_type(*q) != semantic::types::kSession) return !is(n, "attribute");
       Finding& f = ctx.report(n, "the session is an AsyncSession now");
-      const std::string* async_q = semantic::LibraryModel::current().async_counterpart(*q);
-      auto cls = library_name(ctx, async_q ? *async_q : std::string(semantic::types::kAsyncSession), n);
-      Fix fix;
-      fix.title = "Annotate it `AsyncSession`";
-      fix.edits.push_back(Edit{ts_node_start_byte(n), ts_node_end_byte(n), cls.text});
-      fix.imports = cls.needs;
-      fix.remove_if_unused = {*q};
-      f.fix = std::move(fix);
+      f.fix = rename_fix(n, async_session_name(ctx, *q, n), "Annotate it `AsyncSession`", *q);
       return false;
     });
   }
@@ -678,15 +668,9 @@ class AsyncSessionMigration : public Rule {
     if (!is(fn, "identifier") || (fname != "isinstance" && fname != "issubclass") || ctx.model().resolve(fname, fn)) return;
     auto q = ctx.model().qualified_name(ref);
     if (!q || semantic::canonical_type(*q) != semantic::types::kSession) return;
-    const std::string* async_q = semantic::LibraryModel::current().async_counterpart(*q);
-    auto cls = library_name(ctx, async_q ? *async_q : std::string(semantic::types::kAsyncSession), ref);
+    auto cls = async_session_name(ctx, *q, ref);
     Finding& f = ctx.report(ref, "the session is an AsyncSession now");
-    Fix fix;
-    fix.title = "Check for `" + cls.text + "`";
-    fix.edits.push_back(Edit{ts_node_start_byte(ref), ts_node_end_byte(ref), cls.text});
-    fix.imports = cls.needs;
-    fix.remove_if_unused = {*q};
-    f.fix = std::move(fix);
+    f.fix = rename_fix(ref, cls, "Check for `" + cls.text + "`", *q);
   }
 
   // A generator that becomes async: Generator[X, None, None] -> AsyncGenerator[X, None].

@@ -1035,22 +1035,10 @@ class ModuleSummarizer {
 
   // `authenticate(get_user, name)`: the value is an argument of a call of a project function.
   void note_passed_to(TSNode r, CallRecord& c) const {
-    TSNode p = syntax::parent(r);
-    std::string at;
-    if (is(p, "keyword_argument") && syntax::same(field(p, "value"), r)) {
-      at = std::string(text(field(p, "name"), t_));
-      p = syntax::parent(p);
-    } else if (is(p, "argument_list")) {
-      size_t k = 0;
-      for (TSNode a : syntax::code_children(p)) {
-        if (syntax::same(a, r)) break;
-        if (is(a, "keyword_argument") || is(a, "list_splat") || is(a, "dictionary_splat")) return;
-        ++k;
-      }
-      at = std::to_string(k);
-    }
-    if (at.empty() || !is(p, "argument_list") || !is(syntax::parent(p), "call")) return;
-    std::string g = ProjectIndex::resolve_callee(syntax::parent(p), model_, &types_);
+    TSNode call{};
+    std::string at = ProjectIndex::argument_slot(r, t_, &call);
+    if (at.empty()) return;
+    std::string g = ProjectIndex::resolve_callee(call, model_, &types_);
     if (g.empty() || !in_project_(g)) return;
     c.passed_to = std::move(g);
     c.passed_at = std::move(at);
@@ -1497,6 +1485,26 @@ std::string ProjectIndex::parameter_at(const FunctionSummary& g, const std::stri
     return std::find(g.params.begin(), g.params.end(), at) != g.params.end() ? at : std::string();
   size_t k = std::stoul(at) + static_cast<size_t>(g.implicit_first);
   return k < g.params.size() ? g.params[k] : std::string();
+}
+
+std::string ProjectIndex::argument_slot(TSNode ref, std::string_view src, TSNode* call) {
+  TSNode p = syntax::parent(ref);
+  std::string at;
+  if (is(p, "keyword_argument") && syntax::same(field(p, "value"), ref)) {
+    at = std::string(text(field(p, "name"), src));
+    p = syntax::parent(p);
+  } else if (is(p, "argument_list")) {
+    size_t k = 0;
+    for (TSNode a : syntax::code_children(p)) {
+      if (syntax::same(a, ref)) break;
+      if (is(a, "keyword_argument") || is(a, "list_splat") || is(a, "dictionary_splat")) return {};
+      ++k;
+    }
+    at = std::to_string(k);
+  }
+  if (at.empty() || !is(p, "argument_list") || !is(syntax::parent(p), "call")) return {};
+  *call = syntax::parent(p);
+  return at;
 }
 
 bool ProjectIndex::is_test_path(std::string_view path) {

@@ -200,6 +200,9 @@ class ProjectIndex : public semantic::ProjectTypes {
   static bool is_test_path(std::string_view path);
   // The parameter of g an argument given at `at` ("0", "1"..., or a keyword) binds, or "".
   static std::string parameter_at(const FunctionSummary& g, const std::string& at);
+  // Where ref is an argument of a call ("0", "1"... positional, before any keyword or splat;
+  // else the keyword's name), with that call in *call; "" when it is not one.
+  static std::string argument_slot(TSNode ref, std::string_view src, TSNode* call);
   // The conftest.py modules whose fixtures a module at `path` sees, nearest first.
   std::vector<const ModuleSummary*> conftests_above(std::string_view path) const;
   const ModuleSummary* module(std::string_view module) const;
