@@ -105,6 +105,10 @@ TEST(LibraryModel, BadFilesSayWhatAndWhere) {
             "awaits, sync-entry)");
   EXPECT_EQ(err("asyncfix-library-model: 1\nfunctions:\n  - {name: x.y, awaits: yes}\n"),
             "lib.yml:3:25: `awaits: yes`: the argument it calls, `$1`, `$2`, ... (positional)");
+  EXPECT_EQ(err("asyncfix-library-model: 1\nfunctions:\n  - {name: x.y, sync-entry: maybe}\n"),
+            "lib.yml:3:29: `sync-entry` is true or false");
+  EXPECT_EQ(err("asyncfix-library-model: 1\ncounterparts: [x.y]\n"),
+            "lib.yml:2:15: `counterparts` must be a mapping to a type");
   EXPECT_EQ(err("asyncfix-library-model: 1\nclasses:\n  - {name: x.Y, awaits-items: maybe}\n"),
             "lib.yml:3:31: `awaits-items` is true or false");
   EXPECT_EQ(err("asyncfix-library-model: 1\nfunctions:\n  - {name: x.y, runs: first}\n"),
