@@ -23,6 +23,7 @@
 
 #include "engine/match/rule_tree.h"
 #include "engine/rewrite/imports.h"
+#include "engine/rewrite/indent.h"
 #include "engine/rewrite/precedence.h"
 #include "engine/rule/context.h"
 #include "engine/source/triggers.h"
@@ -643,16 +644,192 @@ class AsyncSessionMigration : public Rule {
     });
   }
 
-  // inspect(engine) on an engine that is async now raises NoInspectionAvailable. The inspector
-  // works on a sync connection only, inside run_sync: its uses move there too, which is a
-  // rewrite of the code that reads it, left to the user.
+  // inspect(engine) on an engine that is async now raises NoInspectionAvailable: the inspector
+  // works on a sync connection, inside run_sync. The statement that inspects and the ones
+  // after it that read its inspector move into a sync function run there:
+  //   insp = inspect(engine)                def inspect_schema(conn):
+  //   assert insp.has_table("hero")   ->        insp = inspect(conn)
+  //                                              assert insp.has_table("hero")
+  //                                          async with engine.connect() as conn:
+  //                                              await conn.run_sync(inspect_schema)
+  // when that changes nothing else: the moved code binds nothing read outside it, and holds
+  // nothing that leaves it (yield, await, break; return only as its last statement, which
+  // becomes `return await conn.run_sync(...)`). Otherwise it is reported.
   void inspect_report(FileContext& ctx, TSNode call) const {
     auto args = syntax::code_children(field(call, "arguments"));
     if (args.size() != 1) return;
     auto t = ctx.types().type_of(args[0]);
     if (!t || (*t != semantic::types::kEngine && *t != semantic::types::kAsyncEngine)) return;
     Finding& f = ctx.report(call, "`inspect()` cannot inspect an AsyncEngine");
-    f.note = "inspect a connection inside run_sync: `async with engine.connect() as conn: await conn.run_sync(lambda c: inspect(c).has_table(...))`";
+    const char* manual = "inspect a connection inside run_sync: `async with engine.connect() as conn: await conn.run_sync(lambda c: inspect(c).has_table(...))`";
+    if (!can_await_at(ctx, call) || (!is(args[0], "identifier") && !is(args[0], "attribute"))) {
+      f.note = manual;
+      return;
+    }
+    auto span = inspector_span(ctx, call);
+    if (!span) {
+      f.note = std::string(manual) + "; the code that reads the inspector could not be moved there as it is";
+      return;
+    }
+    std::string_view src = ctx.text();
+    auto [first, last, returns] = *span;
+    uint32_t b = ts_node_start_byte(first), e = ts_node_end_byte(last);
+    std::string base(line_indent(src, b));
+    if (line_start(src, b) + base.size() != b) {
+      f.note = manual;
+      return;
+    }
+    const std::string& unit = ctx.source().indent_unit();
+    std::string conn = fresh_name(ctx.model(), "conn");
+    std::string name = fresh_name(ctx.model(), "inspect_schema");
+    uint32_t ab = ts_node_start_byte(args[0]), ae = ts_node_end_byte(args[0]);
+    std::string inner = base + unit;
+    // A comment that ends the last line moves with it.
+    size_t eol = src.find('\n', e);
+    if (eol == std::string_view::npos) eol = src.size();
+    std::string_view tail = src.substr(e, eol - e);
+    size_t hash = tail.find_first_not_of(" \t");
+    if (hash != std::string_view::npos && tail[hash] == '#') e = static_cast<uint32_t>(eol > e && src[eol - 1] == '\r' ? eol - 1 : eol);
+    std::string body = reindent(src, b, ab, base, inner, ctx.root()) + conn + reindent(src, ae, e, base, inner, ctx.root());
+    Fix fix;
+    fix.title = "Inspect a connection inside `run_sync`";
+    fix.moves_code = true;
+    // A blank line before the new function unless it opens its block, as black has it.
+    TSNode prev = ts_node_prev_named_sibling(first);
+    bool own_line_comment = is(prev, "comment") && line_start(src, ts_node_start_byte(prev)) + line_indent(src, ts_node_start_byte(prev)).size() == ts_node_start_byte(prev);
+    bool opens = syntax::is_null(prev) || own_line_comment || count_blank_lines(src, line_start(src, b), -1) > 0;
+    uint32_t from = opens ? b : line_start(src, b);
+    fix.edits.push_back(Edit{from, e,
+                             (opens ? "" : "\n" + base) + "def " + name + "(" + conn + "):\n" + inner + body + "\n\n" + base + "async with " +
+                                 std::string(text(args[0], src)) + ".connect() as " + conn + ":\n" + inner + (returns ? "return await " : "await ") +
+                                 conn + ".run_sync(" + name + ")"});
+    f.fix = std::move(fix);
+  }
+
+  // The statements that move with `inspect(engine)` into the function run_sync runs: the
+  // statement holding the call and, when it binds the inspector to a name, the statements
+  // after it in the same block up to the last that reads the name or a name the moved
+  // statements bind. None when moving them would change what the code does.
+  struct InspectorSpan {
+    TSNode first, last;
+    bool returns = false;  // the last is `return ...`: the new function returns it, and so does its caller
+  };
+  std::optional<InspectorSpan> inspector_span(FileContext& ctx, TSNode call) const {
+    std::string_view src = ctx.text();
+    TSNode stmt = call;
+    while (!syntax::is_null(stmt) && !is(syntax::parent(stmt), "block")) stmt = syntax::parent(stmt);
+    if (syntax::is_null(stmt)) return std::nullopt;
+    TSNode fn = ctx.model().enclosing_function(stmt);
+    if (!is(fn, "function_definition") || !syntax::contains(field(fn, "body"), stmt)) return std::nullopt;
+    auto siblings = syntax::code_children(syntax::parent(stmt));
+    size_t first = 0;
+    while (!syntax::same(siblings[first], stmt)) ++first;
+    // The names the moved code binds, and whether anything in it leaves it.
+    std::set<std::string> names;
+    bool returns = false;
+    // `return x`, last of what moves, is returned by the new function and by its caller.
+    auto take = [&](TSNode n) {
+      if (!is(n, "return_statement")) return moved_bindings(n, src, names);
+      returns = true;
+      for (TSNode c : syntax::code_children(n))
+        if (!moved_bindings(c, src, names)) return false;
+      return true;
+    };
+    if (!take(stmt)) return std::nullopt;
+    // `insp = inspect(engine)` / `insp: Inspector = inspect(engine)`: its readers come along.
+    TSNode expr = is(stmt, "expression_statement") ? ts_node_named_child(stmt, 0) : TSNode{};
+    size_t last = first;
+    if (is(expr, "assignment") && is(field(expr, "left"), "identifier") && syntax::same(field(expr, "right"), call)) {
+      for (size_t i = first + 1; i < siblings.size() && !returns; ++i) {
+        if (!reads_any(siblings[i], names, src)) continue;
+        for (size_t j = last + 1; j <= i; ++j)
+          if (!take(siblings[j])) return std::nullopt;
+        last = i;
+      }
+    }
+    uint32_t b = ts_node_start_byte(stmt), e = ts_node_end_byte(siblings[last]);
+    // Those names are local to the new function: nothing else in this one may use them.
+    bool clash = false;
+    syntax::walk(field(fn, "body"), [&](TSNode n) {
+      if (clash || (ts_node_start_byte(n) >= b && ts_node_end_byte(n) <= e)) return false;
+      if (is(n, "identifier") && names.count(std::string(text(n, src))) && is_name_use(n)) clash = true;
+      return true;
+    });
+    for (TSNode p : syntax::code_children(field(fn, "parameters"))) {
+      TSNode id = is(p, "identifier") ? p : field(p, "name");
+      if (is(id, "identifier") && names.count(std::string(text(id, src)))) clash = true;
+    }
+    // An async generator cannot return a value: `return await ...` in one does not compile.
+    if (returns) {
+      syntax::walk(field(fn, "body"), [&](TSNode n) {
+        if (clash || is(n, "function_definition") || is(n, "lambda") || is(n, "class_definition")) return false;
+        if (is(n, "yield")) clash = true;
+        return !clash;
+      });
+    }
+    if (clash) return std::nullopt;
+    return InspectorSpan{stmt, siblings[last], returns};
+  }
+
+  // Adds the names statement s binds to `names`; false when s holds what cannot move into a
+  // function of its own (return, yield, await, async for/with, global, an import, a break
+  // out of a loop that does not move with it).
+  static bool moved_bindings(TSNode s, std::string_view src, std::set<std::string>& names) {
+    bool ok = true;
+    syntax::walk(s, [&](TSNode n) {
+      std::string_view k = syntax::kind(n);
+      if (k == "return_statement" || k == "yield" || k == "await" || k == "global_statement" ||
+          k == "nonlocal_statement" || k == "import_statement" || k == "import_from_statement" ||
+          k == "future_import_statement") {
+        ok = false;
+      }
+      if ((k == "for_statement" || k == "with_statement") && src.substr(ts_node_start_byte(n), 6) == "async ") ok = false;
+      if (k == "break_statement" || k == "continue_statement") {
+        TSNode loop = n;
+        while (!syntax::is_null(loop) && !is(loop, "for_statement") && !is(loop, "while_statement")) loop = syntax::parent(loop);
+        if (syntax::is_null(loop) || !syntax::contains(s, loop)) ok = false;
+      }
+      if (k == "function_definition" || k == "class_definition") {
+        names.emplace(text(field(n, "name"), src));
+        return false;  // their own scopes
+      }
+      if (k == "lambda" || k == "list_comprehension" || k == "set_comprehension" || k == "dictionary_comprehension" ||
+          k == "generator_expression")
+        return false;  // their own scopes (a walrus in one binds outside it: rare, and a read below catches it)
+      if (k == "assignment" || k == "augmented_assignment" || k == "for_statement") bind_targets(field(n, "left"), src, names);
+      if (k == "named_expression") names.emplace(text(field(n, "name"), src));
+      if (k == "as_pattern") bind_targets(field(n, "alias"), src, names);
+      return ok;
+    });
+    return ok;
+  }
+
+  // A use of a name (not `x.name`, not `f(name=...)`).
+  static bool is_name_use(TSNode id) {
+    TSNode p = syntax::parent(id);
+    return !(is(p, "attribute") && syntax::same(field(p, "attribute"), id)) &&
+           !(is(p, "keyword_argument") && syntax::same(field(p, "name"), id));
+  }
+
+  // Does statement s use one of `names`?
+  static bool reads_any(TSNode s, const std::set<std::string>& names, std::string_view src) {
+    bool found = false;
+    syntax::walk(s, [&](TSNode n) {
+      if (found) return false;
+      if (is(n, "identifier") && names.count(std::string(text(n, src))) && is_name_use(n)) found = true;
+      return true;
+    });
+    return found;
+  }
+
+  // The names an assignment target binds: `a`, `a, b`, `[a, *b]`; not `a.b` or `a[i]`.
+  static void bind_targets(TSNode target, std::string_view src, std::set<std::string>& out) {
+    if (syntax::is_null(target)) return;
+    syntax::walk(target, [&](TSNode n) {
+      if (is(n, "attribute") || is(n, "subscript")) return false;
+      if (is(n, "identifier")) out.emplace(text(n, src));
+      return true;
+    });
   }
 
   // isinstance(s, Session) -> isinstance(s, AsyncSession): the sessions are async now.

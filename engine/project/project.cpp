@@ -859,9 +859,22 @@ class ModuleSummarizer {
     if (t && *t == semantic::types::kEngine) f->runs_ddl = true;
   }
 
+  // `inspect(engine)` on a sync engine: reflection, which on an async engine runs on a
+  // connection inside `run_sync`, awaited.
+  void note_inspect(TSNode call, FunctionSummary* f) {
+    if (!f || f->is_async) return;
+    auto q = model_.qualified_name(field(call, "function"));
+    if (!q || (*q != "sqlalchemy.inspect" && *q != "sqlalchemy.inspection.inspect")) return;
+    auto args = syntax::code_children(field(call, "arguments"));
+    if (args.size() != 1) return;
+    auto t = types_.type_of(args[0]);
+    if (t && *t == semantic::types::kEngine) f->runs_ddl = true;
+  }
+
   void on_call(TSNode n) {
     if (on_parameter_call(n)) return;
     note_ddl(n, owner(n));
+    note_inspect(n, owner(n));
     FunctionSummary* f = owner(n);
     bool at_module = syntax::is_null(model_.enclosing_function(n));
     std::string resolved = ProjectIndex::resolve_callee(n, model_, &types_);

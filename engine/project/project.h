@@ -98,8 +98,9 @@ struct FunctionSummary {
   // The fixtures its required parameters request, where the project defines them (test
   // functions and fixtures of test modules; computed by the index from the modules loaded).
   std::vector<std::string> fixture_requests;
-  // It enters a sync session (`with Session(engine) as s:`), or runs DDL on a sync engine
-  // (`Base.metadata.create_all(engine)`): both become async with the migration.
+  // It enters a sync session (`with Session(engine) as s:`), or runs DDL or reflection on a
+  // sync engine (`Base.metadata.create_all(engine)`, `inspect(engine)`): all become async
+  // with the migration.
   bool enters_session = false;
   bool runs_ddl = false;
   // Decorated by something the library model says calls it synchronously (`sync-entry`: a

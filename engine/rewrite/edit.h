@@ -74,6 +74,10 @@ struct Fix {
   // unused.
   std::vector<std::string> remove_if_unused;
   std::vector<HelperNeed> helpers;
+  // The fix moves the code it replaces (into a function of its own, say): it yields to every
+  // other fix of its pass that overlaps it, and is made again in a later pass, on that code as
+  // they leave it (which may then refuse to move).
+  bool moves_code = false;
   // The edits with the import and helper insertions they need, on the text they were found
   // in (filled on request, for reports that show a fix whole: SARIF, review, JSON).
   std::vector<Edit> resolved_edits;

@@ -26,9 +26,13 @@ std::vector<std::pair<uint32_t, uint32_t>> multiline_strings(TSNode root, uint32
 }  // namespace
 
 std::string reindent(std::string_view text, uint32_t begin, uint32_t end, std::string_view new_base, TSNode root) {
+  return reindent(text, begin, end, line_indent(text, begin), new_base, root);
+}
+
+std::string reindent(std::string_view text, uint32_t begin, uint32_t end, std::string_view old_base,
+                     std::string_view new_base, TSNode root) {
   std::string_view piece = text.substr(begin, end - begin);
   if (piece.find('\n') == std::string_view::npos) return std::string(piece);
-  std::string_view old_base = line_indent(text, begin);
   auto strings = multiline_strings(root, begin, end, text);
   std::string out;
   out.reserve(piece.size() + 32);

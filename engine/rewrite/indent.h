@@ -19,5 +19,9 @@ namespace asyncfix {
 // The text of [begin, end) of `text`, its later lines re-based from the indentation of the
 // line holding `begin` to `new_base`. `root` is the tree of `text` (to find strings).
 std::string reindent(std::string_view text, uint32_t begin, uint32_t end, std::string_view new_base, TSNode root);
+// The same, re-based from old_base (a piece that starts inside a line: its lines after the
+// first lose old_base, the indentation of the statement it is part of).
+std::string reindent(std::string_view text, uint32_t begin, uint32_t end, std::string_view old_base,
+                     std::string_view new_base, TSNode root);
 
 }  // namespace asyncfix

@@ -305,7 +305,8 @@ std::vector<Finding> collect_findings(const Engine& engine, FileRun& run, const 
   return findings;
 }
 
-// Step 1, collect (continued): the fixes this pass may apply, by position then rule order.
+// Step 1, collect (continued): the fixes this pass may apply, by position then rule order
+// (fixes that move code last).
 // Fixes the mode does not allow, fixes rejected before and fixes in code that does not parse
 // are left out.
 void collect_candidates(FileRun& run, Pass& pass) {
@@ -332,6 +333,8 @@ void collect_candidates(FileRun& run, Pass& pass) {
     pass.cands.push_back(Candidate{&f, std::move(fp), first, run.rank[f.rule_id]});
   }
   std::stable_sort(pass.cands.begin(), pass.cands.end(), [](const Candidate& a, const Candidate& b) {
+    // A fix that moves code goes last: the fixes inside what it moves apply first.
+    if (a.finding->fix->moves_code != b.finding->fix->moves_code) return b.finding->fix->moves_code;
     if (a.first != b.first) return a.first < b.first;
     return a.rule_rank < b.rule_rank;
   });
