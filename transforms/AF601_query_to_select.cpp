@@ -19,6 +19,7 @@
 #include "engine/project/project.h"
 #include "engine/syntax/node.h"
 #include "engine/rewrite/edit_list.h"
+#include "transforms/support.h"
 #include "transforms/registry.h"
 #include "transforms/rules.h"
 #include "transforms/sqlalchemy_support.h"
@@ -999,6 +1000,13 @@ class QueryToSelect : public Rule {
     }
     if (needs_await && ctx.model().context_at(c.outer) == semantic::Context::Lambda) {
       f.note = "inside a lambda, which cannot await";
+      return;
+    }
+    // The migration makes async the functions and methods that use a session, but not a
+    // plain function nested in another, code at import time, or a generator that returns a
+    // value (AF602 says why).
+    if (needs_await && ctx.settings().migrate_async_sqlalchemy && !migration_can_await_at(ctx, c.outer)) {
+      f.note = "the session is an AsyncSession but the code around it stays sync, where nothing can await";
       return;
     }
     EditList edits = chain_edits(cv, run);

@@ -112,7 +112,7 @@ class AsyncSessionMigration : public Rule {
           std::string method = b.api.substr(b.api.rfind('.') + 1);
           return method == "query" || is_awaited_session_method(method);
         });
-        if ((uses || f.enters_session || f.runs_ddl) && !f.is_async) seeds.push_back(f.qualname);
+        if ((uses || f.enters_session || f.runs_ddl) && !f.is_async && f.async_blocker.empty()) seeds.push_back(f.qualname);
       }
     }
     return std::make_shared<AsyncPlan>(
@@ -170,6 +170,7 @@ class AsyncSessionMigration : public Rule {
           decorator_counterpart_fix(ctx, n, fix);
           f.fix = std::move(fix);
           generator_annotation_fix(ctx, n);
+          yield_from_fix(ctx, *index, n);
         }
         return true;
       }
@@ -363,15 +364,11 @@ class AsyncSessionMigration : public Rule {
     if (kind == SessionKind::None) return;
     if (ctx.model().context_at(call) == semantic::Context::Lambda) return;
     Finding& f = ctx.report(call, "`" + method + "()` is a coroutine on an AsyncSession: await it");
+    if (!can_await_at(ctx, call)) {
+      f.note = stays_sync_note(ctx, call);
+      return;
+    }
     f.fix = await_fix(ctx, call, "Await it", Applicability::Safe);
-  }
-
-  // A def inside another function (the plan covers module-level functions and methods).
-  static bool is_nested(TSNode fn) {
-    TSNode p = syntax::parent(fn);
-    if (is(p, "decorated_definition")) p = syntax::parent(p);
-    if (is(p, "module")) return false;
-    return !(is(p, "block") && is(syntax::parent(p), "class_definition") && is(syntax::parent(syntax::parent(syntax::parent(p))), "module"));
   }
 
   // f(...) where f becomes async -> await f(...)
@@ -384,7 +381,7 @@ class AsyncSessionMigration : public Rule {
       // Async already (a run before this one made it so): where nothing can await it, it is
       // what that run reported, and still is (every run reports every residue).
       TSNode fn = ctx.model().enclosing_function(call);
-      if ((!is(fn, "function_definition") || (is_nested(fn) && !syntax::is_async_def(fn))) && !passed_to_coroutine_runner(ctx, call))
+      if ((!is(fn, "function_definition") || (is_nested_function(fn) && !syntax::is_async_def(fn))) && !passed_to_coroutine_runner(ctx, call))
         stuck_call(ctx, call, s->qualname);
       return;
     }
@@ -408,16 +405,26 @@ class AsyncSessionMigration : public Rule {
     bool can_await = is(fn, "function_definition") &&
                      (syntax::is_async_def(fn) || plan_of(ctx).has(ProjectIndex::function_qualname(ctx.module_name(), fn, ctx.text())));
     if (!can_await) {
-      // Every top-level function and method that calls it is in the plan; what is left is
-      // module code, a lambda or a nested def.
-      if ((!is(fn, "function_definition") || is_nested(fn)) && !passed_to_coroutine_runner(ctx, call))
+      // Every top-level function and method that calls it is in the plan, but one that
+      // cannot become async; what is left is module code, a lambda or a nested def.
+      if (passed_to_coroutine_runner(ctx, call)) return;
+      if (!is(fn, "function_definition") || is_nested_function(fn)) {
         stuck_call(ctx, call, s->qualname);
+      } else {
+        Finding& f = ctx.report(call, "`" + std::string(text(field(call, "function"), ctx.text())) +
+                                          (s->generator ? "()` becomes an async generator but is used where nothing can `async for`"
+                                                        : "()` becomes a coroutine but is called where nothing can await it"));
+        f.note = stays_sync_note(ctx, call);
+      }
       return;
     }
     std::string callee(text(field(call, "function"), ctx.text()));
     if (s->generator) {
       // An async generator: iterated with `async for`, never awaited.
       TSNode loop = syntax::parent(call);
+      if (is(loop, "yield") && syntax::kind(ts_node_child(loop, 1)) == "from" && is(syntax::parent(loop), "expression_statement") &&
+          !syntax::is_async_def(fn) && plan_of(ctx).has(ProjectIndex::function_qualname(ctx.module_name(), fn, ctx.text())))
+        return;  // `yield from g()` in a generator that becomes async: yield_from_fix
       bool iterated = (is(loop, "for_statement") || is(loop, "for_in_clause")) && syntax::same(field(loop, "right"), call);
       if (iterated && syntax::kind(ts_node_child(loop, 0)) == "async") return;  // `async for` already
       Finding& f = ctx.report(call, "`" + callee + "()` becomes an async generator: iterate it with `async for`");
@@ -433,6 +440,42 @@ class AsyncSessionMigration : public Rule {
     }
     Finding& f = ctx.report(call, "`" + callee + "()` becomes a coroutine: await it");
     f.fix = await_fix(ctx, call, "Await it", Applicability::Safe);
+  }
+
+  // `yield from g()` in a generator that becomes async (an async generator has no
+  // `yield from`) -> a loop that yields what g gives: `async for` when g is an async
+  // generator too. (A `yield from` whose value is used keeps the function sync: the plan's
+  // async_blocker.)
+  void yield_from_fix(FileContext& ctx, const ProjectIndex& index, TSNode fn) const {
+    std::string_view src = ctx.text();
+    syntax::walk(field(fn, "body"), [&](TSNode n) {
+      if (is(n, "function_definition") || is(n, "lambda") || is(n, "class_definition")) return false;
+      if (!is(n, "yield") || syntax::kind(ts_node_child(n, 1)) != "from" || !is(syntax::parent(n), "expression_statement"))
+        return true;
+      TSNode stmt = syntax::parent(n);
+      TSNode value = ts_node_named_child(n, 0);
+      Finding& f = ctx.report(n, "an async generator has no `yield from`: yield what it gives in a loop");
+      std::string base(line_indent(src, ts_node_start_byte(stmt)));
+      if (syntax::is_null(value) || line_start(src, ts_node_start_byte(stmt)) + base.size() != ts_node_start_byte(stmt) ||
+          ts_node_named_child_count(stmt) != 1) {
+        f.note = "write it as `for item in ...: yield item` (`async for` over an async generator)";
+        return false;
+      }
+      bool async_source = false;
+      if (is(value, "call")) {
+        const FunctionSummary* g = index.function(ProjectIndex::resolve_callee(value, ctx.model(), &ctx.types()));
+        async_source = g && g->generator && (g->is_async || plan_of(ctx).has(g->qualname));
+      }
+      std::string item = fresh_name(ctx.model(), "item");
+      Fix fix;
+      fix.title = async_source ? "Yield what it gives with `async for`" : "Yield what it gives in a `for` loop";
+      fix.edits.push_back(Edit{ts_node_start_byte(stmt), ts_node_end_byte(stmt),
+                               std::string(async_source ? "async " : "") + "for " + item + " in " +
+                                   std::string(text(value, src)) +
+                                   ":\n" + base + ctx.source().indent_unit() + "yield " + item});
+      f.fix = std::move(fix);
+      return false;
+    });
   }
 
   // @contextmanager on a generator that becomes async -> @asynccontextmanager (the library
@@ -1075,6 +1118,21 @@ class AsyncSessionMigration : public Rule {
   }
 
   // Does the function that holds n await, once migrated (async already, or in the plan)?
+  // Why the function around n stays sync, for a note.
+  std::string stays_sync_note(FileContext& ctx, TSNode n) const {
+    TSNode fn = ctx.model().enclosing_function(n);
+    if (!is(fn, "function_definition"))
+      return syntax::is_null(fn) ? "at import time, where nothing can await: do this in async code"
+                                 : "in a lambda, which cannot await: do this in async code";
+    std::string name(text(field(fn, "name"), ctx.text()));
+    const ProjectIndex* index = ctx.project();
+    const FunctionSummary* s = index ? index->function(ProjectIndex::function_qualname(ctx.module_name(), fn, ctx.text())) : nullptr;
+    if (s && !s->async_blocker.empty())
+      return "`" + name + "` stays sync: it " + s->async_blocker + "; rewrite it as an async generator by hand, or keep a sync session for it";
+    if (is_nested_function(fn)) return "`" + name + "` is a plain function nested in another, which stays sync: make it `async def` and await its calls, or keep a sync session for it";
+    return "`" + name + "` stays sync: make it `async def`, or keep a sync session for it";
+  }
+
   bool can_await_at(FileContext& ctx, TSNode n) const {
     TSNode fn = ctx.model().enclosing_function(n);
     if (!is(fn, "function_definition")) return false;

@@ -1,5 +1,6 @@
 #include "transforms/support.h"
 
+#include "engine/project/project.h"
 #include "engine/rewrite/imports.h"
 #include "engine/rewrite/precedence.h"
 #include "engine/rule/context.h"
@@ -108,6 +109,24 @@ std::string helper_name(FileContext& ctx, const std::string& base, std::string_v
 uint32_t line_start(std::string_view src, uint32_t offset) {
   size_t nl = offset == 0 ? std::string_view::npos : src.rfind('\n', offset - 1);
   return nl == std::string_view::npos ? 0 : static_cast<uint32_t>(nl + 1);
+}
+
+bool is_nested_function(TSNode fn) {
+  TSNode p = syntax::parent(fn);
+  if (syntax::is(p, "decorated_definition")) p = syntax::parent(p);
+  if (syntax::is(p, "module")) return false;
+  return !(syntax::is(p, "block") && syntax::is(syntax::parent(p), "class_definition") &&
+           syntax::is(syntax::parent(syntax::parent(syntax::parent(p))), "module"));
+}
+
+bool migration_can_await_at(FileContext& ctx, TSNode n) {
+  TSNode fn = ctx.model().enclosing_function(n);
+  if (!syntax::is(fn, "function_definition")) return false;
+  if (syntax::is_async_def(fn)) return true;
+  if (is_nested_function(fn)) return false;
+  const ProjectIndex* index = ctx.project();
+  const FunctionSummary* s = index ? index->function(ProjectIndex::function_qualname(ctx.module_name(), fn, ctx.text())) : nullptr;
+  return !s || s->async_blocker.empty();
 }
 
 int count_blank_lines(std::string_view src, uint32_t at, int dir) {

@@ -38,6 +38,14 @@ bool passed_to_coroutine_runner(FileContext& ctx, TSNode call);
 // The start of the line that holds `offset`.
 uint32_t line_start(std::string_view src, uint32_t offset);
 
+// A def inside another function (the migration's plan covers module-level functions and
+// methods of module-level classes only).
+bool is_nested_function(TSNode fn);
+
+// Can the migration await at n? In an `async def`, or in a function the plan can make async:
+// a module-level function or method (not nested), whose summary has no async_blocker.
+bool migration_can_await_at(FileContext& ctx, TSNode n);
+
 // Blank lines right before (dir -1) or after (+1) a line start. The start of the file counts
 // as two (enough for a top-level definition).
 int count_blank_lines(std::string_view src, uint32_t at, int dir);

@@ -671,10 +671,34 @@ class ModuleSummarizer {
                   s.qualname.substr(module.size() + 1).find('.') != std::string::npos;
     s.is_route_handler = model_.is_route_handler(fn);
     s.generator = !syntax::is(syntax::parent(fn), "decorated_definition") && yields(fn);
+    if (!s.is_async) s.async_blocker = generator_blocker(fn);
     on_signature(fn, s);
     std::string key = module.empty() ? s.qualname : s.qualname.substr(module.size() + 1);
     auto& slot = m_.functions[key] = std::move(s);
     by_node_[reinterpret_cast<uintptr_t>(fn.id)] = &slot;
+  }
+
+  // Why the generator fn cannot become an async generator, if it cannot: its own body
+  // returns a value (a SyntaxError in an async generator), or uses the value of a
+  // `yield from` (an async generator has no `yield from`, and `async for` gives no value).
+  std::string generator_blocker(TSNode fn) const {
+    std::string why;
+    bool gen = false;
+    syntax::walk(field(fn, "body"), [&](TSNode n) {
+      if (is(n, "function_definition") || is(n, "lambda") || is(n, "class_definition")) return false;
+      if (is(n, "yield")) {
+        gen = true;
+        bool from = syntax::kind(ts_node_child(n, 1)) == "from";
+        if (from && !is(syntax::parent(n), "expression_statement") && why.empty())
+          why = "uses the value of `yield from` (line " + std::to_string(src_.position(ts_node_start_byte(n)).line) +
+                "), which an async generator has no counterpart for";
+      }
+      if (is(n, "return_statement") && ts_node_named_child_count(n) > 0 && why.empty())
+        why = "is a generator that returns a value (line " + std::to_string(src_.position(ts_node_start_byte(n)).line) +
+              "), which an async generator cannot";
+      return true;
+    });
+    return gen ? why : std::string();
   }
 
   // Whether fn's own body (not a nested function's or lambda's) holds `yield`.
@@ -1352,6 +1376,10 @@ void ProjectIndex::load_containing(const std::vector<std::string>& literals, int
     TriggerScanner scanner(literals);
     wave = scan_files(&scanner, jobs);
   }
+  // Nothing new to load: what follows was done for these modules already, and would find
+  // the same (plan_async asks for the callers of each function it follows, mostly loaded).
+  if (wave.empty() && settled_) return;
+  settled_ = true;
   load_wave(std::move(wave), jobs);
   close_over_calls(jobs);
   // Types flow across modules (a session factory made in database.py, used in crud.py): a
@@ -1911,12 +1939,67 @@ class PassedFunctions {
   std::map<std::string, size_t> calls_;
 };
 
+// Who calls, requests or passes each function, in the loaded modules: the reverse of the
+// call graph, by the qualname a call resolves to (or the callee as written, when it resolves
+// to no project function). Made once for the loaded modules, again when more are loaded, so
+// that following a function to its callers looks at its callers only, not at every module.
+// The uses of one function are in module order, and in a module: calls at import time, in
+// lambdas, in nested functions, in functions (each function's calls, then the fixtures it
+// requests), passed as values.
+class CallersIndex {
+ public:
+  struct Use {
+    enum class Kind { ModuleCall, LambdaCall, NestedCall, Call, Fixture, Value } kind;
+    const ModuleSummary* module;
+    const FunctionSummary* function;  // Call, Fixture: the function that calls or requests
+    const CallRecord* call;           // all but Fixture
+  };
+
+  explicit CallersIndex(const ProjectIndex& index) : index_(index) {}
+
+  const std::vector<Use>& uses_of(const std::string& want) {
+    refresh();
+    static const std::vector<Use> kNone;
+    auto it = uses_.find(want);
+    return it == uses_.end() ? kNone : it->second;
+  }
+
+ private:
+  void refresh() {
+    if (stamp_ == index_.summaries_made()) return;
+    stamp_ = index_.summaries_made();
+    uses_.clear();
+    auto add = [&](Use::Kind k, const ModuleSummary& m, const FunctionSummary* f, const CallRecord& c) {
+      const FunctionSummary* s = index_.function(c.callee);
+      uses_[s ? s->qualname : c.callee].push_back(Use{k, &m, f, &c});
+    };
+    for (const auto& [mname, m] : index_.modules()) {
+      for (const auto& c : m.module_calls) add(Use::Kind::ModuleCall, m, nullptr, c);
+      for (const auto& c : m.lambda_calls) add(Use::Kind::LambdaCall, m, nullptr, c);
+      for (const auto& c : m.nested_calls) add(Use::Kind::NestedCall, m, nullptr, c);
+      for (const auto& [fname, f] : m.functions) {
+        for (const auto& c : f.calls) add(Use::Kind::Call, m, &f, c);
+        std::set<std::string_view> requested;
+        for (const auto& fx : f.fixture_requests) {
+          if (requested.insert(fx).second) uses_[fx].push_back(Use{Use::Kind::Fixture, &m, &f, nullptr});
+        }
+      }
+      for (const auto& c : m.value_uses) add(Use::Kind::Value, m, nullptr, c);
+    }
+  }
+
+  const ProjectIndex& index_;
+  size_t stamp_ = SIZE_MAX;
+  std::unordered_map<std::string, std::vector<Use>> uses_;
+};
+
 // Await propagation from one seed (plan_async): the functions that become async with it,
 // and the callers that cannot await.
 class SeedPropagation {
  public:
-  SeedPropagation(const ProjectIndex& index, PassedFunctions& passed, const std::string& seed, const std::string& seed_reason)
-      : index_(index), passed_(passed), chain_{{seed, seed_reason}} {}
+  SeedPropagation(const ProjectIndex& index, PassedFunctions& passed, CallersIndex& callers, const std::string& seed,
+                  const std::string& seed_reason)
+      : index_(index), passed_(passed), callers_(callers), chain_{{seed, seed_reason}} {}
 
   // Finds the callers of fq in the loaded modules; the sync ones that become async in turn
   // go to *next.
@@ -1929,11 +2012,35 @@ class SeedPropagation {
       sync_entries_.insert(want);
       return;
     }
-    for (const auto& [mname, m] : index_.modules()) {
-      record_module_callers(m, want);
-      record_lambda_and_nested_callers(m, want);
-      add_sync_callers(m, want, next);
-      record_value_uses(m, want, next);
+    for (const CallersIndex::Use& u : callers_.uses_of(want)) {
+      const ModuleSummary& m = *u.module;
+      switch (u.kind) {
+        case CallersIndex::Use::Kind::ModuleCall:
+          reasons_.push_back(m.path + ":" + std::to_string(u.call->pos.line) + ": called at import time by module code, which cannot await");
+          stuck_.push_back(AsyncPlan::Stuck{m.path, u.call->pos, want, "", false});
+          break;
+        case CallersIndex::Use::Kind::LambdaCall:
+        case CallersIndex::Use::Kind::NestedCall: {
+          bool lambda = u.kind == CallersIndex::Use::Kind::LambdaCall;
+          reasons_.push_back(m.path + ":" + std::to_string(u.call->pos.line) + ": called in " +
+                             (lambda ? "a lambda" : "a nested function") + ", which cannot await");
+          stuck_.push_back(AsyncPlan::Stuck{m.path, u.call->pos, want, u.call->caller, false,
+                                            lambda ? AsyncPlan::Stuck::Where::Lambda : AsyncPlan::Stuck::Where::Nested});
+          break;
+        }
+        case CallersIndex::Use::Kind::Call:
+          // A sync function that calls want without await joins the chain.
+          if (!u.call->awaited && !u.function->is_async) join(*u.function, "calls `" + want + "`, which becomes async", next);
+          break;
+        case CallersIndex::Use::Kind::Fixture:
+          // A test or fixture that requests an async fixture runs on the event loop with it.
+          if (!u.function->is_async)
+            join(*u.function, "requests the fixture `" + split_last(want).second + "`, which becomes async", next);
+          break;
+        case CallersIndex::Use::Kind::Value:
+          record_value_use(m, *u.call, want, next);
+          break;
+      }
     }
   }
 
@@ -1956,63 +2063,22 @@ class SeedPropagation {
   }
 
  private:
-  // Does a call to callee call the function want?
-  bool calls(const std::string& callee, const std::string& want) const {
-    const FunctionSummary* s = index_.function(callee);
-    return (s && s->qualname == want) || callee == want;
+  void join(const FunctionSummary& f, std::string why, std::vector<std::string>* next) {
+    if (chain_.count(f.qualname)) return;
+    if (!f.async_blocker.empty()) {
+      // It stays sync: the call there cannot be awaited, and is reported where it is.
+      reasons_.push_back(f.path + ":" + std::to_string(f.pos.line) + ": `" + split_last(f.qualname).second + "` " + f.async_blocker);
+      return;
+    }
+    chain_.emplace(f.qualname, std::move(why));
+    next->push_back(f.qualname);
   }
 
-  void record_module_callers(const ModuleSummary& m, const std::string& want) {
-    for (const auto& c : m.module_calls) {
-      if (calls(c.callee, want)) {
-        reasons_.push_back(m.path + ":" + std::to_string(c.pos.line) + ": called at import time by module code, which cannot await");
-        stuck_.push_back(AsyncPlan::Stuck{m.path, c.pos, want, "", false});
-      }
-    }
-  }
-
-  void record_lambda_and_nested_callers(const ModuleSummary& m, const std::string& want) {
-    for (const auto* list : {&m.lambda_calls, &m.nested_calls}) {
-      bool lambda = list == &m.lambda_calls;
-      for (const auto& c : *list) {
-        if (!calls(c.callee, want)) continue;
-        reasons_.push_back(m.path + ":" + std::to_string(c.pos.line) + ": called in " +
-                           (lambda ? "a lambda" : "a nested function") + ", which cannot await");
-        stuck_.push_back(AsyncPlan::Stuck{m.path, c.pos, want, c.caller, false,
-                                          lambda ? AsyncPlan::Stuck::Where::Lambda : AsyncPlan::Stuck::Where::Nested});
-      }
-    }
-  }
-
-  // Sync functions that call want without await join the chain (and go to *next).
-  void add_sync_callers(const ModuleSummary& m, const std::string& want, std::vector<std::string>* next) {
-    for (const auto& [fname, f] : m.functions) {
-      for (const auto& c : f.calls) {
-        if (!calls(c.callee, want) || c.awaited || f.is_async) continue;
-        if (!chain_.count(f.qualname)) {
-          chain_.emplace(f.qualname, "calls `" + want + "`, which becomes async");
-          next->push_back(f.qualname);
-        }
-      }
-      // A test or fixture that requests an async fixture runs on the event loop with it.
-      if (f.is_async || chain_.count(f.qualname)) continue;
-      for (const auto& fx : f.fixture_requests) {
-        if (fx != want) continue;
-        chain_.emplace(f.qualname, "requests the fixture `" + split_last(want).second + "`, which becomes async");
-        next->push_back(f.qualname);
-        break;
-      }
-    }
-  }
-
-  void record_value_uses(const ModuleSummary& m, const std::string& want, std::vector<std::string>* next) {
-    for (const auto& u : m.value_uses) {
-      if (!calls(u.callee, want)) continue;
-      if (awaits_through_parameter(u, want, next)) continue;
-      reasons_.push_back(m.path + ":" + std::to_string(u.pos.line) + ": `" + split_last(want).second +
-                         "` is passed as a value (a callback that will not be awaited)");
-      stuck_.push_back(AsyncPlan::Stuck{m.path, u.pos, want, u.caller, true, AsyncPlan::Stuck::Where::Value});
-    }
+  void record_value_use(const ModuleSummary& m, const CallRecord& u, const std::string& want, std::vector<std::string>* next) {
+    if (awaits_through_parameter(u, want, next)) return;
+    reasons_.push_back(m.path + ":" + std::to_string(u.pos.line) + ": `" + split_last(want).second +
+                       "` is passed as a value (a callback that will not be awaited)");
+    stuck_.push_back(AsyncPlan::Stuck{m.path, u.pos, want, u.caller, true, AsyncPlan::Stuck::Where::Value});
   }
 
   // `authenticate(get_user, ...)` where authenticate calls its parameter: authenticate
@@ -2041,6 +2107,7 @@ class SeedPropagation {
 
   const ProjectIndex& index_;
   PassedFunctions& passed_;
+  CallersIndex& callers_;
   std::set<std::string> awaited_params_, sync_entries_;
   std::map<std::string, std::string> chain_;  // function -> why it becomes async
   std::vector<std::string> reasons_;
@@ -2053,9 +2120,10 @@ AsyncPlan ProjectIndex::plan_async(const std::vector<std::string>& seeds, int jo
                                    const std::string& seed_reason) {
   AsyncPlan plan_;
   PassedFunctions passed(*this);
+  CallersIndex callers(*this);
   for (const std::string& seed : seeds) {
     if (plan_.make_async.count(seed)) continue;
-    SeedPropagation propagation(*this, passed, seed, seed_reason);
+    SeedPropagation propagation(*this, passed, callers, seed, seed_reason);
     std::vector<std::string> work{seed};
     while (!work.empty()) {
       std::vector<std::string> next;

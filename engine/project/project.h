@@ -83,6 +83,9 @@ struct FunctionSummary {
   // A plain generator function (its own body yields, no decorator wraps it): a call only
   // makes the generator; its body runs as it is iterated.
   bool generator = false;
+  // Why it cannot become async, when it cannot (a generator that returns a value): the
+  // migration leaves it sync and reports the calls in it that cannot be awaited.
+  std::string async_blocker;
   // The project functions decorating it, and the calls of its own parameters its body makes
   // (in a decorator: the wrapper's `f(session, *args, **kwargs)`, callee = the parameter).
   std::vector<std::string> decorators;
@@ -369,6 +372,7 @@ class ProjectIndex : public semantic::ProjectTypes {
   std::set<std::string> attempted_;  // modules loaded or failed
   std::set<std::string> searched_classes_;  // classes with abstract methods whose subclasses were looked for
   size_t summaries_made_ = 0;
+  bool settled_ = false;  // load_containing has run its fixed point over the loaded modules
   std::map<std::string, std::set<TypeQuery>> asked_;  // per module: its summary's type queries
   std::map<std::string, std::vector<std::string>> blocking_paths_;
   std::map<std::string, std::string> dispatch_;  // abstract method -> an override (every one blocks)

@@ -1,0 +1,43 @@
+# Streaming exports: generators that read through the session, and code around the session
+# that the migration cannot make async.
+import threading
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .models import Team
+
+
+async def team_rows(db: AsyncSession):  # AF602: an async generator now
+    for team in await db.execute(Team.__table__.select()):  # AF602
+        yield team.name
+
+
+async def export(db: AsyncSession):  # AF602
+    yield "header"
+    async for item in team_rows(db):
+        yield item  # AF602: an async generator has no `yield from`
+    for item in ["footer"]:
+        yield item  # AF602: a plain iterable, in a plain for
+
+
+def export_counted(db: AsyncSession):  # AF602: the annotation; a generator that returns a value stays sync
+    count = 0
+    for name in team_rows(db):  # AF602: reported, nothing can await here
+        count += 1
+        yield name
+    return count
+
+
+def total(db: AsyncSession):  # AF602: the annotation; it stays sync, as export_counted does
+    rows = yield from export_counted(db)
+    return rows
+
+
+def start_touch(db: AsyncSession):  # AF602
+    def touch():
+        db.query(Team).filter(Team.id == 1).update({"name": "x"})  # AF601: reported, a nested plain function
+        db.commit()  # AF602: reported, a nested plain function
+
+    thread = threading.Thread(target=touch)
+    thread.start()
+    return thread
