@@ -379,7 +379,10 @@ class AsyncSessionMigration : public Rule {
     const FunctionSummary* s = index.function(q);
     if (s && !plan_of(ctx).has(s->qualname) && s->is_async && !s->generator) {
       // Async already (a run before this one made it so): where nothing can await it, it is
-      // what that run reported, and still is (every run reports every residue).
+      // what that run reported, and still is (every run reports every residue). An
+      // `@asynccontextmanager` function gives a context manager, not a coroutine: the `with`
+      // that enters it is with_fix's.
+      if (s->counterpart_decorated) return;
       TSNode fn = ctx.model().enclosing_function(call);
       if ((!is(fn, "function_definition") || (is_nested_function(fn) && !syntax::is_async_def(fn))) && !passed_to_coroutine_runner(ctx, call))
         stuck_call(ctx, call, s->qualname);

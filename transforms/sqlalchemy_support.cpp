@@ -64,6 +64,16 @@ std::optional<SessionDependency> session_dependency(FileContext& ctx, TSNode fn)
   using syntax::is;
   std::string_view src = ctx.text();
   if (!is(fn, "function_definition") || syntax::is_async_def(fn)) return std::nullopt;
+  // `@contextmanager def session_scope()`: a context manager, not a dependency (AF602 makes
+  // it an `@asynccontextmanager` with the migration).
+  if (TSNode dd = syntax::parent(fn); is(dd, "decorated_definition")) {
+    for (TSNode d : syntax::code_children(dd)) {
+      if (!is(d, "decorator")) continue;
+      TSNode e = ts_node_named_child(d, 0);
+      auto q = is(e, "identifier") || is(e, "attribute") ? ctx.model().qualified_name(e) : std::nullopt;
+      if (q && semantic::LibraryModel::current().async_counterpart(*q)) return std::nullopt;
+    }
+  }
   TSNode body = field(fn, "body");
   if (syntax::text(body, src).find("yield") == std::string_view::npos) return std::nullopt;  // cheap first
   auto stmts = syntax::code_children(body);

@@ -735,7 +735,8 @@ class ModuleSummarizer {
         std::string q = is(e, "identifier") || is(e, "attribute") ? resolve_name(e) : std::string();
         if (q == "pytest.fixture" || q == "pytest_asyncio.fixture") s.fixture_name = fixture_name(fn, dcall);
         if (const semantic::CallFact* fact = decorator_fact(e, dcall); fact && fact->sync_entry) s.sync_entry = true;
-        if (!q.empty() && syntax::is_null(dcall) && semantic::LibraryModel::current().async_counterpart(q))
+        const semantic::LibraryModel& lib = semantic::LibraryModel::current();
+        if (!q.empty() && syntax::is_null(dcall) && (lib.async_counterpart(q) || lib.is_async_counterpart(q)))
           s.counterpart_decorated = true;
         if (!q.empty()) s.decorators.push_back(std::move(q));
       }

@@ -109,7 +109,8 @@ struct FunctionSummary {
   // Decorated by something the library model says calls it synchronously (`sync-entry`: a
   // CLI command): it stays a plain function, and its callers are not made async with it.
   bool sync_entry = false;
-  // Decorated by a wrapper with an async counterpart (`@contextmanager`): a call gives what
+  // Decorated by a wrapper with an async counterpart (`@contextmanager`), or by that
+  // counterpart (`@asynccontextmanager`, what a run before this one wrote): a call gives what
   // the wrapper makes (a context manager), never a coroutine, once async.
   bool counterpart_decorated = false;
 };

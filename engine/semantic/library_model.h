@@ -110,6 +110,12 @@ class LibraryModel {
     auto it = counterparts_.find(qualname);
     return it == counterparts_.end() ? nullptr : &it->second;
   }
+  // Whether qualname is what some sync name is replaced by (`contextlib.asynccontextmanager`).
+  bool is_async_counterpart(std::string_view qualname) const {
+    for (const auto& [sync, async_name] : counterparts_)
+      if (async_name == qualname) return true;
+    return false;
+  }
   const std::map<std::string, CallFact, std::less<>>& functions() const { return functions_; }
   const std::map<std::string, ClassFact, std::less<>>& classes() const { return classes_; }
 

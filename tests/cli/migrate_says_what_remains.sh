@@ -17,4 +17,44 @@ expect_exit 1 "$ASYNCFIX" migrate async-sqlalchemy --no-progress --output-format
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['findings'] and all(f['rule'] in ('AF601','AF602','AF303') for f in d['findings']), d['findings'][:2]" "$TMP/out" \
   || fail "migrate --output-format json: not the migration's findings"
 expect_exit 2 "$ASYNCFIX" migrate async-sqlalchemy --diff --output-format json .
+
+# A second run is not noisier either: an `@contextmanager` session helper the first run made an
+# `@asynccontextmanager` async generator gives a context manager, not a coroutine. The `with`
+# that enters it where nothing can await (under __main__) is reported by both runs, and the
+# second run does not wrap the call in asyncio.run().
+mkdir -p "$TMP/cm/svc"
+cat > "$TMP/cm/svc/__init__.py" <<'PY'
+PY
+cat > "$TMP/cm/svc/db.py" <<'PY'
+from contextlib import contextmanager
+
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
+
+engine = create_engine("sqlite:///./svc.db")
+
+
+@contextmanager
+def session_scope():
+    with Session(engine) as session:
+        yield session
+
+
+def count_rows(table):
+    with session_scope() as session:
+        return session.execute(f"select count(*) from {table}").scalar()
+
+
+if __name__ == "__main__":
+    with session_scope() as session:
+        print(session.get_bind())
+PY
+cd "$TMP/cm"
+expect_exit 1 "$ASYNCFIX" migrate async-sqlalchemy --no-progress --target-sqlalchemy 2.0 --fix .
+expect_contains "$TMP/out" "svc/db.py:20:5: AF602"
+grep -q '^@asynccontextmanager' svc/db.py || fail "session_scope did not become an async context manager"
+expect_exit 1 "$ASYNCFIX" migrate async-sqlalchemy --no-progress --target-sqlalchemy 2.0 .
+[ ! -s "$TMP/out" ] || fail "the second run still changes: $(cat "$TMP/out")"
+expect_contains "$TMP/err" "Would fix 0 findings in 0 files; 1 would remain."
+expect_contains "$TMP/err" "svc/db.py:20:5: AF602"
 finish
