@@ -108,9 +108,11 @@ class AsyncSessionMigration : public Rule {
     for (const auto& [mname, m] : index.modules()) {
       for (const auto& [fname, f] : m.functions) {
         bool uses = std::any_of(f.blocking.begin(), f.blocking.end(), [](const BlockingRecord& b) {
-          if (b.api.rfind("sqlalchemy.orm.Session.", 0) != 0) return false;
-          std::string method = b.api.substr(b.api.rfind('.') + 1);
-          return method == "query" || is_awaited_session_method(method);
+          size_t dot = b.api.rfind('.');
+          if (dot == std::string::npos) return false;
+          std::string cls = b.api.substr(0, dot), method = b.api.substr(dot + 1);
+          // query() has no AsyncSession counterpart: AF601 rewrites it into an awaited select.
+          return (cls == semantic::types::kSession && method == "query") || becomes_coroutine(cls, method);
         });
         if ((uses || f.enters_session || f.runs_ddl) && !f.is_async && f.async_blocker.empty()) seeds.push_back(f.qualname);
       }
@@ -142,6 +144,8 @@ class AsyncSessionMigration : public Rule {
         if (async_q && *async_q == "sqlalchemy.ext.asyncio.create_async_engine") engine_fix(ctx, n, *q, *async_q);
         else if (async_q && semantic::canonical_type(*q) == semantic::types::kSession) session_class_fix(ctx, n, *q, *async_q);
         else if (q && *q == "sqlalchemy.orm.sessionmaker") factory_fix(ctx, n);
+        else if (async_q && semantic::LibraryModel::current().canonical(*q) == "sqlalchemy.orm.scoped_session")
+          scoped_session_fix(ctx, n, *q, *async_q);
         else if (q && (*q == "sqlalchemy.inspect" || *q == "sqlalchemy.inspection.inspect")) inspect_report(ctx, n);
         else if (q && (*q == "sqlalchemy.orm.relationship" || *q == "sqlalchemy.orm.relation")) relationship_fix(ctx, n);
         else if (!is_awaited(n)) {
@@ -302,6 +306,38 @@ class AsyncSessionMigration : public Rule {
     f.fix = std::move(fix);
   }
 
+  // scoped_session(factory) -> async_scoped_session(factory, scopefunc=current_task): the
+  // factory becomes async with the migration, and an async scoped session has no default
+  // scope (a thread is no scope for the tasks of one event loop). A scopefunc the code gives
+  // is kept.
+  void scoped_session_fix(FileContext& ctx, TSNode call, const std::string& sync_q, const std::string& async_q) const {
+    std::string_view src = ctx.text();
+    TSNode args = field(call, "arguments");
+    auto kids = syntax::code_children(args);
+    bool has_scope = std::any_of(kids.begin(), kids.end(), [&](TSNode a) {
+      return is(a, "keyword_argument") && text(field(a, "name"), src) == "scopefunc";
+    });
+    Finding& f = ctx.report(call, "a scoped_session of a factory that becomes async: make it an async_scoped_session");
+    if (kids.empty() || is(kids.front(), "list_splat") || is(kids.front(), "dictionary_splat")) {
+      f.note = "give async_scoped_session the async factory and `scopefunc=asyncio.current_task`";
+      return;
+    }
+    auto ref = library_name(ctx, async_q, call);
+    Fix fix = rename_fix(field(call, "function"), ref, "Use async_scoped_session", sync_q);
+    if (!has_scope) {
+      TSNode asg = syntax::parent(call);
+      std::string held = is(asg, "assignment") && is(field(asg, "left"), "identifier") ? std::string(text(field(asg, "left"), src))
+                                                                                      : "the scoped session";
+      f.note = "each task's session stays open until `await " + held +
+               ".remove()`: call it when a request ends (in a middleware, or the dependency that uses it)";
+      auto task = ctx.imports().name("asyncio", "current_task", call);
+      fix.edits.push_back(Edit{ts_node_end_byte(kids.back()), ts_node_end_byte(kids.back()), ", scopefunc=" + task.text});
+      fix.imports.insert(fix.imports.end(), task.needs.begin(), task.needs.end());
+    }
+    add_root_import(ctx, field(call, "function"), fix.remove_if_unused);
+    f.fix = std::move(fix);
+  }
+
   void factory_fix(FileContext& ctx, TSNode call) const {
     std::string_view src = ctx.text();
     TSNode args = field(call, "arguments");
@@ -359,11 +395,21 @@ class AsyncSessionMigration : public Rule {
     TSNode callee = field(call, "function");
     if (!is(callee, "attribute")) return;
     std::string method(text(field(callee, "attribute"), ctx.text()));
-    if (!is_awaited_session_method(method)) return;
-    SessionKind kind = session_kind(ctx, field(callee, "object"));
+    TSNode receiver = field(callee, "object");
+    std::string on = "an AsyncSession";
+    if (!is_awaited_session_method(method)) {
+      // `db_session.remove()` on a scoped_session: a coroutine of async_scoped_session.
+      const semantic::LibraryModel& lib = semantic::LibraryModel::current();
+      auto t = ctx.types().type_of(receiver);
+      std::string cls = t ? lib.canonical(*t) : "";
+      if (!t || !becomes_coroutine(cls, method)) return;
+      const std::string& async_cls = *lib.async_counterpart(cls);
+      on = "an " + async_cls.substr(async_cls.rfind('.') + 1);
+    }
+    SessionKind kind = session_kind(ctx, receiver);
     if (kind == SessionKind::None) return;
     if (ctx.model().context_at(call) == semantic::Context::Lambda) return;
-    Finding& f = ctx.report(call, "`" + method + "()` is a coroutine on an AsyncSession: await it");
+    Finding& f = ctx.report(call, "`" + method + "()` is a coroutine on " + on + ": await it");
     if (!can_await_at(ctx, call)) {
       f.note = stays_sync_note(ctx, call);
       return;

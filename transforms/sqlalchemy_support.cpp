@@ -45,6 +45,14 @@ bool is_awaited_session_method(std::string_view method) {
   return m && m->coroutine;
 }
 
+bool becomes_coroutine(std::string_view cls, std::string_view method) {
+  const semantic::LibraryModel& lib = semantic::LibraryModel::current();
+  const std::string* async_cls = lib.async_counterpart(cls);
+  if (!async_cls) return false;
+  const semantic::CallFact* m = lib.method(lib.canonical(*async_cls), method);
+  return m && m->coroutine;
+}
+
 }  // namespace asyncfix::rules
 
 namespace asyncfix::rules {

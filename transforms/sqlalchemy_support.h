@@ -26,6 +26,12 @@ bool session_is_async_target(FileContext& ctx, SessionKind kind);
 // Session methods that are coroutines on an AsyncSession.
 bool is_awaited_session_method(std::string_view method);
 
+// Whether method, called on an instance of the library class cls (a canonical name), is a
+// coroutine once cls is replaced by its async counterpart (the library model's counterparts:
+// a scoped_session's remove() is async_scoped_session's coroutine, its commit() the
+// AsyncSession's it delegates to).
+bool becomes_coroutine(std::string_view cls, std::string_view method);
+
 }  // namespace rules
 }  // namespace asyncfix
 

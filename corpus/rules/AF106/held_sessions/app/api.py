@@ -17,6 +17,7 @@ async def inherited_attribute_of_a_subclass():
 
 async def scoped_session_global():
     db_session.commit()  # AF106
+    db_session.remove()  # AF106: closes the thread's session
 
 
 async def contextmanager_made_by_a_call():

@@ -1,0 +1,28 @@
+# A scoped session of the app's factory, the way Flask-era code keeps one: it becomes an
+# async_scoped_session with a task scope, and its remove() is awaited.
+from sqlalchemy.ext.asyncio import async_scoped_session
+from asyncio import current_task
+
+from .database import SessionLocal, engine
+from .models import Team
+
+db_session = async_scoped_session(SessionLocal, scopefunc=current_task)  # AF602: task scope, as async_scoped_session requires
+reports_session = async_scoped_session(SessionLocal, scopefunc=lambda: "reports")  # AF602: its scopefunc is kept
+
+
+async def team_name(team_id: int):
+    team = await db_session.get(Team, team_id)  # AF602
+    return team.name
+
+
+async def end_request():  # AF602: it awaits remove() now
+    await db_session.remove()  # AF602
+
+
+async def close_reports():  # AF602
+    await reports_session.close()  # AF602: close() of the session it proxies
+
+
+# Must NOT fire: engine.dispose() is not a session method, and `remove` of something else.
+handlers = ["reports"]
+handlers.remove("reports")

@@ -1,0 +1,27 @@
+# A scoped session of the app's factory, the way Flask-era code keeps one: it becomes an
+# async_scoped_session with a task scope, and its remove() is awaited.
+from sqlalchemy.orm import scoped_session
+
+from .database import SessionLocal, engine
+from .models import Team
+
+db_session = scoped_session(SessionLocal)  # AF602: task scope, as async_scoped_session requires
+reports_session = scoped_session(SessionLocal, scopefunc=lambda: "reports")  # AF602: its scopefunc is kept
+
+
+async def team_name(team_id: int):
+    team = db_session.get(Team, team_id)  # AF602
+    return team.name
+
+
+def end_request():  # AF602: it awaits remove() now
+    db_session.remove()  # AF602
+
+
+def close_reports():  # AF602
+    reports_session.close()  # AF602: close() of the session it proxies
+
+
+# Must NOT fire: engine.dispose() is not a session method, and `remove` of something else.
+handlers = ["reports"]
+handlers.remove("reports")
