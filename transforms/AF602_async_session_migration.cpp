@@ -990,6 +990,7 @@ class AsyncSessionMigration : public Rule {
     if (ctx.model().context_at(w) == semantic::Context::Lambda) return;
     auto items = syntax::code_children(syntax::child_of_kind(w, "with_clause"));
     bool any_session = false, all_session = true;
+    TSNode first_session{};
     for (TSNode item : items) {
       TSNode v = ts_node_named_child(item, 0);
       if (is(v, "as_pattern")) v = ts_node_named_child(v, 0);
@@ -1001,15 +1002,18 @@ class AsyncSessionMigration : public Rule {
         if (ft && ft->rfind(semantic::types::kFactoryPrefix, 0) == 0) t = ft->substr(semantic::types::kFactoryPrefix.size());
       }
       bool s = (t && (*t == semantic::types::kSession || *t == semantic::types::kAsyncSession)) || enters_async_context_manager(ctx, v);
+      if (s && !any_session) first_session = v;
       any_session |= s;
       all_session &= s;
     }
     if (!any_session) return;
-    Finding& f = ctx.report(w, "an AsyncSession is entered with `async with`");
     if (!all_session) {
+      // At the session's item: what must be entered with `async with` is there.
+      Finding& f = ctx.report(first_session, "an AsyncSession is entered with `async with`");
       f.note = "the `with` also enters something that is not async: split it";
       return;
     }
+    Finding& f = ctx.report(w, "an AsyncSession is entered with `async with`");
     if (!can_await_at(ctx, w)) {
       f.note = syntax::is_null(ctx.model().enclosing_function(w))
                    ? "at import time, where nothing can await: open the session in async code"

@@ -214,6 +214,14 @@ std::string ProjectIndex::resolve_function_ref(TSNode callee, const semantic::Se
     }
     // super().method(...) inside a method: its class's first base's (nearest in the MRO).
     if (is(obj, "call") && text(field(obj, "function"), t) == "super") return super_method(callee, model);
+    // Store.put(...) with Store a class of this module: a static or class method (an
+    // imported class is the qualified name's, above).
+    if (is(obj, "identifier")) {
+      const semantic::Binding* b = model.resolve(text(obj, t), obj);
+      if (b && b->kind == semantic::BindingKind::ClassDef && model.scope_of(b->name) == 0)
+        return (model.module_name().empty() ? "" : model.module_name() + ".") + std::string(text(obj, t)) + "." +
+               std::string(text(field(callee, "attribute"), t));
+    }
     // repo.get(...) with repo an instance of a project class: that class's method.
     if (types) {
       auto ty = types->type_of(obj);

@@ -4,6 +4,7 @@ import threading
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from .database import SessionLocal
 from .models import Team
 
 
@@ -41,3 +42,14 @@ def start_touch(db: AsyncSession):  # AF602
     thread = threading.Thread(target=touch)
     thread.start()
     return thread
+
+
+export_lock = threading.Lock()
+
+
+async def locked_export():  # AF602
+    with (
+        SessionLocal() as db,  # AF602: reported here, the `with` also holds a thread lock
+        export_lock,
+    ):
+        return await db.get(Team, 1)  # AF602

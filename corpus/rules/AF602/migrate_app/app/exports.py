@@ -4,6 +4,7 @@ import threading
 
 from sqlalchemy.orm import Session
 
+from .database import SessionLocal
 from .models import Team
 
 
@@ -39,3 +40,14 @@ def start_touch(db: Session):  # AF602
     thread = threading.Thread(target=touch)
     thread.start()
     return thread
+
+
+export_lock = threading.Lock()
+
+
+def locked_export():  # AF602
+    with (
+        SessionLocal() as db,  # AF602: reported here, the `with` also holds a thread lock
+        export_lock,
+    ):
+        return db.get(Team, 1)  # AF602

@@ -23,6 +23,17 @@ async def close_reports():  # AF602
     await reports_session.close()  # AF602: close() of the session it proxies
 
 
+class Audit:
+    @staticmethod
+    async def record(what: str):  # AF602
+        await db_session.commit()  # AF602
+
+
+async def audited(team_id: int):
+    await Audit.record("read")  # AF602: a static method called on its class, awaited
+    return await team_name(team_id)
+
+
 # Must NOT fire: engine.dispose() is not a session method, and `remove` of something else.
 handlers = ["reports"]
 handlers.remove("reports")
