@@ -125,7 +125,16 @@ class AsyncSessionMigration : public Rule {
     std::vector<std::string> names;
     const auto* async_plan = dynamic_cast<const AsyncPlan*>(plan);
     if (!async_plan) return names;
-    for (const auto& [q, why] : async_plan->make_async) names.push_back(q.substr(q.rfind('.') + 1));
+    std::set<std::string> unique;
+    for (const auto& [q, why] : async_plan->make_async) unique.insert(q.substr(q.rfind('.') + 1));
+    // And the project's async functions: what this run finds async is what it reports where it
+    // cannot be awaited (a second run reports what the first made async and left so).
+    for (const auto& [mname, m] : index.modules()) {
+      for (const auto& [fname, f] : m.functions) {
+        if (f.is_async) unique.insert(f.qualname.substr(f.qualname.rfind('.') + 1));
+      }
+    }
+    names.assign(unique.begin(), unique.end());
     return names;
   }
 
@@ -423,6 +432,12 @@ class AsyncSessionMigration : public Rule {
     std::string q = ProjectIndex::resolve_callee(call, ctx.model(), &ctx.types());
     if (q.empty()) return;
     const FunctionSummary* s = index.function(q);
+    if (s && !plan_of(ctx).has(s->qualname) && s->is_async && s->generator) {
+      // An async generator already (a run before this one made it so, or it always was):
+      // iterated synchronously is what a run before reported, and still is.
+      async_generator_call(ctx, call, "is", can_await_at(ctx, call));
+      return;
+    }
     if (s && !plan_of(ctx).has(s->qualname) && s->is_async && !s->generator) {
       // Async already (a run before this one made it so): where nothing can await it, it is
       // what that run reported, and still is (every run reports every residue). An
@@ -457,6 +472,11 @@ class AsyncSessionMigration : public Rule {
       // Every top-level function and method that calls it is in the plan, but one that
       // cannot become async; what is left is module code, a lambda or a nested def.
       if (passed_to_coroutine_runner(ctx, call)) return;
+      if (s->generator) {
+        // Not a coroutine: asyncio.run() cannot run it; handed on, it is fine.
+        async_generator_call(ctx, call, "becomes", false);
+        return;
+      }
       if (!is(fn, "function_definition") || is_nested_function(fn)) {
         stuck_call(ctx, call, s->qualname);
       } else {
@@ -474,17 +494,7 @@ class AsyncSessionMigration : public Rule {
       if (is(loop, "yield") && syntax::kind(ts_node_child(loop, 1)) == "from" && is(syntax::parent(loop), "expression_statement") &&
           !syntax::is_async_def(fn) && plan_of(ctx).has(ProjectIndex::function_qualname(ctx.module_name(), fn, ctx.text())))
         return;  // `yield from g()` in a generator that becomes async: yield_from_fix
-      bool iterated = (is(loop, "for_statement") || is(loop, "for_in_clause")) && syntax::same(field(loop, "right"), call);
-      if (iterated && syntax::kind(ts_node_child(loop, 0)) == "async") return;  // `async for` already
-      Finding& f = ctx.report(call, "`" + callee + "()` becomes an async generator: iterate it with `async for`");
-      if (!iterated) {
-        f.note = "an async generator cannot be awaited or iterated with `for`: use `async for`, or `await anext(...)`";
-        return;
-      }
-      Fix fix;
-      fix.title = "Iterate it with `async for`";
-      fix.edits.push_back(Edit{ts_node_start_byte(loop), ts_node_start_byte(loop), "async "});
-      f.fix = std::move(fix);
+      async_generator_call(ctx, call, "becomes", true);
       return;
     }
     Finding& f = ctx.report(call, "`" + callee + "()` becomes a coroutine: await it");
@@ -984,6 +994,34 @@ class AsyncSessionMigration : public Rule {
     return s && s->counterpart_decorated && (plan_of(ctx).has(s->qualname) || s->is_async);
   }
 
+  // A call of an async generator function: `for x in g()` -> `async for` where the loop can
+  // be async; a use that iterates, awaits or drops it is reported; one that hands it on
+  // (`StreamingResponse(g())`, `return g()`, `async for` over the variable it is stored in)
+  // is fine.
+  void async_generator_call(FileContext& ctx, TSNode call, const char* verb, bool can_async_for) const {
+    TSNode where{};
+    AsyncIterUse use = async_iter_use(ctx, call, &where);
+    if (use == AsyncIterUse::Fine) return;
+    std::string callee(text(field(call, "function"), ctx.text()));
+    Finding& f = ctx.report(call, "`" + callee + "()` " + verb + " an async generator: iterate it with `async for`");
+    if (use == AsyncIterUse::SyncLoop && can_async_for) {
+      Fix fix;
+      fix.title = "Iterate it with `async for`";
+      fix.edits.push_back(Edit{ts_node_start_byte(where), ts_node_start_byte(where), "async "});
+      f.fix = std::move(fix);
+      return;
+    }
+    if (use == AsyncIterUse::SyncLoop) {
+      f.note = "`async for` cannot be written here: " + stays_sync_note(ctx, call);
+      return;
+    }
+    bool elsewhere = !syntax::same(where, call);
+    f.note = "an async generator cannot be awaited, consumed or iterated with `for`" +
+             (elsewhere ? std::string(" (as at line ") + std::to_string(ctx.source().position(ts_node_start_byte(where)).line) + ")"
+                        : std::string()) +
+             ": use `async for`, or `await anext(...)`";
+  }
+
   // with SessionLocal() as db: -> async with ...
   void with_fix(FileContext& ctx, TSNode w) const {
     if (syntax::kind(ts_node_child(w, 0)) == "async") return;
@@ -1214,8 +1252,10 @@ class AsyncSessionMigration : public Rule {
       else return;  // a second positional argument (tables): leave it
     }
     if (syntax::is_null(bind)) return;
+    // The engine that becomes async, or one that is (what a run before this one left where
+    // nothing can await: still a residue).
     auto t = ctx.types().type_of(bind);
-    if (!t || *t != semantic::types::kEngine) return;
+    if (!t || (*t != semantic::types::kEngine && *t != semantic::types::kAsyncEngine)) return;
     Finding& f = ctx.report(call, "`" + std::string(method) + "()` on an async engine runs through `run_sync`");
     if (!can_await_at(ctx, stmt)) {
       f.note = "the function it is in stays sync: run it from async code (async with engine.begin() as conn: await conn.run_sync(...))";

@@ -1,5 +1,7 @@
 #include "transforms/support.h"
 
+#include <set>
+
 #include "engine/project/project.h"
 #include "engine/rewrite/imports.h"
 #include "engine/rewrite/precedence.h"
@@ -105,6 +107,76 @@ std::string helper_name(FileContext& ctx, const std::string& base, std::string_v
   }
   return fresh_name(ctx.model(), base);
 }
+
+namespace {
+// Builtins that iterate or consume what they are given, synchronously.
+bool consumes_synchronously(FileContext& ctx, TSNode callee) {
+  static const std::set<std::string_view> kConsumers = {"list", "tuple", "set", "frozenset", "dict", "sorted", "next",
+                                                        "len", "enumerate", "zip", "iter", "sum", "any", "all",
+                                                        "min", "max", "map", "filter", "reversed"};
+  if (!syntax::is(callee, "identifier")) return false;
+  std::string_view name = syntax::text(callee, ctx.text());
+  return kConsumers.count(name) && !ctx.model().resolve(name, callee);
+}
+
+// The use of v (the call, or a read of the variable it was stored in) by its parent.
+AsyncIterUse use_by_parent(FileContext& ctx, TSNode v, bool is_call, TSNode* where) {
+  TSNode p = syntax::parent(v);
+  while (syntax::is(p, "parenthesized_expression")) {
+    v = p;
+    p = syntax::parent(p);
+  }
+  *where = v;
+  if ((syntax::is(p, "for_statement") || syntax::is(p, "for_in_clause")) && syntax::same(syntax::field(p, "right"), v)) {
+    if (syntax::kind(ts_node_child(p, 0)) == "async") return AsyncIterUse::Fine;
+    *where = p;
+    return is_call ? AsyncIterUse::SyncLoop : AsyncIterUse::Wrong;
+  }
+  if (syntax::is(p, "keyword_argument")) p = syntax::parent(p);
+  if (syntax::is(p, "list_splat") || syntax::is(p, "dictionary_splat")) return AsyncIterUse::Wrong;  // *g(): iterated
+  if (syntax::is(p, "argument_list")) {
+    TSNode call = syntax::parent(p);
+    return consumes_synchronously(ctx, syntax::field(call, "function")) ? AsyncIterUse::Wrong : AsyncIterUse::Fine;
+  }
+  if (syntax::is(p, "yield") && syntax::kind(ts_node_child(p, 1)) == "from") return AsyncIterUse::Wrong;
+  if (syntax::is(p, "return_statement") || syntax::is(p, "yield") || syntax::is(p, "lambda") || syntax::is(p, "list") ||
+      syntax::is(p, "tuple") || syntax::is(p, "set") || syntax::is(p, "pair") || syntax::is(p, "expression_list"))
+    return AsyncIterUse::Fine;
+  if (syntax::is(p, "attribute") && syntax::same(syntax::field(p, "object"), v)) {
+    std::string_view a = syntax::text(syntax::field(p, "attribute"), ctx.text());
+    return a == "__anext__" || a == "__aiter__" || a == "asend" || a == "athrow" || a == "aclose" ? AsyncIterUse::Fine
+                                                                                                  : AsyncIterUse::Wrong;
+  }
+  if (is_call && syntax::is(p, "assignment") && syntax::same(syntax::field(p, "right"), v) &&
+      syntax::is(syntax::field(p, "left"), "identifier")) {
+    // g = gen(...): how g is used after it, in the same function.
+    TSNode target = syntax::field(p, "left");
+    std::string_view name = syntax::text(target, ctx.text());
+    const semantic::Binding* b = ctx.model().resolve(name, target);
+    TSNode fn = ctx.model().enclosing_function(p);
+    uint32_t end = syntax::is_null(fn) ? ts_node_end_byte(ctx.root()) : ts_node_end_byte(fn);
+    for (TSNode ref : ctx.model().references()) {
+      if (ts_node_start_byte(ref) <= ts_node_end_byte(p) || ts_node_start_byte(ref) >= end) continue;
+      if (syntax::text(ref, ctx.text()) != name) continue;
+      const semantic::Binding* rb = ctx.model().resolve(name, ref);
+      if (!rb || !b || !syntax::same(rb->name, b->name)) continue;
+      TSNode at;
+      if (use_by_parent(ctx, ref, false, &at) == AsyncIterUse::Wrong) {
+        *where = at;
+        return AsyncIterUse::Wrong;
+      }
+    }
+    return AsyncIterUse::Fine;
+  }
+  if (!is_call) {
+    // A read of the variable: compared, tested, printed... none of it iterates.
+    return syntax::is(p, "await") ? AsyncIterUse::Wrong : AsyncIterUse::Fine;
+  }
+  return AsyncIterUse::Wrong;  // awaited, dropped (a bare statement), or anything else
+}
+}  // namespace
+
+AsyncIterUse async_iter_use(FileContext& ctx, TSNode call, TSNode* where) { return use_by_parent(ctx, call, true, where); }
 
 uint32_t line_start(std::string_view src, uint32_t offset) {
   size_t nl = offset == 0 ? std::string_view::npos : src.rfind('\n', offset - 1);

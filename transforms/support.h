@@ -35,6 +35,16 @@ bool inside_generator_expression(TSNode node);
 // asyncio.create_task(c), asyncio.gather(c, ...), loop.run_until_complete(c), ...?
 bool passed_to_coroutine_runner(FileContext& ctx, TSNode call);
 
+// How the value of a call of an async generator function is used.
+enum class AsyncIterUse {
+  Fine,      // `async for`, handed on (an argument, returned, yielded, stored in a literal),
+             // or a variable that is only used so
+  SyncLoop,  // the call itself is the iterable of a plain `for` or comprehension: add `async`
+  Wrong,     // awaited, iterated or consumed synchronously (list(), next(), a plain `for` over
+             // the variable it is stored in), or dropped: `where` is the place
+};
+AsyncIterUse async_iter_use(FileContext& ctx, TSNode call, TSNode* where);
+
 // The start of the line that holds `offset`.
 uint32_t line_start(std::string_view src, uint32_t offset);
 

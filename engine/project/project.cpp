@@ -1115,6 +1115,10 @@ const semantic::CallFact* ProjectIndex::library_fact(TSNode call, const semantic
   if (!fact && is(fn, "attribute")) {
     if (auto ty = types.type_of(field(fn, "object"))) fact = lib.method(*ty, text(field(fn, "attribute"), src));
   }
+  // `app.post("/x")(handler)`: calling an instance is its class's __call__.
+  if (!fact && is(fn, "call")) {
+    if (auto ty = types.type_of(fn)) fact = lib.method(*ty, "__call__");
+  }
   return fact;
 }
 

@@ -53,3 +53,19 @@ async def locked_export():  # AF602
         export_lock,
     ):
         return await db.get(Team, 1)  # AF602
+
+
+def wrap(rows):
+    return rows
+
+
+async def export_handed_on(db: AsyncSession):  # AF602: the annotation
+    return wrap(team_rows(db))  # ok: handed on, whoever gets it iterates it
+
+
+async def export_listed(db: AsyncSession):  # AF602
+    names = list(team_rows(db))  # AF602: list() iterates it synchronously
+    rows = team_rows(db)  # AF602: iterated with a plain for below
+    for row in rows:
+        names.append(row)
+    return names

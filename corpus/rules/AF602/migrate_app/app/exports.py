@@ -51,3 +51,19 @@ def locked_export():  # AF602
         export_lock,
     ):
         return db.get(Team, 1)  # AF602
+
+
+def wrap(rows):
+    return rows
+
+
+def export_handed_on(db: Session):  # AF602: the annotation
+    return wrap(team_rows(db))  # ok: handed on, whoever gets it iterates it
+
+
+def export_listed(db: Session):  # AF602
+    names = list(team_rows(db))  # AF602: list() iterates it synchronously
+    rows = team_rows(db)  # AF602: iterated with a plain for below
+    for row in rows:
+        names.append(row)
+    return names
