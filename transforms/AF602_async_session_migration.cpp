@@ -443,10 +443,28 @@ class AsyncSessionMigration : public Rule {
       // what that run reported, and still is (every run reports every residue). An
       // `@asynccontextmanager` function gives a context manager, not a coroutine: the `with`
       // that enters it is with_fix's.
-      if (s->counterpart_decorated) return;
+      if (s->counterpart_decorated) {
+        if (!in_with_item(call)) {
+          Finding& f = ctx.report(call, "`" + std::string(text(field(call, "function"), ctx.text())) +
+                                            "()` gives an async context manager now");
+          f.note = "enter it with `async with`";
+        }
+        return;
+      }
       TSNode fn = ctx.model().enclosing_function(call);
-      if ((!is(fn, "function_definition") || (is_nested_function(fn) && !syntax::is_async_def(fn))) && !passed_to_coroutine_runner(ctx, call))
+      if (passed_to_coroutine_runner(ctx, call)) return;
+      if (!is(fn, "function_definition") || (is_nested_function(fn) && !syntax::is_async_def(fn))) {
         stuck_call(ctx, call, s->qualname);
+        return;
+      }
+      // In a function the plan could not make async (a generator that returns a value).
+      const FunctionSummary* in = syntax::is_async_def(fn) ? nullptr
+                                  : index.function(ProjectIndex::function_qualname(ctx.module_name(), fn, ctx.text()));
+      if (in && !in->async_blocker.empty()) {
+        Finding& f = ctx.report(call, "`" + std::string(text(field(call, "function"), ctx.text())) +
+                                          "()` is a coroutine but is called where nothing can await it");
+        f.note = stays_sync_note(ctx, call);
+      }
       return;
     }
     if (!s || !plan_of(ctx).has(s->qualname)) return;
@@ -1441,7 +1459,7 @@ class AsyncSessionMigration : public Rule {
     if (!q) return;
     const FunctionSummary* s = index.function(*q);
     // In the plan, or async already (a run before this one made it so: still a residue).
-    bool async_now = plan_of(ctx).has(s ? s->qualname : "") || (s && s->is_async && !s->generator);
+    bool async_now = plan_of(ctx).has(s ? s->qualname : "") || (s && s->is_async);
     if (!s || !async_now || plan_of(ctx).sync_entries.count(s->qualname)) return;
     std::string name = s->qualname.substr(s->qualname.rfind('.') + 1);
     if (plan_of(ctx).has(s->qualname) && wrapper_counterpart_fix(ctx, ref, name)) return;

@@ -22,7 +22,8 @@ expect_exit 2 "$ASYNCFIX" migrate async-sqlalchemy --diff --output-format json .
 # `@asynccontextmanager` async generator gives a context manager, not a coroutine. The `with`
 # that enters it where nothing can await (under __main__) is reported by both runs, and the
 # second run does not wrap the call in asyncio.run(); so is a plain `for` over the session
-# generator that became an async one.
+# generator that became an async one, and a call of a function that became async in a generator
+# that returns a value (it stays sync).
 mkdir -p "$TMP/cm/svc"
 cat > "$TMP/cm/svc/__init__.py" <<'PY'
 PY
@@ -57,15 +58,23 @@ if __name__ == "__main__":
         print(session.get_bind())
     for name in names():
         print(name)
+
+
+def tally(table):
+    total = count_rows(table)
+    yield total
+    return total
 PY
 cd "$TMP/cm"
 expect_exit 1 "$ASYNCFIX" migrate async-sqlalchemy --no-progress --target-sqlalchemy 2.0 --fix .
 expect_contains "$TMP/out" "svc/db.py:26:5: AF602"
 expect_contains "$TMP/out" "svc/db.py:28:17: AF602"
+expect_contains "$TMP/out" "svc/db.py:33:13: AF602"
 grep -q '^@asynccontextmanager' svc/db.py || fail "session_scope did not become an async context manager"
 expect_exit 1 "$ASYNCFIX" migrate async-sqlalchemy --no-progress --target-sqlalchemy 2.0 .
 [ ! -s "$TMP/out" ] || fail "the second run still changes: $(cat "$TMP/out")"
-expect_contains "$TMP/err" "Would fix 0 findings in 0 files; 2 would remain."
+expect_contains "$TMP/err" "Would fix 0 findings in 0 files; 3 would remain."
+expect_contains "$TMP/err" "svc/db.py:33:13: AF602"
 expect_contains "$TMP/err" "svc/db.py:26:5: AF602"
 expect_contains "$TMP/err" "svc/db.py:28:17: AF602"
 finish
