@@ -749,7 +749,12 @@ class AsyncSessionMigration : public Rule {
     std::string at = ProjectIndex::argument_slot(ref, ctx.text(), &call);
     if (at.empty()) return false;
     const FunctionSummary* g = index.function(ProjectIndex::resolve_callee(call, ctx.model(), &ctx.types()));
-    return g && plan_of(ctx).awaited_params.count(g->qualname + "(" + ProjectIndex::parameter_at(*g, at)) > 0;
+    if (!g) return false;
+    std::string param = ProjectIndex::parameter_at(*g, at);
+    if (plan_of(ctx).awaited_params.count(g->qualname + "(" + param)) return true;
+    // An async function that awaits it already (what a run before this one made of it).
+    return g->is_async && std::any_of(g->param_calls.begin(), g->param_calls.end(),
+                                      [&](const CallRecord& c) { return c.callee == param && c.awaited; });
   }
 
   // db: Session -> db: AsyncSession (anywhere in an annotation)

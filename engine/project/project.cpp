@@ -840,6 +840,7 @@ class ModuleSummarizer {
     c.callee = std::string(text(callee, t_));
     c.caller = it->second->qualname;
     c.pos = src_.position(ts_node_start_byte(n));
+    c.awaited = is_awaited(n);
     note_arguments(n, c);
     it->second->param_calls.push_back(std::move(c));
     return true;

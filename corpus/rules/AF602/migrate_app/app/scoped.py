@@ -33,6 +33,18 @@ async def audited(team_id: int):
     return await team_name(team_id)
 
 
+def check_team(find, team_id: int):  # AF602: it awaits the function it is given
+    return find(team_id) is not None  # AF602
+
+
+async def team_exists(team_id: int):
+    return check_team(find_team, team_id)  # AF602: awaited; find_team is not reported as a value
+
+
+def find_team(team_id: int):  # AF602
+    return db_session.get(Team, team_id)  # AF602
+
+
 # Must NOT fire: engine.dispose() is not a session method, and `remove` of something else.
 handlers = ["reports"]
 handlers.remove("reports")
