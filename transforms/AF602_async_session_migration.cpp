@@ -417,6 +417,7 @@ class AsyncSessionMigration : public Rule {
     }
     SessionKind kind = session_kind(ctx, receiver);
     if (kind == SessionKind::None) return;
+    if (method == "execute" || method == "scalar" || method == "scalars") raw_sql_fix(ctx, call);
     if (ctx.model().context_at(call) == semantic::Context::Lambda) return;
     Finding& f = ctx.report(call, "`" + method + "()` is a coroutine on " + on + ": await it");
     if (!can_await_at(ctx, call)) {
@@ -424,6 +425,34 @@ class AsyncSessionMigration : public Rule {
       return;
     }
     f.fix = await_fix(ctx, call, "Await it", Applicability::Safe);
+  }
+
+  // db.execute("select ...") -> db.execute(text("select ...")): SQLAlchemy 2.0 executes no
+  // plain string, nor does an AsyncConnection on 1.4 (an AsyncSession on 1.4 only warns);
+  // text() is right on both. Bound parameters in the DBAPI's style (`%s`, `?`, a tuple of
+  // values) are not text()'s `:name`: that is reported.
+  void raw_sql_fix(FileContext& ctx, TSNode call) const {
+    std::string_view src = ctx.text();
+    auto args = syntax::code_children(field(call, "arguments"));
+    if (args.empty() || (!is(args[0], "string") && !is(args[0], "concatenated_string"))) return;
+    TSNode sql = args[0];
+    Finding& f = ctx.report(sql, "a SQL string: SQLAlchemy 2.0 executes it only as `text()`");
+    std::string_view body = text(sql, src);
+    bool dbapi_params = body.find("%s") != std::string_view::npos || body.find("%(") != std::string_view::npos ||
+                        body.find('?') != std::string_view::npos ||
+                        (args.size() > 1 && !is(args[1], "keyword_argument") && !is(args[1], "dictionary"));
+    if (dbapi_params) {
+      f.note = "its parameters are the driver's (`%s`, `?`, a tuple): write them as `:name` with a dict, in `text()`";
+      return;
+    }
+    auto fn = ctx.imports().name("sqlalchemy", "text", call);
+    Fix fix;
+    fix.title = "Wrap it in `text()`";
+    fix.applicability = Applicability::Safe;
+    fix.edits.push_back(Edit{ts_node_start_byte(sql), ts_node_start_byte(sql), fn.text + "("});
+    fix.edits.push_back(Edit{ts_node_end_byte(sql), ts_node_end_byte(sql), ")"});
+    fix.imports = fn.needs;
+    f.fix = std::move(fix);
   }
 
   // f(...) where f becomes async -> await f(...)

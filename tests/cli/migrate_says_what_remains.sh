@@ -75,15 +75,15 @@ async def login(table):
 PY
 cd "$TMP/cm"
 expect_exit 1 "$ASYNCFIX" migrate async-sqlalchemy --no-progress --target-sqlalchemy 2.0 --fix .
-expect_contains "$TMP/out" "svc/db.py:26:5: AF602"
-expect_contains "$TMP/out" "svc/db.py:28:17: AF602"
-expect_contains "$TMP/out" "svc/db.py:33:13: AF602"
+expect_contains "$TMP/out" "svc/db.py:27:5: AF602"
+expect_contains "$TMP/out" "svc/db.py:29:17: AF602"
+expect_contains "$TMP/out" "svc/db.py:34:13: AF602"
 grep -q '^@asynccontextmanager' svc/db.py || fail "session_scope did not become an async context manager"
 grep -q 'return await get_count(table) > 0' svc/db.py || fail "authenticate does not await the function it is given"
 expect_exit 1 "$ASYNCFIX" migrate async-sqlalchemy --no-progress --target-sqlalchemy 2.0 .
 [ ! -s "$TMP/out" ] || fail "the second run still changes: $(cat "$TMP/out")"
 expect_contains "$TMP/err" "Would fix 0 findings in 0 files; 3 would remain."
-expect_contains "$TMP/err" "svc/db.py:33:13: AF602"
-expect_contains "$TMP/err" "svc/db.py:26:5: AF602"
-expect_contains "$TMP/err" "svc/db.py:28:17: AF602"
+expect_contains "$TMP/err" "svc/db.py:34:13: AF602"
+expect_contains "$TMP/err" "svc/db.py:27:5: AF602"
+expect_contains "$TMP/err" "svc/db.py:29:17: AF602"
 finish

@@ -1,5 +1,6 @@
 # A scoped session of the app's factory, the way Flask-era code keeps one: it becomes an
 # async_scoped_session with a task scope, and its remove() is awaited.
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import async_scoped_session
 from asyncio import current_task
 
@@ -44,6 +45,13 @@ async def team_exists(team_id: int):
 
 async def find_team(team_id: int):  # AF602
     return await db_session.get(Team, team_id)  # AF602
+
+
+async def team_count():
+    await db_session.execute(text("update teams set name = trim(name)"))  # AF602: awaited, and the SQL in text()
+    total = await db_session.scalar(text("select count(*) from teams where name = :n"), {"n": "x"})  # AF602: awaited, the SQL in text()
+    await db_session.execute("select * from teams where id = %s", (1,))  # AF602: awaited; the driver's parameters are reported
+    return total
 
 
 # Must NOT fire: engine.dispose() is not a session method, and `remove` of something else.

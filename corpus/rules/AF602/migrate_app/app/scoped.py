@@ -45,6 +45,13 @@ def find_team(team_id: int):  # AF602
     return db_session.get(Team, team_id)  # AF602
 
 
+async def team_count():
+    db_session.execute("update teams set name = trim(name)")  # AF602: awaited, and the SQL in text()
+    total = db_session.scalar("select count(*) from teams where name = :n", {"n": "x"})  # AF602: awaited, the SQL in text()
+    db_session.execute("select * from teams where id = %s", (1,))  # AF602: awaited; the driver's parameters are reported
+    return total
+
+
 # Must NOT fire: engine.dispose() is not a session method, and `remove` of something else.
 handlers = ["reports"]
 handlers.remove("reports")
