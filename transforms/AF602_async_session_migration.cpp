@@ -473,11 +473,7 @@ class AsyncSessionMigration : public Rule {
       // `@asynccontextmanager` function gives a context manager, not a coroutine: the `with`
       // that enters it is with_fix's.
       if (s->counterpart_decorated) {
-        if (!in_with_item(call)) {
-          Finding& f = ctx.report(call, "`" + std::string(text(field(call, "function"), ctx.text())) +
-                                            "()` gives an async context manager now");
-          f.note = "enter it with `async with`";
-        }
+        context_manager_call(ctx, call);
         return;
       }
       TSNode fn = ctx.model().enclosing_function(call);
@@ -504,12 +500,7 @@ class AsyncSessionMigration : public Rule {
       return;
     }
     if (s->counterpart_decorated) {
-      // `with session_scope() as s`: a context manager, entered with `async with` (with_fix).
-      if (!in_with_item(call)) {
-        Finding& f = ctx.report(call, "`" + std::string(text(field(call, "function"), ctx.text())) +
-                                          "()` gives an async context manager now");
-        f.note = "enter it with `async with`";
-      }
+      context_manager_call(ctx, call);
       return;
     }
     TSNode fn = ctx.model().enclosing_function(call);
@@ -1044,6 +1035,15 @@ class AsyncSessionMigration : public Rule {
     if (!is(v, "call") || !ctx.project()) return false;
     const FunctionSummary* s = ctx.project()->function(ProjectIndex::resolve_callee(v, ctx.model(), &ctx.types()));
     return s && s->counterpart_decorated && (plan_of(ctx).has(s->qualname) || s->is_async);
+  }
+
+  // `session_scope()` of an @contextmanager function that becomes (or is) an
+  // @asynccontextmanager: entered with `async with` (with_fix), else reported.
+  void context_manager_call(FileContext& ctx, TSNode call) const {
+    if (in_with_item(call)) return;
+    Finding& f = ctx.report(call, "`" + std::string(text(field(call, "function"), ctx.text())) +
+                                      "()` gives an async context manager now");
+    f.note = "enter it with `async with`";
   }
 
   // A call of an async generator function: `for x in g()` -> `async for` where the loop can
