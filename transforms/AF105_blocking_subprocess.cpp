@@ -118,6 +118,10 @@ class BlockingSubprocess : public BlockingCallRule {
     const auto& model = ctx.model();
     std::string proc = fresh_name(model, "proc");
     std::string prog(text(a.program, src));
+    // `create_subprocess_exec(*cmd)` only for a cmd known to be an argument list: a string
+    // would run its first character. Otherwise the call goes to a thread as it is.
+    if (!opt.shell && !is(a.program, "list") && !is(a.program, "tuple") && !is_argument_list(ctx, a.program, 0))
+      return std::nullopt;
     auto spawn = spawn_call(a.program, opt.shell, asyncio.text, src);
     if (!spawn) return std::nullopt;
     std::string pipe = asyncio.text + ".subprocess.PIPE";
@@ -209,6 +213,47 @@ class BlockingSubprocess : public BlockingCallRule {
     }
     if (!a.kw.empty()) return std::nullopt;  // timeout=, input=, stdin=, ...: to_thread
     return o;
+  }
+
+  static bool names_a_sequence(std::string_view t) {
+    for (std::string_view k : {"list", "List", "tuple", "Tuple", "Sequence", "typing.List", "typing.Sequence",
+                               "collections.abc.Sequence", "typing.Tuple"}) {
+      if (t.substr(0, k.size()) == k && (t.size() == k.size() || t[k.size()] == '[')) return true;
+    }
+    return false;
+  }
+
+  // Is v an argument list (a list or tuple), by what it is made of: a literal, a
+  // comprehension, `shlex.split(...)`, `[...] + more`, a name annotated list/tuple/Sequence,
+  // or one every assignment of which is such a value.
+  static bool is_argument_list(FileContext& ctx, TSNode v, int depth) {
+    if (depth > 3 || syntax::is_null(v)) return false;
+    std::string_view src = ctx.text();
+    if (is(v, "list") || is(v, "tuple") || is(v, "list_comprehension")) return true;
+    if (is(v, "parenthesized_expression")) return is_argument_list(ctx, ts_node_named_child(v, 0), depth + 1);
+    if (is(v, "binary_operator") && text(ts_node_child(v, 1), src) == "+")
+      return is_argument_list(ctx, field(v, "left"), depth + 1) || is_argument_list(ctx, field(v, "right"), depth + 1);
+    if (is(v, "call")) {
+      auto q = ctx.model().qualified_name(field(v, "function"));
+      return q && (*q == "shlex.split" || *q == "list" || *q == "tuple" || *q == "sorted");
+    }
+    if (!is(v, "identifier")) return false;
+    std::string_view name = text(v, src);
+    int scope = ctx.model().resolving_scope(name, v);
+    if (scope < 0) return false;
+    const auto& bindings = ctx.model().scope(scope).bindings.at(name);
+    for (const auto& b : bindings) {
+      TSNode st = syntax::parent(b.name);
+      if (b.kind == semantic::BindingKind::Parameter) {
+        TSNode type = field(st, "type");
+        if (syntax::is_null(type) || !names_a_sequence(text(type, src))) return false;
+        continue;
+      }
+      if (b.kind != semantic::BindingKind::Assignment || !is(st, "assignment") || !syntax::same(field(st, "left"), b.name) ||
+          !is_argument_list(ctx, field(st, "right"), depth + 1))
+        return false;
+    }
+    return !bindings.empty();
   }
 
   // `asyncio.create_subprocess_shell(prog` / `..._exec(arg, ...` / `..._exec(*prog`, without

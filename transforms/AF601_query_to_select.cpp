@@ -211,6 +211,10 @@ class QueryToSelect : public Rule {
         }
         base = obj;
       }
+      // `rows = db.query(X).all()`: what a terminal gives (a list, an object, a number) is no
+      // query; iterating or reading it again is not rewritten.
+      for (const Step& step : read_chain(base, src).steps)
+        if (terminals().count(step.name)) return std::nullopt;
       if (is(base, "call")) {
         TSNode callee = field(base, "function");
         if (!is(callee, "attribute") || text(field(callee, "attribute"), src) != "query") return std::nullopt;

@@ -239,12 +239,14 @@ class AsyncSessionMigration : public Rule {
   }
 
   // A fix that writes `ref` over node n, whose old name `removed` may leave its import unused.
-  static Fix rename_fix(TSNode n, const ImportPlanner::Reference& ref, std::string title, const std::string& removed) {
+  static Fix rename_fix(FileContext& ctx, TSNode n, const ImportPlanner::Reference& ref, std::string title,
+                        const std::string& removed) {
     Fix fix;
     fix.title = std::move(title);
     fix.edits.push_back(Edit{ts_node_start_byte(n), ts_node_end_byte(n), ref.text});
     fix.imports = ref.needs;
     fix.remove_if_unused = {removed};
+    add_root_import(ctx, n, fix.remove_if_unused);  // `sqlalchemy.orm.Session` after `import sqlalchemy.orm`
     return fix;
   }
 
@@ -262,7 +264,7 @@ class AsyncSessionMigration : public Rule {
     auto cls = library_name(ctx, async_q, call);
     Finding& f = ctx.report(call, "a sync session on an engine that is async now: make it `" + cls.text + "`");
     if (ctx.model().context_at(call) == semantic::Context::Lambda) return;
-    Fix fix = rename_fix(callee, cls, "Make it `" + cls.text + "`", q);
+    Fix fix = rename_fix(ctx, callee, cls, "Make it `" + cls.text + "`", q);
     // As the factory gets: an object read after commit() is not reloaded (async code cannot
     // lazy-load an expired attribute).
     TSNode args = field(call, "arguments");
@@ -332,7 +334,7 @@ class AsyncSessionMigration : public Rule {
       return;
     }
     auto ref = library_name(ctx, async_q, call);
-    Fix fix = rename_fix(field(call, "function"), ref, "Use async_scoped_session", sync_q);
+    Fix fix = rename_fix(ctx, field(call, "function"), ref, "Use async_scoped_session", sync_q);
     if (!has_scope) {
       TSNode asg = syntax::parent(call);
       std::string held = is(asg, "assignment") && is(field(asg, "left"), "identifier") ? std::string(text(field(asg, "left"), src))
@@ -343,7 +345,6 @@ class AsyncSessionMigration : public Rule {
       fix.edits.push_back(Edit{ts_node_end_byte(kids.back()), ts_node_end_byte(kids.back()), ", scopefunc=" + task.text});
       fix.imports.insert(fix.imports.end(), task.needs.begin(), task.needs.end());
     }
-    add_root_import(ctx, field(call, "function"), fix.remove_if_unused);
     f.fix = std::move(fix);
   }
 
@@ -606,7 +607,7 @@ class AsyncSessionMigration : public Rule {
     if (!async_q || semantic::canonical_type(*q) == semantic::types::kSession) return false;
     auto w = library_name(ctx, *async_q, callee);
     Finding& f = ctx.report(callee, "`" + name + "` becomes an async generator: wrap it with `" + w.text + "`");
-    f.fix = rename_fix(callee, w, "Wrap it with `" + w.text + "`", *q);
+    f.fix = rename_fix(ctx, callee, w, "Wrap it with `" + w.text + "`", *q);
     return true;
   }
 
@@ -784,7 +785,7 @@ class AsyncSessionMigration : public Rule {
       auto q = ctx.model().qualified_name(n);
       if (!q || semantic::canonical_type(*q) != semantic::types::kSession) return !is(n, "attribute");
       Finding& f = ctx.report(n, "the session is an AsyncSession now");
-      f.fix = rename_fix(n, async_session_name(ctx, *q, n), "Annotate it `AsyncSession`", *q);
+      f.fix = rename_fix(ctx, n, async_session_name(ctx, *q, n), "Annotate it `AsyncSession`", *q);
       return false;
     });
   }
@@ -992,7 +993,7 @@ class AsyncSessionMigration : public Rule {
     if (!q || semantic::canonical_type(*q) != semantic::types::kSession) return;
     auto cls = async_session_name(ctx, *q, ref);
     Finding& f = ctx.report(ref, "the session is an AsyncSession now");
-    f.fix = rename_fix(ref, cls, "Check for `" + cls.text + "`", *q);
+    f.fix = rename_fix(ctx, ref, cls, "Check for `" + cls.text + "`", *q);
   }
 
   // A generator that becomes async: Generator[X, None, None] -> AsyncGenerator[X, None].

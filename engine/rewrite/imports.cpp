@@ -1,7 +1,7 @@
 #include "engine/rewrite/imports.h"
 
-#include <cctype>
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "engine/syntax/node.h"
@@ -443,6 +443,30 @@ bool in_dunder_all(const semantic::SemanticModel& model, std::string_view name) 
   return false;
 }
 
+// Is `name` a word of a string annotation (`-> "Callable[[str], Session]"`)? Python reads it
+// when the annotation is evaluated, pyflakes checks it: it is a use.
+bool in_string_annotation(const semantic::SemanticModel& model, std::string_view name) {
+  auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  auto has_word = [&](std::string_view s) {
+    for (size_t at = s.find(name); at != std::string_view::npos; at = s.find(name, at + 1)) {
+      size_t end = at + name.size();
+      if ((at == 0 || (!is_word(s[at - 1]) && s[at - 1] != '.')) && (end == s.size() || !is_word(s[end]))) return true;
+    }
+    return false;
+  };
+  bool found = false;
+  syntax::walk(model.scope(0).node, [&](TSNode n) {
+    if (found) return false;
+    if (!is(n, "type")) return true;
+    syntax::walk(n, [&](TSNode str) {
+      if (is(str, "string") && has_word(text(str, model.source()))) found = true;
+      return !found;
+    });
+    return false;
+  });
+  return found;
+}
+
 // The indexes of the statement's bindings that go: those of `qualnames` that nothing uses or re-exports.
 std::vector<size_t> unused_bindings(const semantic::SemanticModel& model, std::string_view t,
                                     const semantic::ImportStatement& st, const std::vector<std::string>& qualnames,
@@ -455,7 +479,8 @@ std::vector<size_t> unused_bindings(const semantic::SemanticModel& model, std::s
     TSNode parent = syntax::parent(b.name);
     // `import x as x` / `from m import x as x` is an explicit re-export: keep it.
     if (is(parent, "aliased_import") && text(field(parent, "name"), t) == local) continue;
-    if ((keep_used && model.count_references(b) > 0) || in_dunder_all(model, local)) continue;
+    if ((keep_used && (model.count_references(b) > 0 || in_string_annotation(model, local))) || in_dunder_all(model, local))
+      continue;
     drop.push_back(i);
   }
   return drop;

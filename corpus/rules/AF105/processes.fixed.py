@@ -1,6 +1,8 @@
 import asyncio
 import os
+import shlex
 import subprocess
+from typing import Sequence
 
 
 async def archive(directory: str) -> bytes:
@@ -52,3 +54,18 @@ async def reap(pid: int):
 
 def sync_helper() -> None:
     subprocess.run(["true"])  # ok: a plain def
+
+
+async def untyped(cmd):
+    await asyncio.to_thread(subprocess.run, cmd)  # AF105: a thread; *cmd would run a string's first character
+
+
+async def split_command(line: str):
+    argv = shlex.split(line)
+    proc_1 = await asyncio.create_subprocess_exec(*argv)
+    await proc_1.wait()  # AF105: an argument list, made by shlex.split
+
+
+async def joined(extra: Sequence[str]):
+    proc_1 = await asyncio.create_subprocess_exec(*["git", "status"] + list(extra))
+    await proc_1.wait()  # AF105

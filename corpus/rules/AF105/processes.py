@@ -1,6 +1,8 @@
 import os
+import shlex
 import subprocess
 from subprocess import check_output
+from typing import Sequence
 
 
 async def archive(directory: str) -> bytes:
@@ -39,3 +41,16 @@ async def reap(pid: int):
 
 def sync_helper() -> None:
     subprocess.run(["true"])  # ok: a plain def
+
+
+async def untyped(cmd):
+    subprocess.run(cmd)  # AF105: a thread; *cmd would run a string's first character
+
+
+async def split_command(line: str):
+    argv = shlex.split(line)
+    subprocess.run(argv)  # AF105: an argument list, made by shlex.split
+
+
+async def joined(extra: Sequence[str]):
+    subprocess.run(["git", "status"] + list(extra))  # AF105

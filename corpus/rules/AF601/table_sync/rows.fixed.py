@@ -246,3 +246,13 @@ def row49(session: Session):
 def row50(session: Session):
     # Query.where(), filter()'s synonym since 1.4, with a criterion built by or_().
     return session.scalars(select(User).where(or_(User.id == 1, User.name == "bob")).order_by(User.id)).all()  # AF601
+
+
+def row51(session: Session):
+    # What a terminal gives is no query: the list is iterated and counted as it is.
+    users = session.scalars(select(User)).all()  # AF601
+    first = session.scalars(select(User).where(User.age > 20).limit(1)).first()  # AF601
+    names = [u.name for u in users]
+    for user in users:
+        names.append(user.name)
+    return names, len(users), first.name

@@ -242,3 +242,13 @@ def row49(session: Session):
 def row50(session: Session):
     # Query.where(), filter()'s synonym since 1.4, with a criterion built by or_().
     return session.query(User).where(or_(User.id == 1, User.name == "bob")).order_by(User.id).all()  # AF601
+
+
+def row51(session: Session):
+    # What a terminal gives is no query: the list is iterated and counted as it is.
+    users = session.query(User).all()  # AF601
+    first = session.query(User).filter(User.age > 20).first()  # AF601
+    names = [u.name for u in users]
+    for user in users:
+        names.append(user.name)
+    return names, len(users), first.name
