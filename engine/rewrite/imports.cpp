@@ -477,8 +477,9 @@ std::vector<size_t> unused_bindings(const semantic::SemanticModel& model, std::s
     if (std::find(qualnames.begin(), qualnames.end(), b.qualname) == qualnames.end()) continue;
     std::string_view local = text(b.name, t);
     TSNode parent = syntax::parent(b.name);
-    // `import x as x` / `from m import x as x` is an explicit re-export: keep it.
-    if (is(parent, "aliased_import") && text(field(parent, "name"), t) == local) continue;
+    // `import x as x` / `from m import x as x` at module level is an explicit re-export: keep
+    // it (in a function it re-exports nothing).
+    if (st.module_level && is(parent, "aliased_import") && text(field(parent, "name"), t) == local) continue;
     if ((keep_used && (model.count_references(b) > 0 || in_string_annotation(model, local))) || in_dunder_all(model, local))
       continue;
     drop.push_back(i);
@@ -576,7 +577,9 @@ std::vector<Edit> ImportPlanner::removal_edits(const std::vector<std::string>& q
   std::vector<Edit> edits;
   std::string_view t = src_.text();
   for (const auto& st : model_.imports()) {
-    if (!st.module_level || st.is_future) continue;
+    if (st.is_future) continue;
+    // An import in a function or class goes too, unless it is all its block holds.
+    if (!st.module_level && ts_node_named_child_count(syntax::parent(st.node)) < 2) continue;
     // Which of this statement's names go?
     std::vector<size_t> drop = unused_bindings(model_, t, st, qualnames, keep_used);
     if (drop.empty()) continue;

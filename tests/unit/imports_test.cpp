@@ -117,6 +117,19 @@ TEST(ImportService, KeepsReExports) {
   EXPECT_TRUE(planner.removal_edits({"json", "time"}).empty());
 }
 
+TEST(ImportService, ALocalImportAsItselfIsNoReExport) {
+  auto p = parse("def f():\n    import json as json\n    return 1\n");
+  ImportPlanner planner(p->source, p->root(), *p->model);
+  EXPECT_EQ(apply_edits(p->source.text(), planner.removal_edits({"json"})), "def f():\n    return 1\n");
+}
+
+TEST(ImportService, KeepsWhatAStringAnnotationNames) {
+  auto p = parse("from m import Session, Other\n\ndef f() -> \"list[Session]\":\n    pass\n");
+  ImportPlanner planner(p->source, p->root(), *p->model);
+  EXPECT_EQ(apply_edits(p->source.text(), planner.removal_edits({"m.Session", "m.Other"})),
+            "from m import Session\n\ndef f() -> \"list[Session]\":\n    pass\n");
+}
+
 TEST(FreshName, SkipsTakenNames) {
   auto p = parse("_tasks = 1\n_tasks_1 = 2\nprint(_tasks_2)\n");
   EXPECT_EQ(fresh_name(*p->model, "_tasks"), "_tasks_3");
