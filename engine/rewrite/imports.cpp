@@ -565,7 +565,6 @@ void remove_names(std::string_view t, const semantic::ImportStatement& st, const
 
 bool ImportPlanner::is_import_used(std::string_view qualname) const {
   for (const auto& st : model_.imports()) {
-    if (!st.module_level) continue;
     for (const auto& b : st.bindings) {
       if (b.qualname == qualname && model_.count_references(b) > 0) return true;
     }

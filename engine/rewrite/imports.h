@@ -47,8 +47,8 @@ class ImportPlanner {
   // preview of one fix shows the removal the whole pass will make).
   std::vector<Edit> removal_edits(const std::vector<std::string>& qualnames, bool keep_used = true) const;
 
-  // Is there a reference to a top-level import of qualname? (used to decide, before a fix
-  // pass, which imports a fix may leave unused)
+  // Is there a reference to an import of qualname, at module level or in a function? (used
+  // to decide, before a fix pass, which imports a fix may leave unused)
   bool is_import_used(std::string_view qualname) const;
 
  private:

@@ -5,6 +5,5 @@ import asyncio
 
 async def pause(seconds: float) -> None:
     __import__("time").sleep(seconds)  # ok: not resolvable through imports
-    from time import sleep
 
     await asyncio.sleep(seconds)  # AF101
