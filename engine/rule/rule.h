@@ -51,6 +51,9 @@ struct RuleInfo {
   // Its fix is made only by this migration (`fixed-by: migrate async-sqlalchemy` in the
   // sidecar): `check` reports the finding without a fix.
   std::string fixed_by;
+  // Its fix changes when code runs (a blocking call made async: `unsafe-in-tests: true` in
+  // the sidecar): in a test file, which may block on purpose, the fix is unsafe.
+  bool unsafe_in_tests = false;
   RuleDocs docs;
   // Literals a file must contain for the rule to possibly fire (any one of them). Empty:
   // the rule runs on every file. A space in a trigger matches any whitespace, none

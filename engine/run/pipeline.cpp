@@ -129,6 +129,19 @@ void mark_comment_dropping_fixes_unsafe(FileContext& ctx) {
   }
 }
 
+// In a test file (test_*.py, *_test.py, conftest.py, under tests/), a fix that changes when
+// code runs is never safe: a test may block on purpose (its finding stays).
+void mark_timing_fixes_in_tests_unsafe(FileContext& ctx, const std::vector<RulePtr>& rules) {
+  if (!ProjectIndex::is_test_path(ctx.source().path())) return;
+  for (auto& f : ctx.findings()) {
+    if (!f.fix || f.fix->applicability != Applicability::Safe) continue;
+    auto r = std::find_if(rules.begin(), rules.end(), [&](const RulePtr& rule) { return rule->info().id == f.rule_id; });
+    if (r == rules.end() || !(*r)->info().unsafe_in_tests) continue;
+    f.fix->applicability = Applicability::Unsafe;
+    f.note += std::string(f.note.empty() ? "" : "; ") + "in a test, which may block on purpose, the fix is unsafe";
+  }
+}
+
 }  // namespace
 
 std::vector<Finding> Engine::find(FileContext& ctx, const std::vector<bool>& active,
@@ -152,6 +165,7 @@ std::vector<Finding> Engine::find(FileContext& ctx, const std::vector<bool>& act
     rs[i]->check_file(ctx);
   }
   mark_comment_dropping_fixes_unsafe(ctx);
+  mark_timing_fixes_in_tests_unsafe(ctx, rs);
   std::vector<Finding> out;
   for (auto& f : ctx.findings()) {
     if (options.ignored_rules &&

@@ -657,6 +657,16 @@ Status parse_fix(const Reader& rd, const YAML::Node& fx, YamlRule::Impl& impl) {
   return Ok{};
 }
 
+// `unsafe-in-tests: true`: the fix changes when code runs, so it is unsafe in a test file.
+Status parse_unsafe_in_tests(const Reader& rd, const YAML::Node& doc, RuleInfo& info) {
+  if (!doc["unsafe-in-tests"]) return Ok{};
+  const YAML::Node& u = doc["unsafe-in-tests"];
+  if (!u.IsScalar() || (u.as<std::string>() != "true" && u.as<std::string>() != "false"))
+    return rd.error(u, "`unsafe-in-tests` must be true or false");
+  info.unsafe_in_tests = u.as<std::string>() == "true";
+  return Ok{};
+}
+
 // Everything of a rule file after the check of its keys, in the order errors are looked for.
 Status parse_rule_document(const Reader& rd, const YAML::Node& doc, YamlRule::Impl& impl) {
   RuleInfo& info = impl.info;
@@ -681,6 +691,7 @@ Status parse_rule_document(const Reader& rd, const YAML::Node& doc, YamlRule::Im
     if (auto st = parse_fix(rd, doc["fix"], impl); !st) return st;
   }
   if (auto st = parse_fix_metadata(rd, doc, info); !st) return st;
+  if (auto st = parse_unsafe_in_tests(rd, doc, info); !st) return st;
   // A rule that only fires inside `async def` needs one in the file.
   if (impl.rule.inside_async.value_or(false)) info.required_triggers = {kAsyncDefTrigger};
   if (auto st = parse_triggers(rd, doc, info, impl.rule.triggers()); !st) return st;
@@ -706,6 +717,7 @@ Status parse_sidecar_document(const Reader& rd, const YAML::Node& doc, RuleSidec
   info.fixable = !info.fix_title.empty();  // a C++ rule that fixes says how
   if (doc["fixed-by"]) info.fixed_by = doc["fixed-by"].as<std::string>();
   if (!info.fixed_by.empty() && !info.fixable) return rd.error_at_start("`fixed-by` without a `fix-title`");
+  if (auto st = parse_unsafe_in_tests(rd, doc, info); !st) return st;
   if (auto st = parse_triggers(rd, doc, info, {}); !st) return st;
   if (doc["docs"]) {
     if (auto st = parse_docs(rd, doc["docs"], info.docs); !st) return st;
@@ -730,7 +742,7 @@ Expected<std::shared_ptr<const YamlRule>> load_rule_text(const std::string& path
   if (!doc) return doc.error();
   try {
     if (auto st = check_keys(rd, *doc, {"id", "name", "severity", "language", "message", "note", "rule", "constraints",
-                                         "fix", "fix-title", "applicability", "imports", "triggers",
+                                         "fix", "fix-title", "applicability", "imports", "unsafe-in-tests", "triggers",
                                          "required-triggers", "docs", "tests", "url", "metadata"},
                              "the rule file");
         !st)
@@ -752,7 +764,8 @@ Expected<RuleSidecar> load_sidecar_text(const std::string& path, std::string_vie
   if (!doc) return doc.error();
   try {
     if (auto st = check_keys(rd, *doc, {"id", "name", "severity", "language", "message", "fix-title", "applicability",
-                                         "fixed-by", "triggers", "required-triggers", "docs", "tests", "url", "metadata"},
+                                         "fixed-by", "unsafe-in-tests", "triggers", "required-triggers", "docs", "tests",
+                                         "url", "metadata"},
                              "the sidecar (the logic of a C++ rule is its code: no rule, fix, imports or note)");
         !st)
       return st.error();

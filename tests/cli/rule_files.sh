@@ -162,4 +162,27 @@ expect_contains "$TMP/err" "fixes did not settle after 10 passes (rules involved
 cmp -s "$TMP/grow/src/a.py" "$TMP/grow/a.orig" || fail "a fix that never settles was written"
 expect_exit 2 "$ASYNCFIX" check --no-progress --select MY900 --rules "$TMP/grow/rules" --diff "$TMP/grow/src"
 expect_not_contains "$TMP/out" "+ 1"
+# unsafe-in-tests: true makes a safe fix unsafe in a test file (and only there); a value that
+# is not true or false is an error at its place.
+mkdir -p "$TMP/timing/rules" "$TMP/timing/src/tests"
+cat > "$TMP/timing/rules/nap.yml" <<'YML'
+id: MY950
+name: nap
+message: "nap() blocks"
+rule:
+  pattern: nap($S)
+  inside-async: true
+fix: await anap($S)
+fix-title: Await anap
+unsafe-in-tests: true
+YML
+printf 'async def f():\n    nap(1)\n' > "$TMP/timing/src/app.py"
+cp "$TMP/timing/src/app.py" "$TMP/timing/src/tests/test_app.py"
+expect_exit 1 "$ASYNCFIX" check --no-progress --select MY950 --rules "$TMP/timing/rules" --fix "$TMP/timing/src"
+grep -q "await anap(1)" "$TMP/timing/src/app.py" || fail "the safe fix was not applied outside the tests"
+grep -q "^    nap(1)" "$TMP/timing/src/tests/test_app.py" || fail "the fix was applied in a test file without --unsafe-fixes"
+expect_contains "$TMP/out" "in a test, which may block on purpose, the fix is unsafe"
+sed -i 's/^unsafe-in-tests: true$/unsafe-in-tests: maybe/' "$TMP/timing/rules/nap.yml"
+expect_exit 2 "$ASYNCFIX" check --no-progress --rules "$TMP/timing/rules" "$TMP/timing/src"
+expect_contains "$TMP/err" "nap.yml:9:18: \`unsafe-in-tests\` must be true or false"
 finish
