@@ -3,6 +3,7 @@
 #include "engine/rewrite/precedence.h"
 #include "engine/rule/context.h"
 #include "engine/syntax/node.h"
+#include "transforms/blocking_catalog.h"
 #include "transforms/blocking_rule.h"
 #include "transforms/registry.h"
 #include "transforms/rules.h"
@@ -41,8 +42,42 @@ class BlockingFs : public BlockingCallRule {
     return syntax::is(callee, "attribute") && syntax::text(syntax::field(callee, "attribute"), ctx.text()) == "run_in_executor";
   }
 
+  // A blocking file-system call of this rule (`Path(x).resolve()`, `p.exists()`)?
+  static bool blocks_here(FileContext& ctx, TSNode call) {
+    if (!syntax::is(call, "call")) return false;
+    auto hit = classify_blocking(call, ctx.model(), ctx.types(), nullptr);
+    return hit && hit->rule == "AF104";
+  }
+
   void add_fix(TSNode call, const BlockingHit& hit, FileContext& ctx, Finding& f) const override {
     if (inside_generator_expression(call)) return;
+    // `Path(x).resolve().exists()`: the whole chain goes to one thread call, made at its
+    // outermost blocking call; the inner ones are part of it.
+    TSNode up = syntax::parent(call);
+    if (syntax::is(up, "attribute") && syntax::same(syntax::field(up, "object"), call) &&
+        blocks_here(ctx, syntax::parent(up)) && syntax::same(syntax::field(syntax::parent(up), "function"), up)) {
+      f.note = "it runs in the thread of the call made on its result";
+      return;
+    }
+    TSNode inner = syntax::field(call, "function");
+    bool chained = false;
+    while (syntax::is(inner, "attribute")) {
+      TSNode obj = syntax::field(inner, "object");
+      if (blocks_here(ctx, obj)) chained = true;
+      inner = syntax::is(obj, "call") ? syntax::field(obj, "function") : obj;
+    }
+    if (chained) {
+      auto asyncio = ctx.imports().module("asyncio", call);
+      std::string text = "await " + asyncio.text + ".to_thread(lambda: " + std::string(syntax::text(call, ctx.text())) + ")";
+      if (needs_parens(call, ctx.text(), "await")) text = "(" + text + ")";
+      Fix fix;
+      fix.title = "Run the chain in a thread: `await asyncio.to_thread(lambda: ...)`";
+      fix.applicability = Applicability::Safe;
+      fix.edits.push_back(Edit{ts_node_start_byte(call), ts_node_end_byte(call), text});
+      fix.imports = asyncio.needs;
+      f.fix = std::move(fix);
+      return;
+    }
     if (returns_iterator(hit.api)) {
       auto asyncio = ctx.imports().module("asyncio", call);
       std::string text = "await " + asyncio.text + ".to_thread(list, " + std::string(syntax::text(call, ctx.text())) + ")";
