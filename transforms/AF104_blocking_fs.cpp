@@ -49,6 +49,20 @@ class BlockingFs : public BlockingCallRule {
     return hit && hit->rule == "AF104";
   }
 
+  // call -> `await asyncio.to_thread(<head><call>)`: the whole call, evaluated in the thread.
+  static Fix whole_call_in_thread(FileContext& ctx, TSNode call, const std::string& head, std::string title,
+                                  Applicability applicability) {
+    auto asyncio = ctx.imports().module("asyncio", call);
+    std::string text = "await " + asyncio.text + ".to_thread(" + head + std::string(syntax::text(call, ctx.text())) + ")";
+    if (needs_parens(call, ctx.text(), "await")) text = "(" + text + ")";
+    Fix fix;
+    fix.title = std::move(title);
+    fix.applicability = applicability;
+    fix.edits.push_back(Edit{ts_node_start_byte(call), ts_node_end_byte(call), text});
+    fix.imports = asyncio.needs;
+    return fix;
+  }
+
   void add_fix(TSNode call, const BlockingHit& hit, FileContext& ctx, Finding& f) const override {
     if (inside_generator_expression(call)) return;
     // `Path(x).resolve().exists()`: the whole chain goes to one thread call, made at its
@@ -67,27 +81,13 @@ class BlockingFs : public BlockingCallRule {
       inner = syntax::is(obj, "call") ? syntax::field(obj, "function") : obj;
     }
     if (chained) {
-      auto asyncio = ctx.imports().module("asyncio", call);
-      std::string text = "await " + asyncio.text + ".to_thread(lambda: " + std::string(syntax::text(call, ctx.text())) + ")";
-      if (needs_parens(call, ctx.text(), "await")) text = "(" + text + ")";
-      Fix fix;
-      fix.title = "Run the chain in a thread: `await asyncio.to_thread(lambda: ...)`";
-      fix.applicability = Applicability::Safe;
-      fix.edits.push_back(Edit{ts_node_start_byte(call), ts_node_end_byte(call), text});
-      fix.imports = asyncio.needs;
-      f.fix = std::move(fix);
+      f.fix = whole_call_in_thread(ctx, call, "lambda: ", "Run the chain in a thread: `await asyncio.to_thread(lambda: ...)`",
+                                   Applicability::Safe);
       return;
     }
     if (returns_iterator(hit.api)) {
-      auto asyncio = ctx.imports().module("asyncio", call);
-      std::string text = "await " + asyncio.text + ".to_thread(list, " + std::string(syntax::text(call, ctx.text())) + ")";
-      if (needs_parens(call, ctx.text(), "await")) text = "(" + text + ")";
-      Fix fix;
-      fix.title = "Build the list in a thread: `await asyncio.to_thread(list, ...)`";
-      fix.applicability = Applicability::Unsafe;
-      fix.edits.push_back(Edit{ts_node_start_byte(call), ts_node_end_byte(call), text});
-      fix.imports = asyncio.needs;
-      f.fix = std::move(fix);
+      f.fix = whole_call_in_thread(ctx, call, "list, ", "Build the list in a thread: `await asyncio.to_thread(list, ...)`",
+                                   Applicability::Unsafe);
       return;
     }
     if (hit.alternative.rfind("aiofiles.os", 0) == 0 && package_available(ctx, "aiofiles")) {
