@@ -80,6 +80,24 @@ class BlockingViaHelper : public Rule {
       return;
     }
     if (inside_generator_expression(call)) return;
+    // What the helper returns is used here in a way a thread cannot carry: entered as a
+    // context manager (its __enter__ would still run on the loop: to_thread only moves the
+    // call), or awaited (it returns an awaitable; `await (await asyncio.to_thread(...))`
+    // works but hides the design problem). Report with the way out, no rewrite.
+    TSNode use = syntax::parent(call);
+    while (syntax::is(use, "parenthesized_expression")) use = syntax::parent(use);
+    if (syntax::is(use, "as_pattern")) use = syntax::parent(use);
+    if (syntax::is(use, "with_item")) {
+      finding.note = "its result is entered with `with` here, so a thread call would not cover `__enter__`; "
+                     "enter it in the thread too (a sync function that does the whole `with` block), or make "
+                     "the helper an async context manager";
+      return;
+    }
+    if (syntax::is(use, "await")) {
+      finding.note = "its result is awaited: it blocks before it returns an awaitable; make it `async def` and "
+                     "await the blocking part in a thread there";
+      return;
+    }
     finding.fix = to_thread_fix(ctx, call, info_.fix_title, Applicability::Unsafe);
   }
 

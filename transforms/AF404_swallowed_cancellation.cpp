@@ -67,6 +67,16 @@ class SwallowedCancellation : public Rule {
     return base || *names_cancelled;
   }
 
+  // `except* T:` (PEP 654): a try takes either plain or star clauses, never both, so the
+  // inserted clause must have the same form.
+  static bool is_star_clause(TSNode clause) {
+    for (TSNode c : syntax::children(clause, false)) {
+      if (syntax::kind(c) == "*") return true;
+      if (is(c, "block")) break;
+    }
+    return false;
+  }
+
   static bool reraises(TSNode block) {
     bool found = false;
     syntax::walk(block, [&](TSNode n) {
@@ -155,8 +165,9 @@ class SwallowedCancellation : public Rule {
       const std::string& unit = ctx.source().indent_unit();
       Fix fix;
       fix.title = info_.fix_title;
+      const char* keyword = is_star_clause(clause) ? "except* " : "except ";
       fix.edits.push_back(Edit{ts_node_start_byte(clause), ts_node_start_byte(clause),
-                               "except " + asyncio.text + ".CancelledError:\n" + indent + unit + "raise\n" + indent});
+                               keyword + asyncio.text + ".CancelledError:\n" + indent + unit + "raise\n" + indent});
       fix.imports = asyncio.needs;
       f.fix = std::move(fix);
       return;

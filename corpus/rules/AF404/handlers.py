@@ -87,3 +87,22 @@ async def forwards(fut, errors):
     except:  # ok: saved and re-raised later
         saved = sys.exc_info()
     return saved
+
+
+async def star_handlers():
+    try:
+        async with asyncio.TaskGroup() as tg:
+            tg.create_task(poll_once())
+    except* ValueError:
+        log.warning("bad value")
+    except* BaseException:  # AF404
+        log.exception("group failed")
+
+
+async def star_handled():
+    try:
+        await poll_once()
+    except* asyncio.CancelledError:  # ok: re-raised
+        raise
+    except* BaseException:  # ok: cancellation handled above
+        log.exception("failed")

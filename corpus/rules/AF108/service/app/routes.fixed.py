@@ -52,3 +52,14 @@ async def count_rows(path: str):
     for _ in crud.iter_rows(path):  # AF108
         n += 1
     return n + len(list(crud.iter_rows(path)))  # AF108
+
+
+@router.post("/tx/{user_id}")
+async def in_tx(user_id: int):
+    with crud.open_tx(user_id) as tx:  # AF108
+        return tx
+
+
+@router.get("/scheduled/{user_id}")
+async def scheduled(user_id: int):
+    return await crud.schedule(user_id)  # AF108
