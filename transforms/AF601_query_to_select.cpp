@@ -128,18 +128,7 @@ class QueryToSelect : public Rule {
       });
     }
 
-    // Chains rooted at query variables (q.filter(...).all()).
-    for (TSNode r : ctx.model().references()) {
-      auto origin = query_variable(st, r);
-      if (!origin) continue;
-      TSNode p = syntax::parent(r);
-      bool used_in_chain = (is(p, "attribute") && syntax::same(field(p, "object"), r)) ||
-                           (is(p, "subscript") && syntax::same(field(p, "value"), r)) ||
-                           (is(p, "for_statement") && syntax::same(field(p, "right"), r));
-      if (!used_in_chain) continue;
-      Chain c = read_chain(r, ctx.text());
-      convert(st, c, *origin, /*from_variable=*/true);
-    }
+    variable_chains(st);
   }
 
  private:
@@ -149,7 +138,98 @@ class QueryToSelect : public Rule {
     std::map<std::pair<int, std::string>, std::optional<QueryOrigin>> vars;  // (scope, name) -> origin
     std::set<uint32_t> done;    // chain roots already handled
     std::vector<Edit> pending;  // extra edits of the fix being built
+    // A query built over several statements (`q = db.query(U)`, `q = q.filter(...)`,
+    // `q.all()`) is one finding with one fix, at its first statement: the chains of one
+    // query variable are all converted or none is (a select() left where a Query method is
+    // still called would break).
+    struct Group {
+      Finding* finding = nullptr;
+      EditList edits;
+      std::vector<ImportNeed> imports;
+      std::vector<uint32_t> lines;
+      bool dead = false;  // a member is not converted: no fix for any of them
+      std::string dead_note;
+    };
+    std::map<std::pair<int, std::string>, Group> groups;
   };
+
+  // The query variable chain `c` belongs to: its root (`q.filter(...)`), or the variable its
+  // value is assigned to (`q = db.query(User)...`).
+  static std::optional<std::pair<int, std::string>> group_key(State& st, const Chain& c, const QueryOrigin& o) {
+    if (!o.statement.empty()) return std::nullopt;  // a dynamic relationship's chain
+    const auto& model = st.ctx.model();
+    std::string_view src = st.ctx.text();
+    auto key_of = [&](TSNode id) -> std::optional<std::pair<int, std::string>> {
+      std::string name(text(id, src));
+      int scope = model.resolving_scope(name, id);
+      if (scope < 0) return std::nullopt;
+      return std::make_pair(scope, name);
+    };
+    if (is(c.root, "identifier")) return key_of(c.root);
+    TSNode p = syntax::parent(c.outer);
+    if (is(p, "assignment") && syntax::same(field(p, "right"), c.outer) && is(field(p, "left"), "identifier"))
+      return key_of(field(p, "left"));
+    return std::nullopt;
+  }
+
+  // A use of the query variable `key` that no chain conversion covers: none of its chains is
+  // converted.
+  static void mark_dead(State& st, const std::pair<int, std::string>& key, uint32_t line, const std::string& why) {
+    State::Group& g = st.groups[key];
+    if (g.dead) return;
+    g.dead = true;
+    g.dead_note = "line " + std::to_string(line) + ": " + why + " (not converted)";
+    if (g.finding) {
+      g.finding->fix.reset();
+      g.finding->note = g.dead_note;
+    }
+  }
+
+  // The finding of chain `c`: its own, or its query's. `fix` is its fix when it has one;
+  // `note` why it has none.
+  void emit(State& st, const Chain& c, const QueryOrigin& o, std::optional<Fix> fix, const std::string& note) const {
+    auto key = group_key(st, c, o);
+    uint32_t line = ts_node_start_point(c.outer).row + 1;
+    if (!key) {
+      Finding& f = st.ctx.report(c.outer, "legacy `Query` API: use `select()`");
+      f.note = note;
+      f.fix = std::move(fix);
+      return;
+    }
+    State::Group& g = st.groups[*key];
+    if (!g.finding) {
+      g.finding = &st.ctx.report(c.outer, "legacy `Query` API: use `select()`");
+      g.finding->note = g.dead ? g.dead_note : note;
+    } else if (!g.dead && !fix) {
+      g.finding->note = "line " + std::to_string(line) + ": " + note;
+    }
+    g.lines.push_back(line);
+    if (!fix) g.dead = true;
+    if (g.dead) {
+      g.finding->fix.reset();
+      return;
+    }
+    for (Edit& e : fix->edits) {
+      if (e.is_insertion()) g.edits.insert(e.begin, e.text);
+      else g.edits.replace(e.begin, e.end, e.text);
+    }
+    g.imports.insert(g.imports.end(), fix->imports.begin(), fix->imports.end());
+    if (!g.edits.consistent()) {
+      g.dead = true;
+      g.finding->fix.reset();
+      g.finding->note = "its statements' rewrites overlap (not converted)";
+      return;
+    }
+    Fix merged = *fix;
+    merged.edits = g.edits.edits();
+    merged.imports = g.imports;
+    g.finding->fix = std::move(merged);
+    if (g.lines.size() > 1) {
+      std::string where;
+      for (uint32_t l : g.lines) where += (where.empty() ? "" : ", ") + std::to_string(l);
+      g.finding->note = "the query is built and run over lines " + where + ": one fix rewrites them together";
+    }
+  }
 
   static Chain read_chain(TSNode root, std::string_view src) {
     Chain c;
@@ -180,6 +260,39 @@ class QueryToSelect : public Rule {
     }
     c.outer = cur;
     return c;
+  }
+
+  // Chains rooted at query variables (q.filter(...).all()).
+  void variable_chains(State& st) const {
+    FileContext& ctx = st.ctx;
+    for (TSNode r : ctx.model().references()) {
+      auto origin = query_variable(st, r);
+      if (!origin) continue;
+      TSNode p = syntax::parent(r);
+      bool used_in_chain = (is(p, "attribute") && syntax::same(field(p, "object"), r)) ||
+                           (is(p, "subscript") && syntax::same(field(p, "value"), r)) ||
+                           (is(p, "for_statement") && syntax::same(field(p, "right"), r));
+      if (!used_in_chain) {
+        // Handed on as a value (`return q`, `paginate(q, page)`): whoever gets it expects a
+        // Query. The assignment's own name is no use.
+        bool assigned_name = is(p, "assignment") && syntax::same(field(p, "left"), r);
+        if (!assigned_name && origin->statement.empty()) {
+          auto key = std::make_pair(ctx.model().resolving_scope(std::string(text(r, ctx.text())), r),
+                                    std::string(text(r, ctx.text())));
+          bool tested = is(p, "not_operator") || is(p, "boolean_operator") ||
+                        ((is(p, "if_statement") || is(p, "while_statement") || is(p, "elif_clause")) &&
+                         syntax::same(field(p, "condition"), r));
+          mark_dead(st, key, ts_node_start_point(r).row + 1,
+                    tested ? "the query's truth is tested here: a `Query` is always true, a `select()` raises "
+                             "TypeError; test the rows instead"
+                           : "the query is passed on as a value here, and what receives it expects a `Query`: "
+                             "convert it by hand");
+        }
+        continue;
+      }
+      Chain c = read_chain(r, ctx.text());
+      convert(st, c, *origin, /*from_variable=*/true);
+    }
   }
 
   // The origin of query variable `r`, when every assignment of it is a query chain and every
@@ -535,7 +648,7 @@ class QueryToSelect : public Rule {
     Refusal why = read_entities(cv);
     if (!why) why = read_steps(cv);
     if (!why) why = plan_run(cv, run);
-    if (why) return report(st, c, *why);
+    if (why) return report(st, c, o, *why);
     report_conversion(cv, run);
   }
 
@@ -994,24 +1107,22 @@ class QueryToSelect : public Rule {
     FileContext& ctx = cv.ctx;
     const Chain& c = cv.c;
     std::string_view src = ctx.text();
-    Finding& f = ctx.report(c.outer, "legacy `Query` API: use `select()`");
     bool needs_await = cv.async_target && (run.open.find("await") != std::string::npos ||
                                            run.whole_text.find("await") != std::string::npos);
     if (needs_await && ctx.model().context_at(c.outer) != semantic::Context::AsyncFunction &&
         !ctx.settings().migrate_async_sqlalchemy) {
-      f.note = "the session is an AsyncSession but the enclosing function is not `async def`: it cannot await";
-      return;
+      return emit(cv.st, c, cv.o, std::nullopt,
+                  "the session is an AsyncSession but the enclosing function is not `async def`: it cannot await");
     }
     if (needs_await && ctx.model().context_at(c.outer) == semantic::Context::Lambda) {
-      f.note = "inside a lambda, which cannot await";
-      return;
+      return emit(cv.st, c, cv.o, std::nullopt, "inside a lambda, which cannot await");
     }
     // The migration makes async the functions and methods that use a session, but not a
     // plain function nested in another, code at import time, or a generator that returns a
     // value (AF602 says why).
     if (needs_await && ctx.settings().migrate_async_sqlalchemy && !migration_can_await_at(ctx, c.outer)) {
-      f.note = "the session is an AsyncSession but the code around it stays sync, where nothing can await";
-      return;
+      return emit(cv.st, c, cv.o, std::nullopt,
+                  "the session is an AsyncSession but the code around it stays sync, where nothing can await");
     }
     EditList edits = chain_edits(cv, run);
     if (!cv.preamble.empty()) {
@@ -1023,13 +1134,13 @@ class QueryToSelect : public Rule {
       for (const auto& p : cv.preamble) pre_text += p + "\n" + indent;
       edits.insert(ts_node_start_byte(stmt_node), pre_text);
     }
-    if (!edits.consistent()) return;
+    if (!edits.consistent()) return emit(cv.st, c, cv.o, std::nullopt, "its rewrites overlap (not converted)");
     Fix fix;
     fix.title = info_.fix_title;
     fix.applicability = Applicability::Safe;
     fix.edits = edits.take();
     fix.imports = cv.needs;
-    f.fix = std::move(fix);
+    emit(cv.st, c, cv.o, std::move(fix), "");
   }
 
   // The edits of the chain itself: the whole chain in one piece, or root, steps and terminal
@@ -1158,9 +1269,8 @@ class QueryToSelect : public Rule {
     return stmt;
   }
 
-  static void report(State& st, const Chain& c, const std::string& why) {
-    Finding& f = st.ctx.report(c.outer, "legacy `Query` API: use `select()`");
-    f.note = why + " (not converted)";
+  void report(State& st, const Chain& c, const QueryOrigin& o, const std::string& why) const {
+    emit(st, c, o, std::nullopt, why + " (not converted)");
     st.pending.clear();
   }
 

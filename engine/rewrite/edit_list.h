@@ -32,6 +32,7 @@ class EditList {
     return true;
   }
   std::vector<Edit> take() { return std::move(edits_); }
+  const std::vector<Edit>& edits() const { return edits_; }
 
  private:
   std::vector<Edit> edits_;
