@@ -92,7 +92,6 @@ class BlockingHttp : public BlockingCallRule {
 
  private:
   std::optional<Fix> build(TSNode call, const BlockingHit& hit, FileContext& ctx, Finding& f, std::string* why) const {
-    std::string_view src = ctx.text();
     if (hit.api.rfind("urllib", 0) == 0) {
       *why = "use `httpx.AsyncClient` (`async with httpx.AsyncClient() as client: await client.get(url)`)";
       return std::nullopt;
@@ -120,11 +119,15 @@ class BlockingHttp : public BlockingCallRule {
     TSNode args = field(call, "arguments");
     if (!is(args, "argument_list")) return std::nullopt;
     CallArguments converted;
-    if (!convert_arguments(args, on_object, httpx.text, src, edits, &converted, why)) return std::nullopt;
+    if (!convert_arguments(args, on_object, httpx.text, ctx, fn, edits, &converted, why)) return std::nullopt;
     // requests follows redirects by default, httpx does not: keep requests' behaviour (on
     // the client the fix creates, else on the call).
     bool from_requests = hit.api.rfind("requests.", 0) == 0;
     bool keep_redirects = from_requests && !converted.has_redirects && method != "head";
+    // requests waits without limit unless told; httpx applies 5 s by default. The call keeps
+    // requests' behaviour with an explicit `timeout=None`, on the client the fix creates, else
+    // on the call (AF304 takes an explicit timeout as the user's decision).
+    bool keep_no_timeout = from_requests && !converted.has_timeout;
 
     // The response: `.ok` and `.reason` have other names in httpx.
     TSNode stmt = syntax::enclosing_statement(call);
@@ -136,9 +139,8 @@ class BlockingHttp : public BlockingCallRule {
 
     bool awaited = on_object ? await_on_async_session(call, ctx, httpx.text, keep_redirects, edits, why)
                              : await_on_async_client(call, fn, method, ctx, httpx.text, converted.client_opts,
-                                                     keep_redirects, edits, why);
+                                                     keep_redirects, keep_no_timeout, edits, why);
     if (!awaited) return std::nullopt;
-    if (!converted.has_timeout && from_requests) f.note = "httpx applies a 5 s timeout by default where requests waited without limit";
 
     // except requests.exceptions.X -> except httpx.Y, once per function, when every requests
     // call of the function can be converted.
@@ -166,11 +168,52 @@ class BlockingHttp : public BlockingCallRule {
     bool has_timeout = false, has_redirects = false;
   };
 
+  enum class BodyShape { Unknown, Form, Text };
+
+  // What a request body is: form fields (a dict display, dict(...), a dict comprehension, a
+  // name annotated or assigned once as one) or text (a str or bytes literal, an f-string,
+  // json.dumps(...), x.encode(...)); anything else is unknown (a file, a generator, a name
+  // bound several times).
+  static BodyShape body_shape(TSNode v, FileContext& ctx, TSNode fn, int depth) {
+    std::string_view src = ctx.text();
+    if (depth > 4 || syntax::is_null(v)) return BodyShape::Unknown;
+    if (is(v, "parenthesized_expression")) return body_shape(ts_node_named_child(v, 0), ctx, fn, depth + 1);
+    if (is(v, "dictionary") || is(v, "dictionary_comprehension")) return BodyShape::Form;
+    if (is(v, "string") || is(v, "concatenated_string")) return BodyShape::Text;
+    if (is(v, "call")) {
+      TSNode callee = field(v, "function");
+      if (is(callee, "identifier") && text(callee, src) == "dict") return BodyShape::Form;
+      if (is(callee, "attribute") && text(field(callee, "attribute"), src) == "encode") return BodyShape::Text;
+      auto q = ctx.model().qualified_name(callee);
+      if (q && (*q == "json.dumps" || *q == "urllib.parse.urlencode")) return BodyShape::Text;
+      return BodyShape::Unknown;
+    }
+    if (!is(v, "identifier")) return BodyShape::Unknown;
+    const semantic::Binding* b = ctx.model().resolve(text(v, src), v);
+    if (!b) return BodyShape::Unknown;
+    int scope = ctx.model().resolving_scope(std::string(text(v, src)), v);
+    if (scope < 0 || ctx.model().scope(scope).bindings.at(std::string(text(v, src))).size() != 1)
+      return BodyShape::Unknown;
+    if (b->kind == semantic::BindingKind::Parameter) {
+      TSNode prm = syntax::parent(b->name);
+      TSNode type = is(prm, "typed_parameter") || is(prm, "typed_default_parameter") ? field(prm, "type") : TSNode{};
+      std::string_view t = syntax::is_null(type) ? std::string_view() : text(type, src);
+      if (t.rfind("dict", 0) == 0 || t.rfind("Dict", 0) == 0 || t.rfind("Mapping", 0) == 0) return BodyShape::Form;
+      if (t == "str" || t == "bytes") return BodyShape::Text;
+      return BodyShape::Unknown;
+    }
+    if (b->kind != semantic::BindingKind::Assignment) return BodyShape::Unknown;
+    TSNode asg = syntax::parent(b->name);
+    if (!is(asg, "assignment") || !syntax::same(field(asg, "left"), b->name)) return BodyShape::Unknown;
+    return body_shape(field(asg, "right"), ctx, fn, depth + 1);
+  }
+
   // The call's keyword arguments in httpx's terms (edits on the call; the options that move
   // to the client in out->client_opts). False when the call cannot be converted (*why says
   // why, when it can tell).
-  static bool convert_arguments(TSNode args, bool on_object, const std::string& httpx, std::string_view src,
+  static bool convert_arguments(TSNode args, bool on_object, const std::string& httpx, FileContext& ctx, TSNode fn,
                                 EditList& edits, CallArguments* out, std::string* why) {
+    std::string_view src = ctx.text();
     for (TSNode a : syntax::code_children(args)) {
       if (is(a, "list_splat") || is(a, "dictionary_splat")) {
         *why = "the call passes *args/**kwargs: convert it by hand";
@@ -202,8 +245,19 @@ class BlockingHttp : public BlockingCallRule {
                         httpx + ".Timeout(" + std::string(text(parts[1], src)) + ", connect=" +
                             std::string(text(parts[0], src)) + ")");
         }
-      } else if (name == "data" && (is(value, "string") || is(value, "concatenated_string"))) {
-        edits.replace(ts_node_start_byte(field(a, "name")), ts_node_end_byte(field(a, "name")), "content");
+      } else if (name == "data") {
+        // requests' data= takes form fields (a dict), a body (str, bytes) or a file to stream;
+        // httpx's AsyncClient takes form fields as data=, a body as content=, and no sync
+        // file at all. What the value is decides, and an unknown value is not guessed.
+        BodyShape shape = body_shape(value, ctx, fn, 0);
+        if (shape == BodyShape::Text) {
+          edits.replace(ts_node_start_byte(field(a, "name")), ts_node_end_byte(field(a, "name")), "content");
+        } else if (shape != BodyShape::Form) {
+          *why = "`data=" + std::string(text(value, src)) +
+                 "` is not known to be form fields (a dict) or a body (str, bytes): httpx's AsyncClient takes "
+                 "those as `data=` and `content=`, and cannot send a sync file; convert it by hand";
+          return false;
+        }
       }
     }
     return true;
@@ -242,7 +296,10 @@ class BlockingHttp : public BlockingCallRule {
     if (ts_node_child(with_stmt, 0).id && syntax::kind(ts_node_child(with_stmt, 0)) != "async")
       edits.insert(ts_node_start_byte(with_stmt), "async ");
     std::string ctor_args = ct == semantic::types::kHttpxClient ? call_arguments(ctx, ctor) : "";
-    if (ct == semantic::types::kRequestsSession && keep_redirects) ctor_args = "follow_redirects=True";
+    if (ct == semantic::types::kRequestsSession) {
+      // A requests.Session follows redirects and waits without limit unless a call says.
+      ctor_args = keep_redirects ? "follow_redirects=True, timeout=None" : "timeout=None";
+    }
     edits.replace(ts_node_start_byte(ctor), ts_node_end_byte(ctor), httpx + ".AsyncClient(" + ctor_args + ")");
     edits.insert(cb, parens ? "(await " : "await ");
     if (parens) edits.insert(ce, ")");
@@ -254,7 +311,7 @@ class BlockingHttp : public BlockingCallRule {
   // why, when it can tell).
   static bool await_on_async_client(TSNode call, TSNode fn, const std::string& method, FileContext& ctx,
                                     const std::string& httpx, std::string client_opts, bool keep_redirects,
-                                    EditList& edits, std::string* why) {
+                                    bool keep_no_timeout, EditList& edits, std::string* why) {
     std::string_view src = ctx.text();
     uint32_t cb = ts_node_start_byte(call), ce = ts_node_end_byte(call);
     bool parens = needs_parens(call, src, "await");
@@ -265,7 +322,9 @@ class BlockingHttp : public BlockingCallRule {
       if (syntax::is_null(wrap)) return false;
       client = fresh_name(ctx.model(), "client");
       if (keep_redirects) client_opts += std::string(client_opts.empty() ? "" : ", ") + "follow_redirects=True";
+      if (keep_no_timeout) client_opts += std::string(client_opts.empty() ? "" : ", ") + "timeout=None";
       keep_redirects = false;
+      keep_no_timeout = false;
       std::string indent(line_indent(src, ts_node_start_byte(wrap)));
       const std::string& unit = ctx.source().indent_unit();
       edits.insert(ts_node_start_byte(wrap),
@@ -279,6 +338,7 @@ class BlockingHttp : public BlockingCallRule {
     std::string verb = method;
     edits.replace(ts_node_start_byte(callee), ts_node_end_byte(callee), client + "." + verb);
     if (keep_redirects) add_keyword(call, src, "follow_redirects=True", edits);
+    if (keep_no_timeout) add_keyword(call, src, "timeout=None", edits);
     if (parens) edits.insert(ce, ")");
     return true;
   }
@@ -345,10 +405,75 @@ class BlockingHttp : public BlockingCallRule {
       auto t = ctx.types().type_of(b.name);
       if (t && *t == semantic::types::kHttpxAsyncClient) return std::string(name);
     }
+    return module_client(call, ctx);
+  }
+
+  // A module-level `client = httpx.AsyncClient(...)` the call can share, when the client adds
+  // nothing the call did not send: no base URL, headers, auth, cookies, certificates or
+  // proxies (sharing one set for another host would leak or change them), only pool and
+  // protocol settings.
+  static std::string module_client(TSNode call, FileContext& ctx) {
+    std::string_view src = ctx.text();
+    static const std::set<std::string_view> harmless = {"timeout", "limits", "http2", "follow_redirects",
+                                                        "max_redirects", "trust_env"};
+    for (TSNode st : syntax::code_children(ctx.root())) {
+      TSNode asg = ts_node_named_child(st, 0);
+      if (!is(st, "expression_statement") || !is(asg, "assignment")) continue;
+      TSNode left = field(asg, "left"), right = field(asg, "right");
+      if (!is(left, "identifier") || !is(right, "call")) continue;
+      auto t = ctx.types().type_of(right);
+      if (!t || *t != semantic::types::kHttpxAsyncClient) continue;
+      bool plain = true;
+      for (TSNode a : syntax::code_children(field(right, "arguments")))
+        plain &= is(a, "keyword_argument") && harmless.count(text(field(a, "name"), src)) > 0;
+      if (!plain) continue;
+      std::string name(text(left, src));
+      int scope = ctx.model().resolving_scope(name, left);
+      if (scope < 0 || ctx.model().scope(scope).bindings.at(name).size() != 1) continue;
+      const semantic::Binding* b = ctx.model().resolve(name, call);
+      if (b && syntax::same(b->name, left)) return name;
+    }
     return {};
   }
 
-  // response.ok -> response.is_success, response.reason -> response.reason_phrase.
+  // Where a value's truth is all that is read: a condition, the operand of `not`, bool(x).
+  // The expression whose truth is read (r, or the bool(r) call), else null.
+  static TSNode truth_test(TSNode r, std::string_view src) {
+    TSNode p = syntax::parent(r);
+    if (is(p, "not_operator")) return r;
+    if (is(p, "if_statement") || is(p, "elif_clause") || is(p, "while_statement"))
+      return syntax::same(field(p, "condition"), r) ? r : TSNode{};
+    if (is(p, "conditional_expression")) return syntax::same(ts_node_named_child(p, 1), r) ? r : TSNode{};
+    if (is(p, "assert_statement")) return syntax::same(ts_node_named_child(p, 0), r) ? r : TSNode{};
+    if (is(p, "argument_list") && syntax::code_children(p).size() == 1) {
+      TSNode call = syntax::parent(p);
+      TSNode fn = field(call, "function");
+      if (is(fn, "identifier") && text(fn, src) == "bool") return call;
+    }
+    return TSNode{};
+  }
+
+  static bool single_binding(TSNode r, FileContext& ctx) {
+    std::string name(text(r, ctx.text()));
+    int scope = ctx.model().resolving_scope(name, r);
+    return scope >= 0 && ctx.model().scope(scope).bindings.at(name).size() == 1;
+  }
+
+  // requests' `ok` (and a response's truth) is `status_code < 400`: httpx's `is_error`
+  // negated (`is_success` is 2xx only). `expr` is `response.ok` or `response` in a truth test.
+  static void negated_error_check(TSNode expr, const std::string& name, FileContext& ctx, EditList& edits) {
+    std::string_view src = ctx.text();
+    TSNode p = syntax::parent(expr);
+    if (is(p, "not_operator")) {
+      edits.replace(ts_node_start_byte(p), ts_node_end_byte(p), name + ".is_error");
+      return;
+    }
+    std::string t = "not " + name + ".is_error";
+    if (needs_parens(expr, src, "not_operator")) t = "(" + t + ")";
+    edits.replace(ts_node_start_byte(expr), ts_node_end_byte(expr), t);
+  }
+
+  // response.ok -> not response.is_error, response.reason -> response.reason_phrase.
   static bool rename_response_uses(TSNode var, TSNode fn, FileContext& ctx, EditList& edits, std::string* why) {
     std::string_view src = ctx.text();
     std::string_view name = text(var, src);
@@ -357,10 +482,20 @@ class BlockingHttp : public BlockingCallRule {
       const semantic::Binding* b = ctx.model().resolve(name, r);
       if (!b || b->kind != semantic::BindingKind::Assignment) continue;
       TSNode p = syntax::parent(r);
+      if (TSNode tested = truth_test(r, src); !syntax::is_null(tested)) {
+        // `if response:` is `response.ok` in requests; an httpx response is always true.
+        if (!single_binding(r, ctx)) {
+          *why = "the truth of `" + std::string(name) + "` is tested, and it may be something else than the "
+                 "response there: convert it by hand";
+          return false;
+        }
+        negated_error_check(tested, std::string(name), ctx, edits);
+        continue;
+      }
       if (!is(p, "attribute") || !syntax::same(field(p, "object"), r)) continue;
       TSNode attr = field(p, "attribute");
       std::string_view a = text(attr, src);
-      if (a == "ok") edits.replace(ts_node_start_byte(attr), ts_node_end_byte(attr), "is_success");
+      if (a == "ok") negated_error_check(p, std::string(name), ctx, edits);
       if (a == "reason") edits.replace(ts_node_start_byte(attr), ts_node_end_byte(attr), "reason_phrase");
       if (a == "iter_content" || a == "iter_lines" || a == "raw") {
         *why = "the response is read with `" + std::string(a) + "`: httpx streams differently, convert it by hand";

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 
 import pytest
 
@@ -52,7 +53,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self):
         n = int(self.headers.get("Content-Length", "0"))
-        self._json(201, {"echo": json.loads(self.rfile.read(n))})
+        body = self.rfile.read(n)
+        if self.headers.get("Content-Type", "") == "application/x-www-form-urlencoded":
+            self._json(201, {"form": urllib.parse.parse_qs(body.decode())})
+        else:
+            self._json(201, {"echo": json.loads(body)})
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +114,21 @@ def test_AF102_http_post_and_status(modules, server):
     assert a == b == (201, {"echo": {"x": [1, 2]}})
     a, b = both(modules, "status_ok", server + "/missing")
     assert a == b == (False, "Not Found", 404)
+
+
+def test_AF102_keeps_requests_behaviour(modules, server):
+    # A response's truth and `ok` are "below 400" in requests (a 302 not followed is true).
+    a, b = both(modules, "truth_of_a_redirect", server + "/redirect")
+    assert a == b == (True, "good", 302)
+    a, b = both(modules, "truth_of_a_redirect", server + "/missing")
+    assert a == b == (False, "bad!", 404)
+    # Form fields stay form fields, a str body stays the body.
+    a, b = both(modules, "post_form_and_body", server + "/echo", "ann")
+    assert a == b == (201, {"form": {"name": ["ann"]}}, {"echo": {"name": "ann"}})
+    # No timeout stays no timeout: explicitly, in the fixed code.
+    a, b = both(modules, "no_timeout", server + "/json")
+    assert a == b
+    assert "timeout=None" in modules[2]
 
 
 def test_AF102_http_session_and_errors(modules, server):

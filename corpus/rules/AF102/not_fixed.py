@@ -24,3 +24,15 @@ async def legacy(url: str) -> bytes:
 
 async def splat(url: str, **kwargs) -> int:
     return requests.get(url, **kwargs).status_code  # AF102
+
+
+async def upload(url: str, path: str) -> int:
+    with open(path, "rb") as f:
+        return requests.post(url, data=f, timeout=5).status_code  # AF102: a sync file: not for httpx's AsyncClient
+
+
+async def maybe_response(url: str, retry: bool) -> int:
+    r = None
+    if retry:
+        r = requests.get(url, timeout=5)  # AF102: r may be None where its truth is tested
+    return 1 if r else 0

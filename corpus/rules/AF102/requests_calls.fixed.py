@@ -22,7 +22,7 @@ async def forecast(city: str, days: int = 3) -> dict:
                 params={"days": days},
                 timeout=httpx.Timeout(10, connect=3),
             )
-        if not response.is_success:
+        if response.is_error:
             log.warning("forecast failed: %s", response.reason_phrase)
         return response.json()
     except httpx.TimeoutException:
@@ -32,7 +32,7 @@ async def forecast(city: str, days: int = 3) -> dict:
 
 
 async def notify(url: str, payload: dict) -> int:
-    async with httpx.AsyncClient(verify=False) as client:
+    async with httpx.AsyncClient(verify=False, timeout=None) as client:
         result = await client.post(url, json=payload, follow_redirects=False)  # AF102
     return result.status_code
 
@@ -51,3 +51,22 @@ async def not_a_call():
     text = "requests.get(url)"  # ok: a string
     # requests.get(url) in a comment
     return getter, text
+
+
+async def truth(url: str) -> int:
+    async with httpx.AsyncClient(follow_redirects=True) as client:
+        r = await client.get(url, timeout=5)  # AF102
+    if r.is_error:
+        return 0
+    ok = not r.is_error
+    return r.status_code if not r.is_error else 500 + ok
+
+
+async def form_and_body(url: str, token: str) -> int:
+    payload = {"token": token}
+    async with httpx.AsyncClient(follow_redirects=True) as client:
+        first = await client.post(url, data=payload, timeout=5)  # AF102
+    body = '{"token": "%s"}' % token
+    async with httpx.AsyncClient(follow_redirects=True) as client:
+        second = await client.post(url, content=token.encode(), timeout=5)  # AF102
+    return first.status_code + second.status_code + len(body)

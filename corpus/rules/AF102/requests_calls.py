@@ -47,3 +47,19 @@ async def not_a_call():
     text = "requests.get(url)"  # ok: a string
     # requests.get(url) in a comment
     return getter, text
+
+
+async def truth(url: str) -> int:
+    r = requests.get(url, timeout=5)  # AF102
+    if not r:
+        return 0
+    ok = bool(r)
+    return r.status_code if r else 500 + ok
+
+
+async def form_and_body(url: str, token: str) -> int:
+    payload = {"token": token}
+    first = requests.post(url, data=payload, timeout=5)  # AF102
+    body = '{"token": "%s"}' % token
+    second = requests.post(url, data=token.encode(), timeout=5)  # AF102
+    return first.status_code + second.status_code + len(body)

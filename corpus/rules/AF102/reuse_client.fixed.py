@@ -16,7 +16,7 @@ async def with_parameter(client: httpx.AsyncClient, url: str) -> str:
 
 async def sessions(urls: list[str]) -> list[str]:
     out = []
-    async with httpx.AsyncClient(follow_redirects=True) as s:
+    async with httpx.AsyncClient(follow_redirects=True, timeout=None) as s:
         s.headers.update({"User-Agent": "demo"})
         for url in urls:
             out.append((await s.get(url, timeout=5)).text)  # AF102
@@ -30,5 +30,12 @@ async def sync_httpx(url: str) -> bytes:
 
 
 async def module_level_httpx(url: str) -> int:
-    async with httpx.AsyncClient() as client_1:
-        return (await client_1.get(url)).status_code  # AF102
+    return (await HTTP.get(url)).status_code  # AF102
+
+
+HTTP = httpx.AsyncClient(timeout=30)
+AUTHED = httpx.AsyncClient(headers={"Authorization": "Bearer secret"})
+
+
+async def shared_module_client(url: str) -> int:
+    return (await HTTP.get(url, follow_redirects=True, timeout=None)).status_code  # AF102: HTTP is shared, AUTHED would send its header

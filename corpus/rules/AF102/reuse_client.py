@@ -32,3 +32,11 @@ async def sync_httpx(url: str) -> bytes:
 
 async def module_level_httpx(url: str) -> int:
     return httpx.get(url).status_code  # AF102
+
+
+HTTP = httpx.AsyncClient(timeout=30)
+AUTHED = httpx.AsyncClient(headers={"Authorization": "Bearer secret"})
+
+
+async def shared_module_client(url: str) -> int:
+    return requests.get(url).status_code  # AF102: HTTP is shared, AUTHED would send its header

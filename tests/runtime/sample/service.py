@@ -27,6 +27,27 @@ async def status_ok(url):
     return r.ok, r.reason, r.status_code
 
 
+async def truth_of_a_redirect(url):
+    # Not followed: a 302 is `ok` (below 400) and true for the response of the sync library.
+    r = requests.get(url, allow_redirects=False, timeout=5)
+    verdict = "good" if r else "bad"
+    if not r.ok:
+        verdict += "!"
+    return bool(r), verdict, r.status_code
+
+
+async def post_form_and_body(url, name):
+    form = {"name": name}
+    a = requests.post(url, data=form, timeout=5)
+    b = requests.post(url, data=json.dumps({"name": name}), timeout=5)
+    return a.status_code, a.json(), b.json()
+
+
+async def no_timeout(url):
+    r = requests.get(url)
+    return r.status_code, r.json()
+
+
 async def follows_redirect(url):
     r = requests.get(url, timeout=5)
     return r.status_code, r.json()
