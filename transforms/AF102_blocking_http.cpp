@@ -92,6 +92,7 @@ class BlockingHttp : public BlockingCallRule {
 
  private:
   std::optional<Fix> build(TSNode call, const BlockingHit& hit, FileContext& ctx, Finding& f, std::string* why) const {
+    if (hit.api == "urllib.request.urlopen") return build_urlopen(call, ctx, why);
     if (hit.api.rfind("urllib", 0) == 0) {
       *why = "use `httpx.AsyncClient` (`async with httpx.AsyncClient() as client: await client.get(url)`)";
       return std::nullopt;
@@ -162,6 +163,226 @@ class BlockingHttp : public BlockingCallRule {
     return fix;
   }
 
+  // --- urllib.request.urlopen ----------------------------------------------------------------
+  //
+  //   with urlopen(url, timeout=5) as r:         async with httpx.AsyncClient(follow_redirects=True) as client:
+  //       body = r.read()                  ->        r = await client.get(url, timeout=5)
+  //                                                  r.raise_for_status()
+  //                                                  body = r.content
+  //
+  // urlopen follows redirects, waits as long as the socket default says (no limit) and raises
+  // HTTPError on a 4xx/5xx status: the client follows redirects, the call gets timeout=None
+  // when it had no timeout, and raise_for_status() keeps the error. The response is read
+  // only through what both have (`read()` is `.content`, `status`/`getcode()` is
+  // `.status_code`, `headers`); anything else, a Request object or a URL of unknown type,
+  // and `except` clauses that would need urllib's exception attributes are not converted.
+  struct UrlopenArgs {
+    TSNode url{}, data{}, timeout{};
+  };
+
+  // urlopen(url, data=None, timeout=...): the arguments by name; false (with *why when it can
+  // tell) for one httpx has no counterpart for (context=, cafile=, a splat).
+  static bool urlopen_arguments(TSNode call, std::string_view src, UrlopenArgs* out, std::string* why) {
+    size_t positional = 0;
+    for (TSNode a : syntax::code_children(field(call, "arguments"))) {
+      if (is(a, "keyword_argument")) {
+        std::string_view n = text(field(a, "name"), src);
+        if (n == "url") out->url = field(a, "value");
+        else if (n == "data") out->data = field(a, "value");
+        else if (n == "timeout") out->timeout = field(a, "value");
+        else {
+          *why = "`urlopen(" + std::string(n) + "=...)` has no httpx equivalent here: convert it by hand";
+          return false;
+        }
+        continue;
+      }
+      if (is(a, "list_splat") || is(a, "dictionary_splat")) {
+        *why = "the call passes *args/**kwargs: convert it by hand";
+        return false;
+      }
+      (positional == 0 ? out->url : positional == 1 ? out->data : out->timeout) = a;
+      ++positional;
+    }
+    return !syntax::is_null(out->url) && positional <= 3;
+  }
+
+  std::optional<Fix> build_urlopen(TSNode call, FileContext& ctx, std::string* why) const {
+    std::string_view src = ctx.text();
+    TSNode fn = ctx.model().enclosing_function(call);
+    if (syntax::is_null(fn) || inside_generator_expression(call)) return std::nullopt;
+    UrlopenArgs ua;
+    if (!urlopen_arguments(call, src, &ua, why)) return std::nullopt;
+    TSNode url = ua.url, data = ua.data, timeout = ua.timeout;
+    if (body_shape(url, ctx, fn, 0) != BodyShape::Text) {
+      *why = "the URL `" + std::string(text(url, src)) +
+             "` is not known to be a string (a `Request` carries a method and headers): annotate it `str` or "
+             "convert it by hand";
+      return std::nullopt;
+    }
+    if (!syntax::is_null(data) && body_shape(data, ctx, fn, 0) != BodyShape::Text) {
+      *why = "the request body is not known to be bytes: convert it by hand";
+      return std::nullopt;
+    }
+    // Where the response goes: `with urlopen(...) as r`, `r = urlopen(...)`, or read at once
+    // (`urlopen(...).read()`).
+    TSNode p = syntax::parent(call);
+    TSNode with_stmt{}, var{};
+    if (is(p, "as_pattern") && is(syntax::parent(p), "with_item")) {
+      with_stmt = syntax::ancestor(p, "with_statement");
+      TSNode alias = field(p, "alias");
+      var = is(alias, "as_pattern_target") ? ts_node_named_child(alias, 0) : alias;
+      if (syntax::code_children(syntax::child_of_kind(with_stmt, "with_clause")).size() != 1 || !is(var, "identifier")) {
+        *why = "the `with` opens other things too: convert it by hand";
+        return std::nullopt;
+      }
+    } else if (is(p, "assignment") && syntax::same(field(p, "right"), call) && is(field(p, "left"), "identifier") &&
+               is(syntax::parent(p), "expression_statement")) {
+      var = field(p, "left");
+    }
+    TSNode read_call{};
+    if (syntax::is_null(var)) {
+      TSNode attr = p;
+      if (!(is(attr, "attribute") && syntax::same(field(attr, "object"), call) &&
+            text(field(attr, "attribute"), src) == "read" && is(syntax::parent(attr), "call") &&
+            syntax::code_children(field(syntax::parent(attr), "arguments")).empty())) {
+        *why = "the response is used in a way asyncfix does not convert: convert it by hand";
+        return std::nullopt;
+      }
+      read_call = syntax::parent(attr);
+    }
+    auto httpx = ctx.imports().module("httpx", call);
+    EditList edits;
+    std::string name = syntax::is_null(var) ? fresh_name(ctx.model(), "response") : std::string(text(var, src));
+    if (!syntax::is_null(var) && !urlopen_response_uses(var, fn, ctx, edits, why)) return std::nullopt;
+    if (!urlopen_exception_edits(fn, ctx, httpx.text, edits, why)) return std::nullopt;
+
+    std::string method = syntax::is_null(data) ? "get" : "post";
+    std::string call_args = std::string(text(url, src));
+    if (!syntax::is_null(data)) call_args += ", content=" + std::string(text(data, src));
+    call_args += ", timeout=" + (syntax::is_null(timeout) ? std::string("None") : std::string(text(timeout, src)));
+    std::string client = fresh_name(ctx.model(), "client");
+    std::string opener = "async with " + httpx.text + ".AsyncClient(follow_redirects=True) as " + client + ":";
+    std::string request = name + " = await " + client + "." + method + "(" + call_args + ")";
+    const std::string& unit = ctx.source().indent_unit();
+    if (!syntax::is_null(with_stmt)) {
+      // The with's header opens the client; the body starts with the request.
+      TSNode body = field(with_stmt, "body");
+      if (syntax::is_null(body)) body = syntax::child_of_kind(with_stmt, "block");
+      TSNode first = ts_node_named_child(body, 0);
+      if (syntax::is_null(first) || ts_node_start_point(first).row == ts_node_start_point(with_stmt).row) {
+        *why = "the `with` body is on its header's line: convert it by hand";
+        return std::nullopt;
+      }
+      std::string indent(line_indent(src, ts_node_start_byte(first)));
+      TSNode colon = syntax::child_of_kind(with_stmt, ":");
+      if (syntax::is_null(colon)) return std::nullopt;
+      edits.replace(ts_node_start_byte(with_stmt), ts_node_start_byte(colon), opener.substr(0, opener.size() - 1));
+      edits.insert(ts_node_start_byte(first), request + "\n" + indent + name + ".raise_for_status()\n" + indent);
+    } else {
+      TSNode stmt = wrappable_statement(call, src);
+      if (syntax::is_null(stmt)) return std::nullopt;
+      std::string indent(line_indent(src, ts_node_start_byte(stmt)));
+      std::string inner = indent + unit;
+      std::string head = opener + "\n" + inner + request + "\n" + inner + name + ".raise_for_status()\n";
+      if (!syntax::is_null(read_call)) {
+        edits.insert(ts_node_start_byte(stmt), head.substr(0) + inner);
+        edits.replace(ts_node_start_byte(read_call), ts_node_end_byte(read_call), name + ".content");
+        indent_lines(stmt, ctx, unit, edits);
+      } else {
+        // `r = urlopen(url)`: the statement is the request (its comment stays on it), the
+        // status check follows on the next line.
+        edits.insert(ts_node_start_byte(stmt), opener + "\n" + inner);
+        edits.replace(ts_node_start_byte(call), ts_node_end_byte(call),
+                      request.substr(name.size() + 3));
+        uint32_t eol = ts_node_end_byte(stmt);
+        while (eol < src.size() && src[eol] != '\n') ++eol;
+        edits.insert(eol, "\n" + inner + name + ".raise_for_status()");
+        indent_lines(stmt, ctx, unit, edits);
+      }
+    }
+    if (!edits.consistent()) return std::nullopt;
+    Fix fix;
+    fix.title = info_.fix_title;
+    fix.applicability = Applicability::Unsafe;
+    fix.edits = edits.take();
+    fix.imports = httpx.needs;
+    fix.remove_if_unused = {"urllib.request.urlopen", "urllib.request"};
+    return fix;
+  }
+
+  // The response variable's uses, in httpx's terms; false (with *why) when one has no
+  // counterpart.
+  static bool urlopen_response_uses(TSNode var, TSNode fn, FileContext& ctx, EditList& edits, std::string* why) {
+    std::string_view src = ctx.text();
+    std::string name(text(var, src));
+    int scope = ctx.model().resolving_scope(name, var);
+    if (scope < 0 || ctx.model().scope(scope).bindings.at(name).size() != 1) {
+      *why = "`" + name + "` is bound more than once: convert it by hand";
+      return false;
+    }
+    for (TSNode r : ctx.model().references()) {
+      if (text(r, src) != name || !syntax::contains(fn, r)) continue;
+      const semantic::Binding* b = ctx.model().resolve(name, r);
+      if (!b || !syntax::same(b->name, var)) continue;
+      TSNode p = syntax::parent(r);
+      std::string a = is(p, "attribute") && syntax::same(field(p, "object"), r) ? std::string(text(field(p, "attribute"), src)) : "";
+      TSNode pp = syntax::parent(p);
+      bool called = is(pp, "call") && syntax::same(field(pp, "function"), p);
+      bool no_args = called && syntax::code_children(field(pp, "arguments")).empty();
+      if (a == "read" && no_args) {
+        edits.replace(ts_node_start_byte(pp), ts_node_end_byte(pp), name + ".content");
+      } else if ((a == "status" || a == "code") && !called) {
+        edits.replace(ts_node_start_byte(p), ts_node_end_byte(p), name + ".status_code");
+      } else if (a == "getcode" && no_args) {
+        edits.replace(ts_node_start_byte(pp), ts_node_end_byte(pp), name + ".status_code");
+      } else if (a == "headers" && !called &&
+                 ((is(pp, "attribute") && text(field(pp, "attribute"), src) == "get") || is(pp, "subscript"))) {
+        // httpx's Headers: get() and [] as an email.message.Message's.
+      } else {
+        *why = "the response is used as `" + std::string(text(is(p, "attribute") ? p : r, src)) +
+               "`, which an httpx response does not have: convert it by hand";
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // urllib's exceptions in the function's `except` clauses, as httpx's: HTTPError (a status)
+  // -> HTTPStatusError, URLError (any failure) -> HTTPError. A handler that names the
+  // exception reads its attributes (`e.code`, `e.reason`), and one for OSError or timeouts
+  // catches what httpx does not raise: not converted.
+  static bool urlopen_exception_edits(TSNode fn, FileContext& ctx, const std::string& httpx, EditList& edits,
+                                      std::string* why) {
+    bool ok = true;
+    syntax::walk(field(fn, "body"), [&](TSNode n) {
+      if (!ok || is(n, "function_definition") || is(n, "lambda") || is(n, "class_definition")) return false;
+      if (!is(n, "except_clause")) return true;
+      TSNode v = ts_node_named_child(n, 0);
+      bool aliased = is(v, "as_pattern");
+      if (aliased) v = ts_node_named_child(v, 0);
+      std::vector<TSNode> types;
+      if (is(v, "tuple") || is(v, "parenthesized_expression")) types = syntax::code_children(v);
+      else if (!is(v, "block")) types.push_back(v);
+      for (TSNode t : types) {
+        auto q = ctx.model().qualified_name(t);
+        if (!q) continue;
+        std::string mapped = *q == "urllib.error.HTTPError" ? "HTTPStatusError" : *q == "urllib.error.URLError" ? "HTTPError" : "";
+        if (*q == "OSError" || *q == "TimeoutError" || *q == "socket.timeout" || *q == "IOError" ||
+            *q == "ConnectionError") {
+          *why = "an `except " + *q + "` here catches urlopen's errors, not httpx's: convert it by hand";
+          ok = false;
+        } else if (!mapped.empty() && aliased) {
+          *why = "the handler of `" + *q + "` reads the exception, whose attributes httpx names otherwise: convert it by hand";
+          ok = false;
+        } else if (!mapped.empty()) {
+          edits.replace(ts_node_start_byte(t), ts_node_end_byte(t), httpx + "." + mapped);
+        }
+      }
+      return ok;
+    });
+    return ok;
+  }
+
   // What convert_arguments found in a call's arguments.
   struct CallArguments {
     std::string client_opts;  // `verify=`, `cert=`, `proxies=`: for the client
@@ -180,12 +401,25 @@ class BlockingHttp : public BlockingCallRule {
     if (is(v, "parenthesized_expression")) return body_shape(ts_node_named_child(v, 0), ctx, fn, depth + 1);
     if (is(v, "dictionary") || is(v, "dictionary_comprehension")) return BodyShape::Form;
     if (is(v, "string") || is(v, "concatenated_string")) return BodyShape::Text;
+    if (is(v, "binary_operator")) {
+      // "https://" + host, "%s/users" % base: a str (or bytes) operand on the left says.
+      std::string_view op = text(field(v, "operator"), src);
+      if ((op == "+" || op == "%") && body_shape(field(v, "left"), ctx, fn, depth + 1) == BodyShape::Text)
+        return BodyShape::Text;
+      if (op == "+" && body_shape(field(v, "right"), ctx, fn, depth + 1) == BodyShape::Text) return BodyShape::Text;
+      return BodyShape::Unknown;
+    }
     if (is(v, "call")) {
       TSNode callee = field(v, "function");
       if (is(callee, "identifier") && text(callee, src) == "dict") return BodyShape::Form;
-      if (is(callee, "attribute") && text(field(callee, "attribute"), src) == "encode") return BodyShape::Text;
+      if (is(callee, "identifier") && (text(callee, src) == "str" || text(callee, src) == "bytes")) return BodyShape::Text;
+      if (is(callee, "attribute") && (text(field(callee, "attribute"), src) == "encode" ||
+                                      (text(field(callee, "attribute"), src) == "format" &&
+                                       body_shape(field(callee, "object"), ctx, fn, depth + 1) == BodyShape::Text)))
+        return BodyShape::Text;
       auto q = ctx.model().qualified_name(callee);
-      if (q && (*q == "json.dumps" || *q == "urllib.parse.urlencode")) return BodyShape::Text;
+      if (q && (*q == "json.dumps" || *q == "urllib.parse.urlencode" || *q == "urllib.parse.urljoin"))
+        return BodyShape::Text;
       return BodyShape::Unknown;
     }
     if (!is(v, "identifier")) return BodyShape::Unknown;

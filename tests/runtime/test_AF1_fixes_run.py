@@ -131,6 +131,16 @@ def test_AF102_keeps_requests_behaviour(modules, server):
     assert "timeout=None" in modules[2]
 
 
+def test_AF102_urlopen(modules, server):
+    a, b = both(modules, "url_read", server + "/json")
+    assert a == b == (200, {"a": 1, "path": "/json"})
+    a, b = both(modules, "url_read", server + "/missing")
+    assert a == b == "status error"
+    a, b = both(modules, "url_read_redirected", server + "/redirect")
+    assert a == b
+    assert "urlopen" not in modules[2]
+
+
 def test_AF102_http_session_and_errors(modules, server):
     a, b = both(modules, "fetch_with_session", [server + "/json", server + "/other"])
     assert a == b

@@ -5,6 +5,8 @@ import json
 import os
 import subprocess
 import time
+import urllib.error
+import urllib.request
 
 import requests
 
@@ -46,6 +48,19 @@ async def post_form_and_body(url, name):
 async def no_timeout(url):
     r = requests.get(url)
     return r.status_code, r.json()
+
+
+async def url_read(url: str):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError:
+        return "status error"
+
+
+async def url_read_redirected(url: str):
+    page = urllib.request.urlopen(url).read()
+    return json.loads(page)
 
 
 async def follows_redirect(url):
