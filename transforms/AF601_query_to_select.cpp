@@ -1072,8 +1072,14 @@ class QueryToSelect : public Rule {
     if (Refusal why = bulk_arguments(cv, exec_opts, values)) return why;
     // The statement starts with update(E)/delete(E) instead of select(E).
     run.base_stmt = cv.name("sqlalchemy", t == "delete" ? "delete" : "update") + "(" + cv.entities_text + ")";
-    run.open = run.result_call("execute");
     run.pre = values + exec_opts;
+    if (is(syntax::parent(cv.c.outer), "expression_statement")) {
+      // The count is not used: no dangling `.rowcount` statement.
+      run.open = run.value_call("execute");
+      run.close = ")";
+      return std::nullopt;
+    }
+    run.open = run.result_call("execute");
     run.close = run.rclose;
     run.after = ".rowcount";
     return std::nullopt;

@@ -79,7 +79,7 @@ const std::string& url_helper() {
     for (const auto& [from, to] : kAsyncDrivers) t += std::string("        (\"") + from + "\", \"" + to + "\"),\n";
     t += "    ):\n"
          "        if url.startswith(sync):\n"
-         "            return async_ + url[len(sync):]\n"
+         "            return async_ + url[len(sync) :]\n"
          "    return url\n";
     return t;
   }();

@@ -3,8 +3,13 @@
 #include <toml++/toml.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <mutex>
+#include <optional>
 #include <set>
 
+#include "engine/rewrite/wrap.h"
 #include "engine/run/discover.h"
 #include "engine/run/project_config.h"
 
@@ -209,6 +214,70 @@ Expected<const Config*> ConfigFinder::for_path(const std::string& path) {
   }
   for (const auto& v : visited) by_dir_[v] = found;
   return found;
+}
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// What one directory says about the formatter; nullopt when it says nothing.
+std::optional<FormatterConfig> formatter_in(const fs::path& d, const std::optional<FormatterConfig>& inner) {
+  std::error_code ec;
+  FormatterConfig f = inner.value_or(FormatterConfig{});
+  bool said = inner.has_value();
+  fs::path py = d / "pyproject.toml";
+  if (!said && fs::is_regular_file(py, ec)) {
+    std::string toml = slurp(py);
+    f.line_length = formatter_line_length(toml);
+    f.declared = toml.find("[tool.black]") != std::string::npos || toml.find("[tool.ruff") != std::string::npos;
+    said = true;
+  }
+  if (!f.declared && (fs::is_regular_file(d / "ruff.toml", ec) || fs::is_regular_file(d / ".ruff.toml", ec))) {
+    f.declared = true;
+    said = true;
+  }
+  fs::path hooks = d / ".pre-commit-config.yaml";
+  if (!f.declared && fs::is_regular_file(hooks, ec)) {
+    std::string y = slurp(hooks);
+    if (y.find("psf/black") != std::string::npos || y.find("ruff-format") != std::string::npos ||
+        y.find("id: black") != std::string::npos) {
+      f.declared = true;
+      said = true;
+    }
+  }
+  if (!said) return std::nullopt;
+  return f;
+}
+
+}  // namespace
+
+FormatterConfig project_formatter(const std::string& path) {
+  static std::mutex mu;
+  static std::map<std::string, FormatterConfig> by_dir;
+  std::error_code ec;
+  fs::path p = fs::absolute(path, ec).lexically_normal();
+  fs::path dir = fs::is_directory(p, ec) ? p : p.parent_path();
+  std::lock_guard<std::mutex> lock(mu);
+  std::vector<std::string> visited;
+  std::optional<FormatterConfig> found;
+  for (fs::path d = dir;; d = d.parent_path()) {
+    auto it = by_dir.find(d.string());
+    if (it != by_dir.end()) {
+      // What is known above: the line length stays the nearest one's.
+      if (!found) found = it->second;
+      else if (!found->declared) found->declared = it->second.declared;
+      break;
+    }
+    visited.push_back(d.string());
+    found = formatter_in(d, found);
+    if ((found && found->declared) || fs::exists(d / ".git", ec) || d == d.parent_path()) break;
+  }
+  FormatterConfig result = found.value_or(FormatterConfig{});
+  for (const auto& v : visited) by_dir[v] = result;
+  return result;
 }
 
 }  // namespace asyncfix

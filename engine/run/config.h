@@ -56,6 +56,17 @@ struct Config {
 // `whole_file` — an asyncfix.toml). nullopt when the file has no such table.
 Expected<std::optional<Config>> load_config(const std::string& path, bool whole_file = false);
 
+// The formatter of the project `path` belongs to: the line length (`line-length` of
+// [tool.black] or [tool.ruff] in the nearest pyproject.toml above it, else 88), and whether
+// the project says it uses black or ruff's formatter (such a table, a ruff.toml, or a
+// black / ruff-format hook in .pre-commit-config.yaml, in the directories from the file up
+// to the repository root). Cached per directory; thread-safe.
+struct FormatterConfig {
+  int line_length = 88;
+  bool declared = false;
+};
+FormatterConfig project_formatter(const std::string& path);
+
 // Finds the configuration of each file: the nearest pyproject.toml above it with a
 // [tool.asyncfix] table. Caches per directory; not thread-safe.
 class ConfigFinder {

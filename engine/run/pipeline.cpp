@@ -1,10 +1,15 @@
 #include "engine/run/pipeline.h"
 #include "engine/project/project.h"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <map>
 #include <set>
+#include <unordered_set>
+
+#include "engine/rewrite/wrap.h"
 
 #include "engine/rule/context.h"
 #include "engine/run/suppress.h"
@@ -777,6 +782,39 @@ void record_applied(FileRun& run, const Pass& pass) {
   run.rules_per_pass.push_back(std::move(ids));
 }
 
+// The lines the fixes wrote that are longer than the project's line length, split as black
+// splits them (engine/rewrite/wrap.h). Lines the file had before are left as they are; the
+// result must parse as well as the unwrapped text, else the text stays unwrapped.
+void wrap_written_lines(FileRun& run, const FileResult& r, const FileOptions& options) {
+  std::string_view before = r.original;
+  std::unordered_set<std::string_view> original_lines;
+  for (size_t pos = 0; pos <= before.size();) {
+    size_t nl = before.find('\n', pos);
+    size_t e = nl == std::string_view::npos ? before.size() : nl;
+    size_t ce = e > pos && before[e - 1] == '\r' ? e - 1 : e;
+    original_lines.insert(before.substr(pos, ce - pos));
+    if (nl == std::string_view::npos) break;
+    pos = nl + 1;
+  }
+  std::string text(run.cur.text());
+  auto tree = run.parser.parse(text);
+  if (!tree) return;
+  WrapOptions o;
+  o.line_length = options.line_length;
+  o.relayout_multiline = options.relayout_statements;
+  o.indent_unit = run.cur.indent_unit();
+  o.newline = run.newline;
+  // black adds a trailing comma after *args / **kwargs only where the file's syntax already
+  // needs Python 3.6 (f-strings are the common sign).
+  static const re2::RE2 kFString(R"((?:^|[^\w])[fF][rR]?["'])");
+  o.trailing_comma_after_unpacking = re2::RE2::PartialMatch(text, kFString);
+  std::string wrapped = wrap_long_lines(text, tree->root(), original_lines, o);
+  if (wrapped == text) return;
+  auto tree2 = run.parser.parse(wrapped);
+  if (!tree2 || error_ranges(tree2->root()).size() > error_ranges(tree->root()).size()) return;
+  run.cur = run.cur.with_text(std::move(wrapped));
+}
+
 // Fixes that waited for a conflict and never applied, though their finding remains.
 void report_never_applied(FileRun& run) {
   for (const Finding& f : run.r.remaining) {
@@ -928,6 +966,7 @@ FileResult Engine::process(const SourceFile& file, const FileOptions& options,
     run.cur = run.cur.with_text(std::move(applied.text));
   }
   report_never_applied(run);
+  if (options.line_length > 0 && !r.applied.empty()) wrap_written_lines(run, r, options);
   r.fixed = run.cur.bytes();
   return r;
 }

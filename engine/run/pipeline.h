@@ -94,6 +94,12 @@ struct FileOptions {
   // Fingerprints of known findings (a baseline) for this file: not reported, not fixed.
   const std::set<std::string>* baseline = nullptr;
   bool resolve_fix_edits = false;  // fill Fix::resolved_edits of the first pass's findings
+  // The project's formatter line length ([tool.black] / [tool.ruff] line-length, else 88):
+  // lines the fixes write longer than that are wrapped as black wraps them. 0: never.
+  int line_length = 88;
+  // The project says it uses black or ruff's formatter: a statement a fix rewrote that spans
+  // several lines is laid out again as black would (else only the long lines are split).
+  bool relayout_statements = false;
 };
 
 // Everything one run shares across files and threads: rules, compiled queries, settings.

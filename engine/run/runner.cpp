@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "engine/run/config.h"
 #include "engine/source/source_file.h"
 
 namespace asyncfix {
@@ -42,6 +43,11 @@ FileResult process_one(const Engine& engine, const DiscoveredFile& df, const Run
   FileOptions fo = options.file;
   fo.module_name = df.module;
   fo.is_package = df.is_package;
+  if (fo.fix_mode != FixMode::None && fo.line_length > 0) {
+    FormatterConfig fmt = project_formatter(df.path);
+    fo.line_length = fmt.line_length;
+    fo.relayout_statements = fmt.declared;
+  }
   if (options.customize) options.customize(df, fo);
   FileResult r = engine.process(*src, fo, parser, project);
   if (!r.changed() && !options.keep_text) {

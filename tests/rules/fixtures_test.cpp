@@ -226,6 +226,7 @@ void check_file(const FixtureCase& c, const Engine& engine, const FileResult& r,
   fo.fix_mode = FixMode::Unsafe;
   fo.module_name = module;
   fo.report_unused_suppressions = reports_suppressions(c);
+  fo.relayout_statements = true;
   FileResult again = engine.process(*fixed_src, fo, parser, project);
   EXPECT_TRUE(again.applied.empty()) << path << ": a second run still fixes " << again.applied.size()
                                      << " finding(s), first " << again.applied[0].rule_id << " at "
@@ -322,6 +323,9 @@ TEST_P(RuleFixture, MatchesMarkersAndExpectedFix) {
       fo.module_name = df.module;
       fo.is_package = df.is_package;
       fo.report_unused_suppressions = reports_suppressions(c);
+      // The fixtures are laid out as a black-formatted project's would be
+      // (tests/cli/black_accepts_the_fixes.sh holds the black-clean ones to black itself).
+      fo.relayout_statements = true;
       FileResult r = g.engine->process(*src, fo, parser, g.project.get());
       ASSERT_FALSE(r.error) << r.error->to_string();
       check_file(c, *g.engine, r, *src, parser, g.project.get(), df.module);

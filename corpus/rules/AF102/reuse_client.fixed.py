@@ -11,7 +11,9 @@ async def with_client(urls: list[str]) -> list[int]:
 
 
 async def with_parameter(client: httpx.AsyncClient, url: str) -> str:
-    return (await client.post(url, content="ping", timeout=1, follow_redirects=True)).text  # AF102
+    return (
+        await client.post(url, content="ping", timeout=1, follow_redirects=True)
+    ).text  # AF102
 
 
 async def sessions(urls: list[str]) -> list[str]:
@@ -38,4 +40,6 @@ AUTHED = httpx.AsyncClient(headers={"Authorization": "Bearer secret"})
 
 
 async def shared_module_client(url: str) -> int:
-    return (await HTTP.get(url, follow_redirects=True, timeout=None)).status_code  # AF102: HTTP is shared, AUTHED would send its header
+    return (
+        await HTTP.get(url, follow_redirects=True, timeout=None)
+    ).status_code  # AF102: HTTP is shared, AUTHED would send its header

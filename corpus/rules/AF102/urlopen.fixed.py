@@ -27,7 +27,9 @@ async def fetch_text(path: str) -> str:
 
 async def post_raw(url: str, payload: dict) -> int:
     async with httpx.AsyncClient(follow_redirects=True) as client:
-        r = await client.post(url, content=json.dumps(payload).encode(), timeout=None)  # AF102
+        r = await client.post(
+            url, content=json.dumps(payload).encode(), timeout=None
+        )  # AF102
         r.raise_for_status()
     return r.status_code
 

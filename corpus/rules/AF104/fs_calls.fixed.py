@@ -21,7 +21,9 @@ async def load(name: str) -> bool:
 async def cleanup(name: str) -> None:
     await aiofiles.os.makedirs(ROOT, exist_ok=True)  # AF104
     await aiofiles.os.remove(os.path.join(ROOT, name))  # AF104
-    await asyncio.to_thread(shutil.rmtree, os.path.join(ROOT, "tmp"), ignore_errors=True)  # AF104
+    await asyncio.to_thread(
+        shutil.rmtree, os.path.join(ROOT, "tmp"), ignore_errors=True
+    )  # AF104
 
 
 async def listing() -> list:
@@ -47,4 +49,6 @@ async def dirname_only(path: str) -> str:
 
 async def resolved_exists(x: str) -> bool:
     # One thread call for the chain: the inner resolve() would block in the loop otherwise.
-    return await asyncio.to_thread(lambda: Path(x).resolve().exists())  # AF104: both calls, one fix at the outer
+    return await asyncio.to_thread(
+        lambda: Path(x).resolve().exists()
+    )  # AF104: both calls, one fix at the outer

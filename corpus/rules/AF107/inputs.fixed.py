@@ -10,7 +10,9 @@ async def login(password: bytes, stored: bytes) -> bool:
 
 
 async def derive(password: bytes, salt: bytes) -> bytes:
-    return await asyncio.to_thread(hashlib.pbkdf2_hmac, "sha256", password, salt, 600_000)  # AF107
+    return await asyncio.to_thread(
+        hashlib.pbkdf2_hmac, "sha256", password, salt, 600_000
+    )  # AF107
 
 
 async def ask() -> str:

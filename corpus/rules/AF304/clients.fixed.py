@@ -9,12 +9,16 @@ async def fetch(url):
 
 
 async def fetch_json(url, headers):
-    async with AsyncClient(headers=headers, follow_redirects=True, timeout=10.0) as client:  # AF304
+    async with AsyncClient(
+        headers=headers, follow_redirects=True, timeout=10.0
+    ) as client:  # AF304
         return (await client.get(url)).json()
 
 
 async def crawl(url):
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10.0)) as session:  # AF304
+    async with aiohttp.ClientSession(
+        timeout=aiohttp.ClientTimeout(total=10.0)
+    ) as session:  # AF304
         async with session.get(url) as r:
             return await r.text()
 
@@ -39,5 +43,7 @@ async def in_process(app):
     transport = httpx.ASGITransport(app=app)
     async with AsyncClient(transport=transport) as c5:  # ok
         pass
-    async with httpx.AsyncClient(transport=httpx.AsyncHTTPTransport(retries=2), timeout=10.0) as c6:  # AF304: a real network transport
+    async with httpx.AsyncClient(
+        transport=httpx.AsyncHTTPTransport(retries=2), timeout=10.0
+    ) as c6:  # AF304: a real network transport
         pass

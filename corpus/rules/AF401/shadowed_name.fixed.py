@@ -16,7 +16,11 @@ def _background_task_done(task):
     _background_tasks.discard(task)
     if not task.cancelled() and task.exception() is not None:
         task.get_loop().call_exception_handler(
-            {"message": "background task failed", "exception": task.exception(), "task": task}
+            {
+                "message": "background task failed",
+                "exception": task.exception(),
+                "task": task,
+            }
         )
 
 

@@ -11,7 +11,9 @@ async def _bounded_gather(limit, *aws, return_exceptions=False):
         async with semaphore:
             return await aw
 
-    return await asyncio.gather(*[bounded(aw) for aw in aws], return_exceptions=return_exceptions)
+    return await asyncio.gather(
+        *[bounded(aw) for aw in aws], return_exceptions=return_exceptions
+    )
 
 
 async def fetch(i):
@@ -23,7 +25,9 @@ async def comprehension(ids):
 
 
 async def generator(ids):
-    return await _bounded_gather(10, *(fetch(i) for i in ids), return_exceptions=True)  # AF402
+    return await _bounded_gather(
+        10, *(fetch(i) for i in ids), return_exceptions=True
+    )  # AF402
 
 
 async def mapped(ids):

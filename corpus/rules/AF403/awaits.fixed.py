@@ -61,7 +61,9 @@ async def long_calls(account_identifier, other_account_identifier, region):
     # AF403
     primary_account, secondary_account = await asyncio.gather(
         fetch_account_details(account_identifier, region=region, include_history=True),
-        fetch_account_details(other_account_identifier, region=region, include_history=True),
+        fetch_account_details(
+            other_account_identifier, region=region, include_history=True
+        ),
     )
     return primary_account, secondary_account
 

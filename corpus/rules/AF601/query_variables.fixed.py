@@ -1,6 +1,6 @@
 # A query built over several statements is one finding, at its first statement, with one fix
 # for all of them; when one use cannot be converted, none is.
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from .models import User
@@ -11,7 +11,9 @@ def counted(db: Session, name):
     q = select(User)  # AF601
     if name:
         q = q.where(User.name == name)  # part of the query above
-    total = db.scalar(select(func.count()).select_from(q.subquery()))  # part of the query above
+    total = db.scalar(
+        select(func.count()).select_from(q.subquery())
+    )  # part of the query above
     return total, db.scalars(q.limit(10)).all()  # part of the query above
 
 
@@ -39,3 +41,12 @@ def tested(db: Session, slug):
     if not content:
         return None
     return content.first()  # part of the query above
+
+
+def purge(db: Session, name):
+    db.execute(
+        delete(User)
+        .where(User.name == name)
+        .execution_options(synchronize_session=False)
+    )  # AF601
+    db.commit()

@@ -23,7 +23,9 @@ async def get_plain():  # AF303
         yield db
 
 
-async def get_transaction() -> AsyncGenerator[AsyncSession, None]:  # AF303: not the usual shape
+async def get_transaction() -> AsyncGenerator[
+    AsyncSession, None
+]:  # AF303: not the usual shape
     db = SessionLocal()
     try:
         yield db

@@ -1,7 +1,14 @@
 """One function per row of shared/data/sqlalchemy_query_to_select.tsv (the legacy column),
 with a sync Session. tests/runtime runs each before and after the fix and compares results."""
 from sqlalchemy import exists, func, or_, text, delete, select, update
-from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload, with_parent, aliased
+from sqlalchemy.orm import (
+    Session,
+    contains_eager,
+    joinedload,
+    selectinload,
+    with_parent,
+    aliased,
+)
 
 from .models import Account, AccountAddress, Address, Item, Keyword, Node, Obj, Order, User
 
@@ -41,7 +48,9 @@ def row07(session: Session):
 
 
 def row08(session: Session):
-    return session.scalars(select(User).filter_by(name="some user").limit(1)).first()  # AF601
+    return session.scalars(
+        select(User).filter_by(name="some user").limit(1)
+    ).first()  # AF601
 
 
 def row09(session: Session):
@@ -53,34 +62,54 @@ def row10(session: Session):
 
 
 def row11(session: Session):
-    return session.scalars(select(User).options(joinedload(User.addresses))).unique().all()  # AF601
+    return (
+        session.scalars(select(User).options(joinedload(User.addresses))).unique().all()
+    )  # AF601
 
 
 def row12(session: Session):
-    return session.scalars(select(User).options(joinedload(User.addresses)).order_by(User.id)).unique().all()  # AF601
+    return (
+        session.scalars(
+            select(User).options(joinedload(User.addresses)).order_by(User.id)
+        )
+        .unique()
+        .all()
+    )  # AF601
 
 
 def row13(session: Session):
-    return session.scalars(select(User).options(selectinload(User.addresses))).all()  # AF601
+    return session.scalars(
+        select(User).options(selectinload(User.addresses))
+    ).all()  # AF601
 
 
 def row14(session: Session):
-    return session.scalars(select(User).join(Address).where(Address.email == "e@sa.us")).unique().all()  # AF601
+    return (
+        session.scalars(select(User).join(Address).where(Address.email == "e@sa.us"))
+        .unique()
+        .all()
+    )  # AF601
 
 
 def row15(session: Session):
     q = select(User).join(User.addresses)  # AF601
-    return session.scalars(q).unique().all()  # part of the query begun above: one finding there
+    return (
+        session.scalars(q).unique().all()
+    )  # part of the query begun above: one finding there
 
 
 def row16(session: Session):
     q = select(User).join(User.orders).join(Order.items).join(Item.keywords)  # AF601
-    return session.scalars(q).unique().all()  # part of the query begun above: one finding there
+    return (
+        session.scalars(q).unique().all()
+    )  # part of the query begun above: one finding there
 
 
 def row17(session: Session):
     q = select(User).options(joinedload(User.addresses))  # AF601
-    return session.scalars(q).unique().all()  # part of the query begun above: one finding there
+    return (
+        session.scalars(q).unique().all()
+    )  # part of the query begun above: one finding there
 
 
 def row18(session: Session):
@@ -92,11 +121,15 @@ def row18(session: Session):
 def row19(session: Session):
     n1 = aliased(Node)
     q = select(Node).join(Node.children.of_type(n1)).where(n1.name == "x")  # AF601
-    return session.scalars(q).unique().all()  # part of the query begun above: one finding there
+    return (
+        session.scalars(q).unique().all()
+    )  # part of the query begun above: one finding there
 
 
 def row20(session: Session):
-    return session.scalars(select(User).from_statement(text("select * from users"))).all()  # AF601
+    return session.scalars(
+        select(User).from_statement(text("select * from users"))
+    ).all()  # AF601
 
 
 def row21(session: Session):
@@ -110,11 +143,18 @@ def row21(session: Session):
 
 
 def row22(session: Session):
-    return session.execute(update(User).where(User.name == "foo").values(fullname="Foo Bar").execution_options(synchronize_session="evaluate")).rowcount  # AF601
+    return session.execute(
+        update(User)
+        .where(User.name == "foo")
+        .values(fullname="Foo Bar")
+        .execution_options(synchronize_session="evaluate")
+    ).rowcount  # AF601
 
 
 def row23(session: Session):
-    return session.execute(delete(User).where(User.age == 25).execution_options(synchronize_session=False)).rowcount  # AF601
+    return session.execute(
+        delete(User).where(User.age == 25).execution_options(synchronize_session=False)
+    ).rowcount  # AF601
 
 
 def row24(session: Session):
@@ -122,11 +162,17 @@ def row24(session: Session):
 
 
 def row25(session: Session):
-    return session.scalar(select(func.count()).select_from(select(User).where(User.name == "x").subquery()))  # AF601
+    return session.scalar(
+        select(func.count()).select_from(
+            select(User).where(User.name == "x").subquery()
+        )
+    )  # AF601
 
 
 def row26(session: Session):
-    return session.execute(select(func.count(User.id)).group_by(User.name)).all()  # AF601
+    return session.execute(
+        select(func.count(User.id)).group_by(User.name)
+    ).all()  # AF601
 
 
 def row27(session: Session):
@@ -134,7 +180,9 @@ def row27(session: Session):
 
 
 def row28(session: Session):
-    return session.execute(select(User.name).where(User.id == 5)).scalar_one_or_none()  # AF601
+    return session.execute(
+        select(User.name).where(User.id == 5)
+    ).scalar_one_or_none()  # AF601
 
 
 def row29(session: Session):
@@ -163,7 +211,9 @@ def row34(session: Session):
 
 
 def row35(session: Session):
-    return session.scalars(select(User).order_by(User.id).offset(10).limit(5)).all()  # AF601
+    return session.scalars(
+        select(User).order_by(User.id).offset(10).limit(5)
+    ).all()  # AF601
 
 
 def row36(session: Session):
@@ -175,7 +225,17 @@ def row37(session: Session):
 
 
 def row38(session: Session):
-    return session.execute(select(User, Address.email_address).join(User.addresses).distinct().order_by(Address.email_address)).scalars().unique().all()  # AF601
+    return (
+        session.execute(
+            select(User, Address.email_address)
+            .join(User.addresses)
+            .distinct()
+            .order_by(Address.email_address)
+        )
+        .scalars()
+        .unique()
+        .all()
+    )  # AF601
 
 
 def row39(session: Session):
@@ -189,11 +249,19 @@ def row39(session: Session):
 
 
 def row40(session: Session):
-    return session.scalars(select(User).outerjoin(User.addresses).where(Address.id.is_(None))).unique().all()  # AF601  # noqa: E711
+    return (
+        session.scalars(
+            select(User).outerjoin(User.addresses).where(Address.id.is_(None))
+        )
+        .unique()
+        .all()
+    )  # AF601  # noqa: E711
 
 
 def row41(session: Session):
-    return session.scalars(select(User).where(User.id == 5).with_for_update()).one()  # AF601
+    return session.scalars(
+        select(User).where(User.id == 5).with_for_update()
+    ).one()  # AF601
 
 
 def row42(session: Session):
@@ -207,7 +275,9 @@ def row43(session: Session):
     subq = select(User, Address.email_address).join(User.addresses).subquery()
     ua = aliased(User, subq)
     q = select(ua).order_by(subq.c.email_address)  # AF601
-    return session.scalars(q).unique().all()  # part of the query begun above: one finding there
+    return (
+        session.scalars(q).unique().all()
+    )  # part of the query begun above: one finding there
 
 
 def row44(session: Session):
@@ -227,12 +297,16 @@ def row46(session: Session):
 
 def row47(session: Session):
     user = session.get(User, 1)
-    return session.scalars(select(Address).where(with_parent(user, User.addresses))).all()  # AF601
+    return session.scalars(
+        select(Address).where(with_parent(user, User.addresses))
+    ).all()  # AF601
 
 
 def row48(session: Session):
     account = session.get(Account, 1)
-    return session.scalars(account.addresses.statement.where(AccountAddress.email.startswith("p"))).all()  # AF601
+    return session.scalars(
+        account.addresses.statement.where(AccountAddress.email.startswith("p"))
+    ).all()  # AF601
 
 
 def row49(session: Session):
@@ -240,12 +314,16 @@ def row49(session: Session):
     user = User
     q = select(user)  # AF601
     q = q.where(user.age > 20)  # part of the query begun above: one finding there
-    return session.scalars(q.order_by(user.id)).all()  # part of the query begun above: one finding there
+    return session.scalars(
+        q.order_by(user.id)
+    ).all()  # part of the query begun above: one finding there
 
 
 def row50(session: Session):
     # Query.where(), filter()'s synonym since 1.4, with a criterion built by or_().
-    return session.scalars(select(User).where(or_(User.id == 1, User.name == "bob")).order_by(User.id)).all()  # AF601
+    return session.scalars(
+        select(User).where(or_(User.id == 1, User.name == "bob")).order_by(User.id)
+    ).all()  # AF601
 
 
 def row51(session: Session):

@@ -8,7 +8,9 @@ class Customer(Base):
     __tablename__ = "customers"
     id = Column(Integer, primary_key=True)
     name = Column(String)
-    orders = relationship("Order", back_populates="customer", lazy="selectin")  # AF602: read below
+    orders = relationship(
+        "Order", back_populates="customer", lazy="selectin"
+    )  # AF602: read below
 
 
 class Order(Base):

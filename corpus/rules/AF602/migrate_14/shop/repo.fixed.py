@@ -19,4 +19,6 @@ async def place(db: AsyncSession, customer_id: int) -> Order:  # AF602
 async def place_in_transaction(customer_id: int) -> None:  # AF602
     async with Session.begin() as db:  # AF602
         db.add(Order(customer_id=customer_id))
-        await db.execute(Order.__table__.delete().where(Order.customer_id == -1))  # AF602
+        await db.execute(
+            Order.__table__.delete().where(Order.customer_id == -1)
+        )  # AF602

@@ -13,5 +13,7 @@ async def touch(db: AsyncSession, team_id: int):  # AF602: async, and the annota
     await db.get(Team, team_id)  # AF602
 
 
-def opener(make: Callable[[], AsyncSession]) -> "Callable[[], AbstractContextManager[Session]]":  # AF602: the string keeps its import
+def opener(
+    make: Callable[[], AsyncSession]
+) -> "Callable[[], AbstractContextManager[Session]]":  # AF602: the string keeps its import
     return make

@@ -19,14 +19,18 @@ def _async_database_url(url):
         ("mysql://", "mysql+aiomysql://"),
     ):
         if url.startswith(sync):
-            return async_ + url[len(sync):]
+            return async_ + url[len(sync) :]
     return url
 
 
-engine = create_async_engine(_async_database_url(DATABASE_URL), pool_pre_ping=True)  # AF602
+engine = create_async_engine(
+    _async_database_url(DATABASE_URL), pool_pre_ping=True
+)  # AF602
 reporting = create_async_engine("postgresql+asyncpg://report@db/reports")  # AF602
 legacy = create_engine("oracle://scott@db/orcl")  # AF602: a driver asyncfix does not map
-SessionLocal = async_sessionmaker(autoflush=False, bind=engine, expire_on_commit=False)  # AF602
+SessionLocal = async_sessionmaker(
+    autoflush=False, bind=engine, expire_on_commit=False
+)  # AF602
 Base = declarative_base()
 
 

@@ -21,7 +21,9 @@ async def export(db: AsyncSession):  # AF602
         yield item  # AF602: a plain iterable, in a plain for
 
 
-def export_counted(db: AsyncSession):  # AF602: the annotation; a generator that returns a value stays sync
+def export_counted(
+    db: AsyncSession,
+):  # AF602: the annotation; a generator that returns a value stays sync
     count = 0
     for name in team_rows(db):  # AF602: reported, nothing can await here
         count += 1
@@ -29,7 +31,9 @@ def export_counted(db: AsyncSession):  # AF602: the annotation; a generator that
     return count
 
 
-def total(db: AsyncSession):  # AF602: the annotation; it stays sync, as export_counted does
+def total(
+    db: AsyncSession,
+):  # AF602: the annotation; it stays sync, as export_counted does
     rows = yield from export_counted(db)
     return rows
 

@@ -35,7 +35,9 @@ async def read_team(team_id: int, db: AsyncSession = Depends(get_db)):  # AF602
 
 
 @app.put("/teams/{team_id}", response_model=TeamOut)
-async def put_team(team_id: int, name: str, db: AsyncSession = Depends(get_db)):  # AF602
+async def put_team(
+    team_id: int, name: str, db: AsyncSession = Depends(get_db)
+):  # AF602
     return await services.rename_team(db, team_id, name)  # AF602
 
 

@@ -8,7 +8,9 @@ class Team(Base):
     __tablename__ = "teams"
     id = Column(Integer, primary_key=True)
     name = Column(String, nullable=False)
-    members = relationship("Member", back_populates="team", lazy="selectin")  # AF602: read by the response model
+    members = relationship(
+        "Member", back_populates="team", lazy="selectin"
+    )  # AF602: read by the response model
     audit = relationship("AuditEntry", lazy="dynamic")  # AF602: dynamic cannot be async
 
 

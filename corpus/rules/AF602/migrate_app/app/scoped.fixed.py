@@ -7,8 +7,12 @@ from asyncio import current_task
 from .database import SessionLocal, engine
 from .models import Team
 
-db_session = async_scoped_session(SessionLocal, scopefunc=current_task)  # AF602: task scope, as async_scoped_session requires
-reports_session = async_scoped_session(SessionLocal, scopefunc=lambda: "reports")  # AF602: its scopefunc is kept
+db_session = async_scoped_session(
+    SessionLocal, scopefunc=current_task
+)  # AF602: task scope, as async_scoped_session requires
+reports_session = async_scoped_session(
+    SessionLocal, scopefunc=lambda: "reports"
+)  # AF602: its scopefunc is kept
 
 
 async def team_name(team_id: int):
@@ -40,7 +44,9 @@ async def check_team(find, team_id: int):  # AF602: it awaits the function it is
 
 
 async def team_exists(team_id: int):
-    return await check_team(find_team, team_id)  # AF602: awaited; find_team is not reported as a value
+    return await check_team(
+        find_team, team_id
+    )  # AF602: awaited; find_team is not reported as a value
 
 
 async def find_team(team_id: int):  # AF602
@@ -48,9 +54,15 @@ async def find_team(team_id: int):  # AF602
 
 
 async def team_count():
-    await db_session.execute(text("update teams set name = trim(name)"))  # AF602: awaited, and the SQL in text()
-    total = await db_session.scalar(text("select count(*) from teams where name = :n"), {"n": "x"})  # AF602: awaited, the SQL in text()
-    await db_session.execute("select * from teams where id = %s", (1,))  # AF602: awaited; the driver's parameters are reported
+    await db_session.execute(
+        text("update teams set name = trim(name)")
+    )  # AF602: awaited, and the SQL in text()
+    total = await db_session.scalar(
+        text("select count(*) from teams where name = :n"), {"n": "x"}
+    )  # AF602: awaited, the SQL in text()
+    await db_session.execute(
+        "select * from teams where id = %s", (1,)
+    )  # AF602: awaited; the driver's parameters are reported
     return total
 
 

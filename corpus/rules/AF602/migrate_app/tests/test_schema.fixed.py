@@ -32,7 +32,9 @@ async def test_tables():  # AF602
 @pytest.mark.anyio
 async def test_one_column():  # AF602
     def inspect_schema(conn):
-        assert "name" in [c["name"] for c in inspect(conn).get_columns("teams")]  # AF602
+        assert "name" in [
+            c["name"] for c in inspect(conn).get_columns("teams")
+        ]  # AF602
 
     async with engine.connect() as conn:
         await conn.run_sync(inspect_schema)

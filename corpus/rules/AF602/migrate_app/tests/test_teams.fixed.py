@@ -8,8 +8,12 @@ from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from app.database import Base, get_db
 from app.main import app
 
-engine = create_async_engine("sqlite+aiosqlite:///./test.db", connect_args={"check_same_thread": False})  # AF602
-TestingSessionLocal = async_sessionmaker(autoflush=False, bind=engine, expire_on_commit=False)  # AF602
+engine = create_async_engine(
+    "sqlite+aiosqlite:///./test.db", connect_args={"check_same_thread": False}
+)  # AF602
+TestingSessionLocal = async_sessionmaker(
+    autoflush=False, bind=engine, expire_on_commit=False
+)  # AF602
 
 
 async def _create_tables():

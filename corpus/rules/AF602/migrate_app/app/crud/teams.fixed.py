@@ -9,7 +9,9 @@ async def get_team(db: AsyncSession, team_id: int) -> Optional[models.Team]:  # 
     return await db.get(models.Team, team_id)  # AF602
 
 
-async def rename(db: AsyncSession, team: models.Team, name: str) -> models.Team:  # AF602
+async def rename(
+    db: AsyncSession, team: models.Team, name: str
+) -> models.Team:  # AF602
     team.name = name
     await db.flush()  # AF602
     await db.commit()  # AF602
@@ -22,7 +24,9 @@ async def remove(db: AsyncSession, team: models.Team) -> None:  # AF602
     await db.commit()  # AF602
 
 
-async def add_members(db: AsyncSession, team: models.Team, emails: list) -> None:  # AF602
+async def add_members(
+    db: AsyncSession, team: models.Team, emails: list
+) -> None:  # AF602
     db.add_all([models.Member(email=e, team=team) for e in emails])  # ok: add_all stays sync
     db.add(team)  # ok: add stays sync
     await db.commit()  # AF602
