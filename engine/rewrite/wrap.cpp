@@ -45,8 +45,6 @@ struct Line {
   std::vector<int> ids;
   int depth = 0;
   bool inside_brackets = false;
-  bool is_def = false;
-  bool is_import = false;
   bool should_split_rhs = false;
 };
 
@@ -65,8 +63,7 @@ class Wrapper {
   std::vector<std::string> run(bool is_def) {
     Line line;
     for (int i = 0; i < static_cast<int>(leaves_.size()); ++i) line.ids.push_back(i);
-    line.is_def = is_def;
-    line.is_import = !leaves_.empty() && (leaves_[0].text == "from" || leaves_[0].text == "import");
+    (void)is_def;
     std::vector<std::string> out;
     for (const Line& l : transform(line)) out.push_back(render(l));
     return out;
@@ -79,6 +76,15 @@ class Wrapper {
   bool force_optional_parens_ = false;
 
   const Leaf& at(int id) const { return leaves_[id]; }
+  // black's Line.is_def / is_import: what the line's first leaves are (a split's body is not a def).
+  bool is_def(const Line& l) const {
+    if (l.ids.empty()) return false;
+    const std::string& t = at(l.ids[0]).text;
+    return t == "def" || (t == "async" && l.ids.size() > 1 && at(l.ids[1]).text == "def");
+  }
+  bool is_import(const Line& l) const {
+    return !l.ids.empty() && (at(l.ids[0]).text == "from" || at(l.ids[0]).text == "import");
+  }
   // Columns of a line's indentation (black's 4 * depth, the statement's own included).
   size_t indent_cols(const Line& l) const { return columns(base_) + o_.indent_unit.size() * l.depth; }
 
@@ -195,8 +201,6 @@ class Wrapper {
     r.ids = std::move(ids);
     r.depth = like.depth;
     r.inside_brackets = like.inside_brackets;
-    r.is_def = like.is_def;
-    r.is_import = like.is_import;
     return r;
   }
 
@@ -207,7 +211,7 @@ class Wrapper {
     if (!line.should_split_rhs && !mtc && short_enough(line)) return {line};
     std::string line_str = render(line);
     std::vector<int> order;  // 0 delimiter_split, 1 rhs, 2 lhs
-    if (line.is_def) order = {2};
+    if (is_def(line)) order = {2};
     else if (line.inside_brackets) order = {0, 1};
     else order = {1};
     for (int t : order) {
@@ -301,8 +305,8 @@ class Wrapper {
     r.inside_brackets = true;
     r.depth = original.depth + 1;
     bool has_comma = std::any_of(ids.begin(), ids.end(), [&](int id) { return at(id).kind == Kind::Comma; });
-    if (!ids.empty() && ((original.is_def && at(open).text == "(" && at(open).params && !has_comma) ||
-                         (original.is_import && at(ids.back()).kind != Kind::Comma))) {
+    if (!ids.empty() && ((is_def(original) && at(open).text == "(" && at(open).params && !has_comma) ||
+                         (is_import(original) && at(ids.back()).kind != Kind::Comma))) {
       ids.push_back(new_comma());
     }
     r.ids = std::move(ids);
@@ -334,7 +338,7 @@ class Wrapper {
 
   std::optional<std::vector<Line>> maybe_split_omitting_optional_parens(RHS r, const Line& line,
                                                                         const std::set<int>& omit) {
-    if (!force_optional_parens_ && !line.is_import && at(r.open).invisible && !at(r.open).visible &&
+    if (!force_optional_parens_ && !is_import(line) && at(r.open).invisible && !at(r.open).visible &&
         at(r.close).invisible && !at(r.close).visible && can_omit_invisible_parens(r.body)) {
       std::set<int> omit2 = omit;
       omit2.insert(r.close);
