@@ -155,7 +155,7 @@ class QueryToSelect : public Rule {
 
   // The query variable chain `c` belongs to: its root (`q.filter(...)`), or the variable its
   // value is assigned to (`q = db.query(User)...`).
-  static std::optional<std::pair<int, std::string>> group_key(State& st, const Chain& c, const QueryOrigin& o) {
+  std::optional<std::pair<int, std::string>> group_key(State& st, const Chain& c, const QueryOrigin& o) const {
     if (!o.statement.empty()) return std::nullopt;  // a dynamic relationship's chain
     const auto& model = st.ctx.model();
     std::string_view src = st.ctx.text();
@@ -167,7 +167,9 @@ class QueryToSelect : public Rule {
     };
     if (is(c.root, "identifier")) return key_of(c.root);
     TSNode p = syntax::parent(c.outer);
-    if (is(p, "assignment") && syntax::same(field(p, "right"), c.outer) && is(field(p, "left"), "identifier"))
+    // `q = db.query(User)`: q is a query variable; `n = db.query(User).count()` is a number.
+    if (is(p, "assignment") && syntax::same(field(p, "right"), c.outer) && is(field(p, "left"), "identifier") &&
+        query_variable(st, field(p, "left")))
       return key_of(field(p, "left"));
     return std::nullopt;
   }

@@ -50,3 +50,13 @@ def purge(db: Session, name):
         .execution_options(synchronize_session=False)
     )  # AF601
     db.commit()
+
+
+def counts(db: Session):
+    # A name assigned twice from a terminal holds numbers, not a query: two findings.
+    n = db.scalar(select(func.count()).select_from(User))  # AF601
+    total = n
+    n = db.scalar(
+        select(func.count()).select_from(select(User).where(User.id > 1).subquery())
+    )  # AF601
+    return total + n

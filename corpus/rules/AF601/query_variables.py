@@ -43,3 +43,11 @@ def tested(db: Session, slug):
 def purge(db: Session, name):
     db.query(User).filter(User.name == name).delete(synchronize_session=False)  # AF601
     db.commit()
+
+
+def counts(db: Session):
+    # A name assigned twice from a terminal holds numbers, not a query: two findings.
+    n = db.query(User).count()  # AF601
+    total = n
+    n = db.query(User).filter(User.id > 1).count()  # AF601
+    return total + n
