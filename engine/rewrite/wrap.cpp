@@ -60,10 +60,9 @@ class Wrapper {
       : leaves_(std::move(leaves)), o_(o), base_(std::move(base_indent)) {}
 
   // The statement's lines as black would split it (one line when it fits or cannot split).
-  std::vector<std::string> run(bool is_def) {
+  std::vector<std::string> run() {
     Line line;
     for (int i = 0; i < static_cast<int>(leaves_.size()); ++i) line.ids.push_back(i);
-    (void)is_def;
     std::vector<std::string> out;
     for (const Line& l : transform(line)) out.push_back(render(l));
     return out;
@@ -856,10 +855,9 @@ std::optional<std::vector<std::string>> format_logical(std::string_view text, co
   if (!link(leaves, reader.nodes())) return std::nullopt;
   add_invisible_parens(leaves, reader.nodes(), l.stmt);
   if (!link(leaves, reader.nodes())) return std::nullopt;
-  bool is_def = is(l.stmt, "function_definition");
   std::string indent(text.substr(l.line_begin, l.begin - l.line_begin));
   Wrapper w(std::move(leaves), o, indent);
-  return w.run(is_def);
+  return w.run();
 }
 
 }  // namespace
