@@ -315,8 +315,7 @@ class BlockingHttp : public BlockingCallRule {
   static bool urlopen_response_uses(TSNode var, TSNode fn, FileContext& ctx, EditList& edits, std::string* why) {
     std::string_view src = ctx.text();
     std::string name(text(var, src));
-    int scope = ctx.model().resolving_scope(name, var);
-    if (scope < 0 || ctx.model().scope(scope).bindings.at(name).size() != 1) {
+    if (!single_binding(var, ctx)) {
       *why = "`" + name + "` is bound more than once: convert it by hand";
       return false;
     }
@@ -425,9 +424,7 @@ class BlockingHttp : public BlockingCallRule {
     if (!is(v, "identifier")) return BodyShape::Unknown;
     const semantic::Binding* b = ctx.model().resolve(text(v, src), v);
     if (!b) return BodyShape::Unknown;
-    int scope = ctx.model().resolving_scope(std::string(text(v, src)), v);
-    if (scope < 0 || ctx.model().scope(scope).bindings.at(std::string(text(v, src))).size() != 1)
-      return BodyShape::Unknown;
+    if (!single_binding(v, ctx)) return BodyShape::Unknown;
     if (b->kind == semantic::BindingKind::Parameter) {
       TSNode prm = syntax::parent(b->name);
       TSNode type = is(prm, "typed_parameter") || is(prm, "typed_default_parameter") ? field(prm, "type") : TSNode{};
@@ -662,8 +659,7 @@ class BlockingHttp : public BlockingCallRule {
         plain &= is(a, "keyword_argument") && harmless.count(text(field(a, "name"), src)) > 0;
       if (!plain) continue;
       std::string name(text(left, src));
-      int scope = ctx.model().resolving_scope(name, left);
-      if (scope < 0 || ctx.model().scope(scope).bindings.at(name).size() != 1) continue;
+      if (!single_binding(left, ctx)) continue;
       const semantic::Binding* b = ctx.model().resolve(name, call);
       if (b && syntax::same(b->name, left)) return name;
     }
@@ -687,6 +683,7 @@ class BlockingHttp : public BlockingCallRule {
     return TSNode{};
   }
 
+  // Is the name `r` refers to (or binds) bound once in its scope?
   static bool single_binding(TSNode r, FileContext& ctx) {
     std::string name(text(r, ctx.text()));
     int scope = ctx.model().resolving_scope(name, r);

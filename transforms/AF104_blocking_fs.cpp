@@ -52,15 +52,8 @@ class BlockingFs : public BlockingCallRule {
   // call -> `await asyncio.to_thread(<head><call>)`: the whole call, evaluated in the thread.
   static Fix whole_call_in_thread(FileContext& ctx, TSNode call, const std::string& head, std::string title,
                                   Applicability applicability) {
-    auto asyncio = ctx.imports().module("asyncio", call);
-    std::string text = "await " + asyncio.text + ".to_thread(" + head + std::string(syntax::text(call, ctx.text())) + ")";
-    if (needs_parens(call, ctx.text(), "await")) text = "(" + text + ")";
-    Fix fix;
-    fix.title = std::move(title);
-    fix.applicability = applicability;
-    fix.edits.push_back(Edit{ts_node_start_byte(call), ts_node_end_byte(call), text});
-    fix.imports = asyncio.needs;
-    return fix;
+    return await_in_thread_fix(ctx, call, head + std::string(syntax::text(call, ctx.text())), std::move(title),
+                               applicability);
   }
 
   void add_fix(TSNode call, const BlockingHit& hit, FileContext& ctx, Finding& f) const override {

@@ -49,10 +49,15 @@ bool inside_generator_expression(TSNode node) {
 }
 
 Fix to_thread_fix(FileContext& ctx, TSNode call, std::string title, Applicability applicability) {
-  auto asyncio = ctx.imports().module("asyncio", call);
   std::string func(text(field(call, "function"), ctx.text()));
   std::string args = call_arguments(ctx, call);
-  std::string replacement = "await " + asyncio.text + ".to_thread(" + func + (args.empty() ? "" : ", " + args) + ")";
+  return await_in_thread_fix(ctx, call, func + (args.empty() ? "" : ", " + args), std::move(title), applicability);
+}
+
+Fix await_in_thread_fix(FileContext& ctx, TSNode call, const std::string& thread_args, std::string title,
+                        Applicability applicability) {
+  auto asyncio = ctx.imports().module("asyncio", call);
+  std::string replacement = "await " + asyncio.text + ".to_thread(" + thread_args + ")";
   if (needs_parens(call, ctx.text(), "await")) replacement = "(" + replacement + ")";
   Fix fix;
   fix.title = std::move(title);

@@ -20,6 +20,10 @@ bool package_available(FileContext& ctx, std::string_view package);
 // `f(a, b)` -> `await asyncio.to_thread(f, a, b)` (`obj.m(a)` -> `... to_thread(obj.m, a)`),
 // with parentheses where the call's place needs them and `import asyncio` ensured.
 Fix to_thread_fix(FileContext& ctx, TSNode call, std::string title, Applicability applicability);
+// `call` -> `await asyncio.to_thread(<thread_args>)`, the same way (thread_args as written,
+// e.g. `lambda: Path(p).resolve().exists()`).
+Fix await_in_thread_fix(FileContext& ctx, TSNode call, const std::string& thread_args, std::string title,
+                        Applicability applicability);
 
 // `call` -> `await call` with parentheses where needed.
 Fix await_fix(FileContext& ctx, TSNode call, std::string title, Applicability applicability);
