@@ -9,7 +9,8 @@ std::string render_rule_markdown(const RuleInfo& i) {
   out += i.fixable ? std::string(to_string(i.applicability)) : "none (detection only)";
   if (i.fixable && !i.fixed_by.empty()) out += ", by `asyncfix " + i.fixed_by + "` only (`check` reports it without a fix)";
   if (i.fixable && i.unsafe_in_tests)
-    out += "; unsafe in test files (`test_*.py`, `*_test.py`, `conftest.py`, under `tests/`), which may block on purpose";
+    out += "; unsafe in test files (`test_*.py`, `*_test.py`, `conftest.py`, under `tests/`), which may block on purpose; "
+           "none where a comment on or right above the line says it is on purpose";
   out += "\n\n";
   auto section = [&](const char* title, const std::string& body) {
     if (body.empty()) return;

@@ -134,16 +134,55 @@ void mark_comment_dropping_fixes_unsafe(FileContext& ctx) {
   }
 }
 
-// In a test file (test_*.py, *_test.py, conftest.py, under tests/), a fix that changes when
-// code runs is never safe: a test may block on purpose (its finding stays).
-void mark_timing_fixes_in_tests_unsafe(FileContext& ctx, const std::vector<RulePtr>& rules) {
-  if (!ProjectIndex::is_test_path(ctx.source().path())) return;
+// The comment on a finding's line and the comment lines right above it.
+std::string comments_at(std::string_view text, uint32_t offset) {
+  size_t b = offset == 0 ? std::string_view::npos : text.rfind('\n', offset - 1);
+  b = b == std::string_view::npos ? 0 : b + 1;
+  size_t e = text.find('\n', offset);
+  std::string_view line = text.substr(b, e == std::string_view::npos ? std::string_view::npos : e - b);
+  std::string out;
+  if (size_t h = line.find('#'); h != std::string_view::npos) out.append(line.substr(h));
+  while (b > 0) {
+    size_t pb = b == 1 ? std::string_view::npos : text.rfind('\n', b - 2);
+    pb = pb == std::string_view::npos ? 0 : pb + 1;
+    std::string_view prev = text.substr(pb, b - 1 - pb);
+    size_t first = prev.find_first_not_of(" \t\r");
+    if (first == std::string_view::npos || prev[first] != '#') break;
+    out += "\n";
+    out.append(prev.substr(first));
+    b = pb;
+  }
+  return out;
+}
+
+// Does a comment say the code is meant to be this way ("on purpose", "deliberately")?
+bool says_on_purpose(const std::string& comment) {
+  std::string c;
+  for (char ch : comment) c += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  for (const char* w : {"purpose", "deliberate", "intentional", "intended", "on purpose"})
+    if (c.find(w) != std::string::npos) return true;
+  return false;
+}
+
+// Fixes that change when code runs (a rule's `unsafe-in-tests`): in a test file (test_*.py,
+// *_test.py, conftest.py, under tests/) they are never safe, and their title says why; where a
+// comment says the blocking is on purpose there is no fix at all (the finding stays, for a
+// `# noqa` to say so).
+void review_timing_fixes(FileContext& ctx, const std::vector<RulePtr>& rules) {
+  bool test = ProjectIndex::is_test_path(ctx.source().path());
   for (auto& f : ctx.findings()) {
-    if (!f.fix || f.fix->applicability != Applicability::Safe) continue;
+    if (!f.fix) continue;
     auto r = std::find_if(rules.begin(), rules.end(), [&](const RulePtr& rule) { return rule->info().id == f.rule_id; });
     if (r == rules.end() || !(*r)->info().unsafe_in_tests) continue;
+    if (says_on_purpose(comments_at(ctx.text(), f.begin))) {
+      f.fix.reset();
+      f.note += std::string(f.note.empty() ? "" : "; ") +
+                "no fix: a comment says this is on purpose (`# noqa: " + f.rule_id + "` keeps it quiet)";
+      continue;
+    }
+    if (!test) continue;
     f.fix->applicability = Applicability::Unsafe;
-    f.note += std::string(f.note.empty() ? "" : "; ") + "in a test, which may block on purpose, the fix is unsafe";
+    f.fix->title += "; in a test, this changes its timing";
   }
 }
 
@@ -170,7 +209,7 @@ std::vector<Finding> Engine::find(FileContext& ctx, const std::vector<bool>& act
     rs[i]->check_file(ctx);
   }
   mark_comment_dropping_fixes_unsafe(ctx);
-  mark_timing_fixes_in_tests_unsafe(ctx, rs);
+  review_timing_fixes(ctx, rs);
   std::vector<Finding> out;
   for (auto& f : ctx.findings()) {
     if (options.ignored_rules &&
@@ -268,6 +307,7 @@ struct FileRun {
   std::vector<std::set<std::string>> rules_per_pass;
   bool stop_reviewing = false;
   std::optional<std::string> edited_text;  // the reviewer's own version (Decision::Edit)
+  std::map<std::string, std::vector<uint32_t>> import_refs;  // import_references(), by qualified name
 
   // Adds a note, once per rule, position and message.
   void note(const std::string& rule, Position pos, std::string msg, bool internal) {
@@ -288,6 +328,63 @@ struct Pass {
   std::vector<Candidate> cands;            // point into findings
   std::vector<const Candidate*> accepted;  // point into cands
 };
+
+std::vector<Edit> removals_in(const FileRun& run, const std::string& text, TSNode root, const std::vector<std::string>& names,
+                              bool keep_used);
+
+// Where the file reads the names an import of `q` binds (first bytes; cached per file).
+const std::vector<uint32_t>& import_references(FileRun& run, FileContext& ctx, const std::string& q) {
+  auto [it, fresh] = run.import_refs.try_emplace(q);
+  if (!fresh) return it->second;
+  const auto& model = ctx.model();
+  std::string_view t = ctx.text();
+  for (const auto& st : model.imports()) {
+    for (const auto& b : st.bindings) {
+      if (b.qualname != q) continue;
+      std::string_view name = syntax::text(b.name, t);
+      for (TSNode r : model.references()) {
+        if (syntax::text(r, t) != name) continue;
+        const semantic::Binding* rb = model.resolve(name, r);
+        if (rb && syntax::same(rb->name, b.name)) it->second.push_back(ts_node_start_byte(r));
+      }
+    }
+  }
+  return it->second;
+}
+
+// Fix::resolved_edits: what applying this fix alone to the text does, as edits of the text:
+// its own edits, the imports and helpers it needs, and the removal of the imports it leaves
+// unused (as the pass would remove them).
+void resolve_alone(FileRun& run, FileContext& ctx, Fix& fx) {
+  fx.resolved_edits = fx.edits;
+  for (Edit& e : ctx.imports().insertion_edits(fx.imports, fx.helpers)) fx.resolved_edits.push_back(std::move(e));
+  normalize_edits(fx.resolved_edits);
+  std::vector<std::string> asked;
+  for (const auto& q : fx.remove_if_unused) {
+    // Cheap first: a name still read outside the fix's edits stays used (a file with a
+    // thousand `time.sleep` calls must not be parsed a thousand times).
+    const std::vector<uint32_t>& refs = import_references(run, ctx, q);
+    bool outside = std::any_of(refs.begin(), refs.end(), [&](uint32_t r) {
+      return std::none_of(fx.edits.begin(), fx.edits.end(), [&](const Edit& e) { return e.begin <= r && r < e.end; });
+    });
+    if (!refs.empty() && !outside) asked.push_back(q);
+  }
+  if (asked.empty()) return;
+  std::string after = apply_edits(run.cur.text(), fx.resolved_edits, run.newline);
+  auto tree = run.parser.parse(after);
+  if (!tree) return;
+  std::vector<std::string> gone;
+  for (const auto& q : asked)
+    if (!removals_in(run, after, tree->root(), {q}, true).empty()) gone.push_back(q);
+  if (gone.empty()) return;
+  std::string before(run.cur.text());
+  for (Edit& e : removals_in(run, before, ctx.root(), gone, false)) {
+    bool clash = std::any_of(fx.resolved_edits.begin(), fx.resolved_edits.end(),
+                             [&](const Edit& o) { return edits_conflict(e, o); });
+    if (!clash) fx.resolved_edits.push_back(std::move(e));
+  }
+  normalize_edits(fx.resolved_edits);
+}
 
 // Step 1, collect: the findings of the pass, in file order, each fix with the imports it needs.
 std::vector<Finding> collect_findings(const Engine& engine, FileRun& run, const Pass& pass,
@@ -314,10 +411,7 @@ std::vector<Finding> collect_findings(const Engine& engine, FileRun& run, const 
   }
   if (pass.number == 1 && options.resolve_fix_edits) {
     for (Finding& f : findings) {
-      if (!f.fix) continue;
-      f.fix->resolved_edits = f.fix->edits;
-      for (Edit& e : ctx.imports().insertion_edits(f.fix->imports, f.fix->helpers)) f.fix->resolved_edits.push_back(std::move(e));
-      normalize_edits(f.fix->resolved_edits);
+      if (f.fix) resolve_alone(run, ctx, *f.fix);
     }
   }
   if (pass.number == 1) run.r.findings = findings;

@@ -5,4 +5,4 @@ import time
 
 async def test_watchdog_notices_a_blocked_loop():
     asyncio.get_running_loop().call_later(0.05, print, "tick")
-    time.sleep(0.2)  # AF101: the test blocks the loop on purpose
+    time.sleep(0.2)  # AF101: the watchdog test needs a blocked loop
