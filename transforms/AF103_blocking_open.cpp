@@ -65,8 +65,11 @@ class BlockingOpen : public BlockingCallRule {
       return;
     }
     if (!package_available(ctx, "aiofiles")) {
-      fix->applicability = Applicability::Unsafe;
-      f.note = "the project does not declare aiofiles: add it to its dependencies";
+      // `import aiofiles` where it is not installed fails the whole module at import: the fix
+      // is shown, never applied, until the project declares it.
+      fix->applicability = Applicability::DisplayOnly;
+      f.note = "the project does not declare aiofiles: the fix is shown, not applied, until aiofiles is in its "
+               "dependencies";
     }
     f.fix = std::move(fix);
   }

@@ -87,8 +87,8 @@ std::vector<RulePtr> all_rules() {
 // rules together, in migration mode.
 bool is_migration_case(const FixtureCase& c) { return c.input.stem().string().rfind("migrate", 0) == 0; }
 
-// The settings a case runs with: what its own project declares (a requirements.txt in the
-// case directory or the rule directory: packages, target versions).
+// The settings a case runs with: what its own project declares (a requirements.txt or
+// pyproject.toml in the case directory or the rule directory: packages, target versions).
 // AF001's cases run as `check --report-unused-suppressions` does, with every rule (whether a
 // suppression is used depends on what the other rules find).
 bool reports_suppressions(const FixtureCase& c) { return c.rule_id == "AF001"; }
@@ -97,7 +97,7 @@ RuleSettings settings_for(const FixtureCase& c) {
   RuleSettings s;
   fs::path dir = fs::is_directory(c.input) ? c.input : c.input.parent_path();
   for (fs::path d : {dir, dir.parent_path()}) {
-    if (fs::exists(d / "requirements.txt")) {
+    if (fs::exists(d / "requirements.txt") || fs::exists(d / "pyproject.toml")) {
       apply_dependencies(read_dependencies(d.string()), s);
       break;
     }
