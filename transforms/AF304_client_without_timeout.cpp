@@ -1,7 +1,8 @@
 // AF304 client-without-timeout: an async HTTP client with no explicit timeout.
 //
 //   httpx.AsyncClient()              -> httpx.AsyncClient(timeout=10.0)
-//   aiohttp.ClientSession()          -> aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10.0))
+//   aiohttp.ClientSession()          -> aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(
+//                                          total=300, sock_connect=10.0, sock_read=10.0))
 //
 // The value is `client-timeout` in [tool.asyncfix] (seconds, default 10).
 #include "engine/rewrite/imports.h"
@@ -44,6 +45,52 @@ bool in_process_transport(FileContext& ctx, TSNode value) {
   return last == "ASGITransport" || last == "WSGITransport" || last == "MockTransport";
 }
 
+// The name the client is held by where it is made: `async with X() as c:` or `c = X()`.
+TSNode client_name(TSNode call) {
+  TSNode p = syntax::parent(call);
+  if (is(p, "as_pattern") && is(syntax::parent(p), "with_item")) {
+    TSNode alias = field(p, "alias");
+    TSNode var = is(alias, "as_pattern_target") ? ts_node_named_child(alias, 0) : alias;
+    return is(var, "identifier") ? var : TSNode{};
+  }
+  if (is(p, "assignment") && syntax::same(field(p, "right"), call) && is(field(p, "left"), "identifier"))
+    return field(p, "left");
+  return TSNode{};
+}
+
+bool is_request_method(std::string_view m) {
+  for (const char* r : {"get", "post", "put", "patch", "delete", "head", "options", "request", "stream", "ws_connect"})
+    if (m == r) return true;
+  return false;
+}
+
+// Does every use of the client made by `call` send a request with its own `timeout=`
+// (`client.get(url, timeout=10.0)`)? Then the client's default never applies. A client used
+// any other way (handed on, returned, `send()`) is not known to.
+bool every_request_sets_timeout(FileContext& ctx, TSNode call) {
+  TSNode name = client_name(call);
+  if (syntax::is_null(name)) return false;
+  std::string_view src = ctx.text();
+  std::string_view id = text(name, src);
+  size_t requests = 0;
+  for (TSNode ref : ctx.model().references()) {
+    if (text(ref, src) != id) continue;
+    const semantic::Binding* b = ctx.model().resolve(id, ref);
+    if (!b || !syntax::same(b->name, name)) continue;
+    TSNode attr = syntax::parent(ref);
+    TSNode req = syntax::parent(attr);
+    if (!is(attr, "attribute") || !syntax::same(field(attr, "object"), ref) || !is(req, "call") ||
+        !syntax::same(field(req, "function"), attr) || !is_request_method(text(field(attr, "attribute"), src)))
+      return false;
+    bool timed = false;
+    for (TSNode a : syntax::code_children(field(req, "arguments")))
+      if (is(a, "keyword_argument") && text(field(a, "name"), src) == "timeout") timed = true;
+    if (!timed) return false;
+    ++requests;
+  }
+  return requests > 0;
+}
+
 class ClientWithoutTimeout : public Rule {
  public:
   explicit ClientWithoutTimeout(const RuleSettings& settings) : timeout_(settings.client_timeout) {
@@ -77,18 +124,25 @@ class ClientWithoutTimeout : public Rule {
       if (httpx && name == "app") return;
       if (httpx && name == "transport" && in_process_transport(ctx, field(a, "value"))) return;
     }
+    if (every_request_sets_timeout(ctx, call)) return;
     Finding& f = ctx.report(call);
     std::string value = seconds(timeout_);
     Fix fix;
-    fix.title = info_.fix_title;
     fix.applicability = Applicability::Unsafe;
     std::string arg;
     if (httpx) {
+      // httpx's default is 5 s for each of connect, read, write and pool: the setting takes
+      // its place, with the same meaning.
       arg = "timeout=" + value;
+      fix.title = info_.fix_title + ": " + value + " s for each connect, read and write (httpx's default: 5 s)";
     } else {
+      // aiohttp's default is 300 s for the whole request (body included) and 30 s to connect.
+      // The setting bounds each step, as httpx's does, and the whole request keeps its 300 s:
+      // a `total` of a few seconds would cut off every long streamed answer.
       auto mod = ctx.imports().module("aiohttp", call);
-      arg = "timeout=" + mod.text + ".ClientTimeout(total=" + value + ")";
+      arg = "timeout=" + mod.text + ".ClientTimeout(total=300, sock_connect=" + value + ", sock_read=" + value + ")";
       fix.imports = mod.needs;
+      fix.title = info_.fix_title + ": " + value + " s to connect and between reads, 300 s in all (aiohttp's default: 300 s in all)";
     }
     if (kids.empty()) {
       fix.edits.push_back(Edit{ts_node_end_byte(args) - 1, ts_node_end_byte(args) - 1, arg});

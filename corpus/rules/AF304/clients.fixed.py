@@ -17,7 +17,7 @@ async def fetch_json(url, headers):
 
 async def crawl(url):
     async with aiohttp.ClientSession(
-        timeout=aiohttp.ClientTimeout(total=10.0)
+        timeout=aiohttp.ClientTimeout(total=300, sock_connect=10.0, sock_read=10.0)
     ) as session:  # AF304
         async with session.get(url) as r:
             return await r.text()
@@ -47,3 +47,24 @@ async def in_process(app):
         transport=httpx.AsyncHTTPTransport(retries=2), timeout=10.0
     ) as c6:  # AF304: a real network transport
         pass
+
+
+async def per_request(url, config_url):
+    async with httpx.AsyncClient() as client:  # ok: every request sets its own timeout
+        config = await client.get(config_url, timeout=10.0)
+        return await client.post(url, json=config.json(), timeout=30)
+
+
+async def some_per_request(url):
+    async with httpx.AsyncClient(
+        timeout=10.0
+    ) as client:  # AF304: the second request has the default
+        await client.get(url, timeout=10.0)
+        return await client.get(url + "/more")
+
+
+async def handed_on(url, work):
+    session = aiohttp.ClientSession(
+        timeout=aiohttp.ClientTimeout(total=300, sock_connect=10.0, sock_read=10.0)
+    )  # AF304: used elsewhere, where requests may set none
+    return await work(session, url)

@@ -41,3 +41,20 @@ async def in_process(app):
         pass
     async with httpx.AsyncClient(transport=httpx.AsyncHTTPTransport(retries=2)) as c6:  # AF304: a real network transport
         pass
+
+
+async def per_request(url, config_url):
+    async with httpx.AsyncClient() as client:  # ok: every request sets its own timeout
+        config = await client.get(config_url, timeout=10.0)
+        return await client.post(url, json=config.json(), timeout=30)
+
+
+async def some_per_request(url):
+    async with httpx.AsyncClient() as client:  # AF304: the second request has the default
+        await client.get(url, timeout=10.0)
+        return await client.get(url + "/more")
+
+
+async def handed_on(url, work):
+    session = aiohttp.ClientSession()  # AF304: used elsewhere, where requests may set none
+    return await work(session, url)
