@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "engine/project/project.h"
 #include "engine/rewrite/imports.h"
 #include "engine/rewrite/precedence.h"
 #include "engine/rule/context.h"
@@ -143,14 +144,15 @@ class BlockingHttp : public BlockingCallRule {
                                                      keep_redirects, keep_no_timeout, edits, why);
     if (!awaited) return std::nullopt;
 
-    // except requests.exceptions.X -> except httpx.Y, once per function, when every requests
-    // call of the function can be converted.
+    // except requests.exceptions.X -> except httpx.Y, once per function. When some requests
+    // calls stay (here, or in the helpers it calls), they still raise requests' errors: the
+    // clause catches both, `except (requests.X, httpx.Y)`.
     if (!syntax::is_null(fn) && first_http_call_of(fn, call, ctx)) {
-      if (all_http_calls_convertible(fn, ctx)) {
-        exception_edits(fn, ctx, httpx.text, edits);
-      } else {
+      bool keep_requests = !all_http_calls_convertible(fn, ctx);
+      if (exception_edits(fn, ctx, httpx.text, keep_requests, edits) && keep_requests) {
         f.note += std::string(f.note.empty() ? "" : "; ") +
-                  "`except requests...` clauses are left as they are: some requests calls here are not converted";
+                  "`except requests...` clauses catch httpx's errors too: some requests calls here (or in the helpers "
+                  "it calls) are not converted";
       }
     }
     if (!edits.consistent()) return std::nullopt;
@@ -761,7 +763,39 @@ class BlockingHttp : public BlockingCallRule {
     return !calls.empty() && syntax::same(calls.front(), call);
   }
 
+  // Does the project function `q` make a requests call, itself or through the sync project
+  // functions it calls? Its errors would still be requests' after the fix.
+  static bool reaches_requests(const ProjectIndex& index, const std::string& q, std::set<std::string>& seen) {
+    if (!seen.insert(q).second || seen.size() > 2000) return false;
+    const FunctionSummary* f = index.function(q);
+    if (!f || f->is_async) return false;
+    for (const BlockingRecord& b : f->blocking)
+      if (b.api.rfind("requests.", 0) == 0) return true;
+    for (const CallRecord& c : f->calls)
+      if (reaches_requests(index, c.callee, seen)) return true;
+    return false;
+  }
+
+  // A call in fn (outside the requests calls the fix converts) to a project helper that
+  // makes requests calls: `except requests.RequestException` still catches what it raises.
+  static bool helper_raises_requests_errors(TSNode fn, FileContext& ctx) {
+    const ProjectIndex* index = ctx.project();
+    if (!index) return false;
+    bool found = false;
+    std::set<std::string> seen;
+    syntax::walk(field(fn, "body"), [&](TSNode n) {
+      if (found || is(n, "function_definition") || is(n, "lambda") || is(n, "class_definition")) return false;
+      if (is(n, "call")) {
+        std::string q = ProjectIndex::resolve_callee(n, ctx.model(), &ctx.types());
+        if (!q.empty() && reaches_requests(*index, q, seen)) found = true;
+      }
+      return !found;
+    });
+    return found;
+  }
+
   bool all_http_calls_convertible(TSNode fn, FileContext& ctx) const {
+    if (helper_raises_requests_errors(fn, ctx)) return false;
     for (TSNode c : http_calls(fn, ctx)) {
       auto hit = classify_blocking(c, ctx.model(), ctx.types(), nullptr);
       std::string method = hit->api.substr(hit->api.rfind('.') + 1);
@@ -777,7 +811,11 @@ class BlockingHttp : public BlockingCallRule {
     return true;
   }
 
-  static void exception_edits(TSNode fn, FileContext& ctx, const std::string& httpx, EditList& edits) {
+  // Maps the requests exception types of fn's except clauses to httpx's (keep_requests: adds
+  // httpx's next to them). Whether it changed any.
+  static bool exception_edits(TSNode fn, FileContext& ctx, const std::string& httpx, bool keep_requests,
+                              EditList& edits) {
+    bool any = false;
     syntax::walk(field(fn, "body"), [&](TSNode n) {
       if (is(n, "function_definition") || is(n, "lambda") || is(n, "class_definition")) return false;
       if (!is(n, "except_clause")) return true;
@@ -787,14 +825,23 @@ class BlockingHttp : public BlockingCallRule {
       std::vector<TSNode> types;
       if (is(v, "tuple") || is(v, "parenthesized_expression")) types = syntax::code_children(v);
       else types.push_back(v);
+      bool in_tuple = is(v, "tuple") || is(v, "parenthesized_expression");
       for (TSNode t : types) {
         auto q = ctx.model().qualified_name(t);
         if (!q) continue;
         auto it = exception_map().find(*q);
-        if (it != exception_map().end()) edits.replace(ts_node_start_byte(t), ts_node_end_byte(t), httpx + "." + it->second);
+        if (it == exception_map().end()) continue;
+        std::string to = httpx + "." + it->second;
+        if (keep_requests) {
+          std::string both = std::string(text(t, ctx.text())) + ", " + to;
+          to = in_tuple ? both : "(" + both + ")";
+        }
+        edits.replace(ts_node_start_byte(t), ts_node_end_byte(t), to);
+        any = true;
       }
       return true;
     });
+    return any;
   }
 };
 
