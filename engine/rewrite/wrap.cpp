@@ -177,9 +177,12 @@ class Wrapper {
     }
     return n;
   }
+  // black's is_one_sequence_between: `(x,)`, a one-element tuple. The comma of a call's or a
+  // def's argument list counts twice there (its parent is an arglist), so `f(x,)` is not one.
   bool one_sequence(int close) const {
     int open = at(close).match;
-    return open >= 0 && commas_inside(open) == 1 && at(close - 1).kind == Kind::Comma;
+    return open >= 0 && at(open).text == "(" && at(open).atom && commas_inside(open) == 1 &&
+           at(close - 1).kind == Kind::Comma;
   }
   bool magic_trailing_comma(const Line& l) const {
     for (size_t k = 1; k < l.ids.size(); ++k) {
@@ -190,7 +193,7 @@ class Wrapper {
         if (!f.trailer_sqb || commas_inside(f.match) > 1) return true;
         continue;
       }
-      if (!one_sequence(l.ids[k]) || !at(f.match).atom) return true;
+      if (!one_sequence(l.ids[k])) return true;
     }
     return false;
   }
@@ -530,7 +533,11 @@ class LeafReader {
     if (e <= begin_ || b >= end_) return true;
     std::string_view k = syntax::kind(n);
     if (k == "comment") {
-      if (leaves_.empty()) return false;
+      // A comment after a leaf on its line goes with that leaf (black prints it at the end of
+      // the line the leaf ends up on); one on a line of its own is black's standalone
+      // comment, which this pass does not lay out.
+      if (leaves_.empty() || !leaves_.back().comment.empty()) return false;
+      if (src_.substr(last_end_, b - last_end_).find('\n') != std::string_view::npos) return false;
       leaves_.back().comment = std::string(src_.substr(b, e - b));
       return true;
     }
@@ -844,7 +851,7 @@ std::optional<std::vector<std::string>> format_logical(std::string_view text, co
   std::vector<Leaf>& leaves = reader.leaves();
   if (leaves.empty()) return std::nullopt;
   for (size_t i = 0; i + 1 < leaves.size(); ++i)
-    if (!leaves[i].comment.empty() || leaves[i].multiline) return std::nullopt;  // a comment inside
+    if (leaves[i].multiline) return std::nullopt;  // a multi-line string inside
   if (leaves.back().comment.empty()) {
     // A trailing comment tree-sitter hangs after the statement.
     uint32_t stmt_end = std::min<uint32_t>(ts_node_end_byte(l.stmt), l.end);
@@ -886,7 +893,11 @@ std::string wrap_long_lines(std::string_view text, TSNode root, const std::unord
     }
     std::string_view current = text.substr(l->line_begin, l->end - l->line_begin);
     bool multi = current.find('\n') != std::string_view::npos;
-    if ((!multi && static_cast<int>(columns(line)) <= o.line_length) || (multi && !o.relayout_multiline)) {
+    // A short one-line statement is laid out again too in a black project: a magic trailing
+    // comma in it explodes its bracket.
+    bool fits = !multi && static_cast<int>(columns(line)) <= o.line_length;
+    if ((fits && (!o.relayout_multiline || line.find(',') == std::string_view::npos)) ||
+        (multi && !o.relayout_multiline)) {
       pos = next;
       continue;
     }

@@ -118,6 +118,59 @@ Expected<SourceFile> SourceFile::from_bytes(std::string path, std::string bytes)
   return f;
 }
 
+namespace {
+
+// For each line (1-based), whether it starts or ends inside a triple-quoted string: those
+// lines are text, not code (a docstring's "Flow:" opens no block).
+struct StringLines {
+  std::vector<bool> starts_in, ends_in;
+};
+
+StringLines triple_string_lines(std::string_view t) {
+  StringLines out;
+  out.starts_in.push_back(false);  // line 0 (unused)
+  out.ends_in.push_back(false);
+  out.starts_in.push_back(false);  // line 1
+  char quote = 0;                  // the quote of the open string, 0 outside
+  bool triple = false;
+  for (size_t i = 0; i < t.size(); ++i) {
+    char c = t[i];
+    if (c == '\n') {
+      if (quote && !triple) quote = 0;  // an unterminated one-line string ends with its line
+      out.ends_in.push_back(quote != 0);
+      out.starts_in.push_back(quote != 0);
+      continue;
+    }
+    if (quote) {
+      if (c == '\\') {
+        if (i + 1 < t.size() && t[i + 1] != '\n') ++i;
+        continue;
+      }
+      if (c != quote) continue;
+      if (!triple) {
+        quote = 0;
+      } else if (i + 2 < t.size() && t[i + 1] == quote && t[i + 2] == quote) {
+        quote = 0;
+        i += 2;
+      }
+      continue;
+    }
+    if (c == '#') {
+      while (i + 1 < t.size() && t[i + 1] != '\n') ++i;
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      quote = c;
+      triple = i + 2 < t.size() && t[i + 1] == c && t[i + 2] == c;
+      if (triple) i += 2;
+    }
+  }
+  out.ends_in.push_back(quote != 0);
+  return out;
+}
+
+}  // namespace
+
 void SourceFile::analyse() {
   lines_ = LineIndex(text_);
   size_t crlf = 0, lf = 0;
@@ -130,9 +183,11 @@ void SourceFile::analyse() {
   // in ':'), so continuation lines of a long call do not count. Default: 4 spaces.
   std::string_view prev_indent;
   bool prev_opens = false;
+  StringLines strings = triple_string_lines(text_);
   for (uint32_t l = 1; l <= lines_.line_count(); ++l) {
     uint32_t s = lines_.line_start(l);
     if (s >= text_.size()) break;
+    if (l < strings.starts_in.size() && strings.starts_in[l]) continue;  // inside a string
     size_t e = text_.find('\n', s);
     if (e == std::string::npos) e = text_.size();
     std::string_view line = std::string_view(text_).substr(s, e - s);
@@ -151,7 +206,7 @@ void SourceFile::analyse() {
     std::string_view body = line.substr(code);
     if (size_t hash = body.find(" #"); hash != std::string_view::npos) body = body.substr(0, hash);
     while (!body.empty() && (body.back() == ' ' || body.back() == '\r' || body.back() == '\t')) body.remove_suffix(1);
-    prev_opens = !body.empty() && body.back() == ':';
+    prev_opens = !body.empty() && body.back() == ':' && !(l < strings.ends_in.size() && strings.ends_in[l]);
     prev_indent = indent;
   }
 }

@@ -38,6 +38,18 @@ TEST(SourceFile, DetectsCrlfAndIndentation) {
   EXPECT_EQ(t->indent_unit(), "\t");
 }
 
+TEST(SourceFile, IndentationIgnoresTextInStrings) {
+  // A docstring's "Flow:" followed by a line indented two spaces opens no block.
+  auto f = SourceFile::from_bytes("x.py",
+                                  "\"\"\"Proxy.\n\nFlow:\n  a -> b\n\"\"\"\nX = '''\nnote:\n   y'''\n\n"
+                                  "def f():\n    return 1\n");
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(f->indent_unit(), "    ");
+  // A line that opens a string and ends in ':' inside it opens nothing either.
+  auto g = SourceFile::from_bytes("x.py", "s = \"\"\"usage:\n  run\n\"\"\"\nif s:\n\tpass\n");
+  EXPECT_EQ(g->indent_unit(), "\t");
+}
+
 TEST(SourceFile, RejectsInvalidUtf8WithPosition) {
   auto f = SourceFile::from_bytes("bad.py", "x = 1\ny = '\xFF'\n");
   ASSERT_FALSE(f.ok());

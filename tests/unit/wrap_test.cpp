@@ -62,6 +62,48 @@ TEST(Wrap, ARewrittenMultiLineStatementIsLaidOutAgain) {
             "def f(session):\n    return session.scalars(select(User)).all()\n");
 }
 
+TEST(Wrap, AMagicTrailingCommaExplodesItsOwnBracket) {
+  // An AF601 rewrite of a chain whose filter() had a trailing comma, laid out again: the
+  // where() bracket explodes, one element per line, and no comma is added elsewhere.
+  std::string code =
+      "def f(db_session):\n    return (\n        db_session.scalars(select(Pair)\n        .where(\n"
+      "            Pair.access_type == AccessType.SYNC,\n        )\n        ).all()\n    )\n";
+  EXPECT_EQ(wrap(code, 88, "def f(db_session):\n"),
+            "def f(db_session):\n    return db_session.scalars(\n        select(Pair).where(\n"
+            "            Pair.access_type == AccessType.SYNC,\n        )\n    ).all()\n");
+}
+
+TEST(Wrap, AShortLineWithAMagicTrailingCommaExplodes) {
+  EXPECT_EQ(wrap("def f(db_session):\n    x = db_session.scalars(select(Pair).where(Pair.access_type == AccessType.SYNC,))\n", 88,
+                 "def f(db_session):\n"),
+            "def f(db_session):\n    x = db_session.scalars(\n        select(Pair).where(\n"
+            "            Pair.access_type == AccessType.SYNC,\n        )\n    )\n");
+  // A one-element tuple's comma is not magic.
+  std::string t = "def f(db):\n    x = db.execute(q, (1,))\n";
+  EXPECT_EQ(wrap(t, 88, "def f(db):\n"), t);
+}
+
+TEST(Wrap, TrailingCommentsInsideGoWithTheirLeaf) {
+  // black 23's output for the same input: a comment after a leaf ends the line that leaf
+  // ends up on.
+  std::string in =
+      "def f(db_session, user_id):\n    public_document_sets = (\n        db_session.scalars(select(DocumentSet)\n"
+      "        .where(DocumentSet.is_public == True)  # noqa\n        ).all()\n    )\n    shared = (\n"
+      "        db_session.scalars(select(DocumentSet)\n"
+      "        .join(DocumentSet__User, DocumentSet.id == DocumentSet__User.document_set_id)  # join\n"
+      "        .where(DocumentSet__User.user_id == user_id)\n        ).unique().all()\n    )\n";
+  EXPECT_EQ(wrap(in, 88, "def f(db_session, user_id):\n"),
+            "def f(db_session, user_id):\n    public_document_sets = db_session.scalars(\n"
+            "        select(DocumentSet).where(DocumentSet.is_public == True)  # noqa\n    ).all()\n"
+            "    shared = (\n        db_session.scalars(\n            select(DocumentSet)\n            .join(\n"
+            "                DocumentSet__User, DocumentSet.id == DocumentSet__User.document_set_id\n"
+            "            )  # join\n            .where(DocumentSet__User.user_id == user_id)\n        )\n"
+            "        .unique()\n        .all()\n    )\n");
+  // A comment on a line of its own inside the brackets is left where it is.
+  std::string standalone = "def f(db):\n    x = (\n        db.scalars(select(A)\n        # why\n        .where(A.b)).all()\n    )\n";
+  EXPECT_EQ(wrap(standalone, 88, "def f(db):\n"), standalone);
+}
+
 TEST(Wrap, LinesTheFileHadAreLeftAlone) {
   std::string code = "x = call(first_argument_value, second_argument_value, third_argument_value)\n";
   EXPECT_EQ(wrap(code, 40, code), code);

@@ -149,11 +149,16 @@ async def row20(session: AsyncSession):
 
 async def row21(session: AsyncSession):
     return (
-        (await session.scalars(select(User)  # AF601
-        .join(User.addresses)
-        .options(contains_eager(User.addresses))
-        .execution_options(populate_existing=True)
-        )).unique().all()
+        (
+            await session.scalars(
+                select(User)  # AF601
+                .join(User.addresses)
+                .options(contains_eager(User.addresses))
+                .execution_options(populate_existing=True)
+            )
+        )
+        .unique()
+        .all()
     )
 
 
@@ -267,12 +272,13 @@ async def row38(session: AsyncSession):
 
 async def row39(session: AsyncSession):
     return (
-        (await session.execute(select(User.name, func.count(Address.id))  # AF601
-        .join(User.addresses)
-        .group_by(User.name)
-        .having(func.count(Address.id) > 2)
-        )).all()
-    )
+        await session.execute(
+            select(User.name, func.count(Address.id))  # AF601
+            .join(User.addresses)
+            .group_by(User.name)
+            .having(func.count(Address.id) > 2)
+        )
+    ).all()
 
 
 async def row40(session: AsyncSession):

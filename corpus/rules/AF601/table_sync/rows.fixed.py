@@ -134,11 +134,14 @@ def row20(session: Session):
 
 def row21(session: Session):
     return (
-        session.scalars(select(User)  # AF601
-        .join(User.addresses)
-        .options(contains_eager(User.addresses))
-        .execution_options(populate_existing=True)
-        ).unique().all()
+        session.scalars(
+            select(User)  # AF601
+            .join(User.addresses)
+            .options(contains_eager(User.addresses))
+            .execution_options(populate_existing=True)
+        )
+        .unique()
+        .all()
     )
 
 
@@ -239,13 +242,12 @@ def row38(session: Session):
 
 
 def row39(session: Session):
-    return (
-        session.execute(select(User.name, func.count(Address.id))  # AF601
+    return session.execute(
+        select(User.name, func.count(Address.id))  # AF601
         .join(User.addresses)
         .group_by(User.name)
         .having(func.count(Address.id) > 2)
-        ).all()
-    )
+    ).all()
 
 
 def row40(session: Session):
