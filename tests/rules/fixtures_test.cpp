@@ -232,13 +232,25 @@ void check_file(const FixtureCase& c, const Engine& engine, const FileResult& r,
                                      << " finding(s), first " << again.applied[0].rule_id << " at "
                                      << again.applied[0].pos.line;
 
-  // 5. Lines the fixes removed or changed lie inside fixed findings, or are imports.
+  // 5. Lines the fixes removed or changed lie inside fixed findings (and the statements they
+  // edit, which are laid out again as black would), or are imports.
   std::set<uint32_t> allowed;
   for (const auto& f : r.findings) {
     if (!f.fix || f.fix->applicability == Applicability::DisplayOnly) continue;
     for (uint32_t l = f.start_pos.line; l <= f.end_pos.line; ++l) allowed.insert(l);
     for (const Edit& e : f.fix->edits) {
-      for (uint32_t l = src.position(e.begin).line; l <= src.position(e.end).line; ++l) allowed.insert(l);
+      uint32_t b = e.begin, en = e.end;
+      TSNode at = ts_node_descendant_for_byte_range(tree->root(), e.begin, e.end);
+      TSNode stmt = syntax::is_null(at) ? at : syntax::enclosing_statement(at);
+      if (!syntax::is_null(stmt) && !syntax::is(stmt, "module")) {
+        // A compound statement's header only (its body is other statements).
+        uint32_t stmt_end = ts_node_end_byte(stmt);
+        TSNode body = syntax::child_of_kind(stmt, "block");
+        if (!syntax::is_null(body)) stmt_end = ts_node_start_byte(body);
+        b = std::min(b, ts_node_start_byte(stmt));
+        en = std::max(en, stmt_end);
+      }
+      for (uint32_t l = src.position(b).line; l <= src.position(en).line; ++l) allowed.insert(l);
     }
   }
   std::vector<std::string_view> old_lines;
