@@ -19,7 +19,9 @@ using syntax::is;
 constexpr int kComprehension = 20, kComma = 18, kTernary = 16, kLogic = 14, kString = 12, kComparator = 10,
               kDot = 1;
 
-enum class Kind { Open, Close, Comma, Other };
+// Standalone: a comment on a line of its own inside brackets (black's STANDALONE_COMMENT),
+// which must end up alone on its line.
+enum class Kind { Open, Close, Comma, Standalone, Other };
 
 struct Leaf {
   std::string text;
@@ -60,11 +62,15 @@ class Wrapper {
       : leaves_(std::move(leaves)), o_(o), base_(std::move(base_indent)) {}
 
   // The statement's lines as black would split it (one line when it fits or cannot split).
-  std::vector<std::string> run() {
+  // nullopt when a standalone comment could not be given a line of its own.
+  std::optional<std::vector<std::string>> run() {
     Line line;
     for (int i = 0; i < static_cast<int>(leaves_.size()); ++i) line.ids.push_back(i);
     std::vector<std::string> out;
-    for (const Line& l : transform(line)) out.push_back(render(l));
+    for (const Line& l : transform(line)) {
+      if (l.ids.size() > 1 && has_standalone(l)) return std::nullopt;
+      out.push_back(render(l));
+    }
     return out;
   }
 
@@ -116,7 +122,14 @@ class Wrapper {
   }
   bool short_enough(const Line& l, int length_limit = -1) const {
     if (length_limit < 0) length_limit = o_.line_length;
-    return static_cast<int>(columns(render(l))) <= length_limit && !multiline(l);
+    return static_cast<int>(columns(render(l))) <= length_limit && !multiline(l) && !has_standalone(l);
+  }
+  // black's contains_standalone_comments(depth_limit): at the line's depth <= limit.
+  bool has_standalone(const Line& l, int depth_limit = 1 << 30) const {
+    auto d = depths(l);
+    for (size_t k = 0; k < l.ids.size(); ++k)
+      if (at(l.ids[k]).kind == Kind::Standalone && d[k] <= depth_limit) return true;
+    return false;
   }
 
   // --- brackets and delimiters of a line ---------------------------------------------------
@@ -214,7 +227,7 @@ class Wrapper {
     std::string line_str = render(line);
     std::vector<int> order;  // 0 delimiter_split, 1 rhs, 2 lhs
     if (is_def(line)) order = {2};
-    else if (line.inside_brackets) order = {0, 1};
+    else if (line.inside_brackets) order = {0, 3, 1};
     else order = {1};
     for (int t : order) {
       auto r = run_transformer(line, t, line_str);
@@ -226,6 +239,7 @@ class Wrapper {
   std::optional<std::vector<Line>> apply(const Line& line, int t) {
     if (t == 0) return delimiter_split(line);
     if (t == 2) return left_hand_split(line);
+    if (t == 3) return standalone_comment_split(line);
     return rhs(line);
   }
 
@@ -308,8 +322,11 @@ class Wrapper {
     r.depth = original.depth + 1;
     bool has_comma = std::any_of(ids.begin(), ids.end(), [&](int id) { return at(id).kind == Kind::Comma; });
     if (!ids.empty() && ((is_def(original) && at(open).text == "(" && at(open).params && !has_comma) ||
-                         (is_import(original) && at(ids.back()).kind != Kind::Comma))) {
-      ids.push_back(new_comma());
+                         is_import(original))) {
+      // After the last leaf that is not a standalone comment, unless it is a comma already.
+      size_t i = ids.size();
+      while (i > 0 && at(ids[i - 1]).kind == Kind::Standalone) --i;
+      if (i > 0 && at(ids[i - 1]).kind != Kind::Comma) ids.insert(ids.begin() + static_cast<long>(i), new_comma());
     }
     r.ids = std::move(ids);
     // should_split_line: a body of several comma-separated items explodes when it has a
@@ -341,7 +358,8 @@ class Wrapper {
   std::optional<std::vector<Line>> maybe_split_omitting_optional_parens(RHS r, const Line& line,
                                                                         const std::set<int>& omit) {
     if (!force_optional_parens_ && !is_import(line) && at(r.open).invisible && !at(r.open).visible &&
-        at(r.close).invisible && !at(r.close).visible && can_omit_invisible_parens(r.body)) {
+        at(r.close).invisible && !at(r.close).visible && !has_standalone(r.body, 0) &&
+        can_omit_invisible_parens(r.body)) {
       std::set<int> omit2 = omit;
       omit2.insert(r.close);
       auto oop = first_rhs(line, omit2);
@@ -428,7 +446,7 @@ class Wrapper {
       if (f.multiline) break;
       length += leaf_length(line, k);
       if (static_cast<int>(length) > o_.line_length) break;
-      if (!f.comment.empty()) break;
+      if (!f.comment.empty() || f.kind == Kind::Standalone) break;
       int prev = k > 0 ? line.ids[k - 1] : -1;
       if (opening >= 0) {
         if (id == opening) {
@@ -470,8 +488,9 @@ class Wrapper {
     auto d = depths(line);
     int lowest = 1 << 30;
     bool comma_safe = true;
+    int open_in_cur = 0;
     for (size_t k = 0; k < line.ids.size(); ++k) {
-      cur.ids.push_back(line.ids[k]);
+      append_safe(line, out, cur, open_in_cur, line.ids[k]);
       lowest = std::min(lowest, d[k]);
       if (d[k] == lowest && at(line.ids[k]).vararg) comma_safe = comma_safe && o_.trailing_comma_after_unpacking;
       auto it = delims.find(static_cast<int>(k));
@@ -479,13 +498,40 @@ class Wrapper {
         out.push_back(cur);
         cur = sub(line, {});
         cur.should_split_rhs = false;
+        open_in_cur = 0;
       }
     }
     if (!cur.ids.empty()) {
-      if (comma_safe && mp == kComma && at(cur.ids.back()).kind != Kind::Comma) cur.ids.push_back(new_comma());
+      Kind last = at(cur.ids.back()).kind;
+      if (comma_safe && mp == kComma && last != Kind::Comma && last != Kind::Standalone) cur.ids.push_back(new_comma());
       out.push_back(cur);
     }
     for (Line& l : out) l.should_split_rhs = false;
+    return out;
+  }
+
+  // black's append_safe inside a split: at the depth of the line being built, a standalone
+  // comment starts a line of its own, and nothing follows it there.
+  void append_safe(const Line& like, std::vector<Line>& out, Line& cur, int& open_in_cur, int id) const {
+    bool standalone = at(id).kind == Kind::Standalone;
+    bool cur_is_comment = cur.ids.size() == 1 && at(cur.ids[0]).kind == Kind::Standalone;
+    if (open_in_cur == 0 && !cur.ids.empty() && (cur_is_comment || standalone)) {
+      out.push_back(cur);
+      cur = sub(like, {});
+      cur.should_split_rhs = false;
+    }
+    cur.ids.push_back(id);
+    if (at(id).kind == Kind::Open) ++open_in_cur;
+    if (at(id).kind == Kind::Close) --open_in_cur;
+  }
+
+  std::optional<std::vector<Line>> standalone_comment_split(const Line& line) const {
+    if (!has_standalone(line, 0)) return std::nullopt;
+    std::vector<Line> out;
+    Line cur = sub(line, {});
+    int open_in_cur = 0;
+    for (int id : line.ids) append_safe(line, out, cur, open_in_cur, id);
+    if (!cur.ids.empty()) out.push_back(cur);
     return out;
   }
 
@@ -536,8 +582,17 @@ class LeafReader {
       // A comment after a leaf on its line goes with that leaf (black prints it at the end of
       // the line the leaf ends up on); one on a line of its own is black's standalone
       // comment, which this pass does not lay out.
-      if (leaves_.empty() || !leaves_.back().comment.empty()) return false;
-      if (src_.substr(last_end_, b - last_end_).find('\n') != std::string_view::npos) return false;
+      if (leaves_.empty()) return false;
+      if (src_.substr(last_end_, b - last_end_).find('\n') != std::string_view::npos) {
+        Leaf c;
+        c.text = std::string(src_.substr(b, e - b));
+        c.kind = Kind::Standalone;
+        last_end_ = e;
+        leaves_.push_back(std::move(c));
+        nodes_.push_back(n);
+        return true;
+      }
+      if (!leaves_.back().comment.empty()) return false;
       leaves_.back().comment = std::string(src_.substr(b, e - b));
       return true;
     }
@@ -580,6 +635,11 @@ class LeafReader {
     f.multiline = f.text.find('\n') != std::string::npos;
     TSNode p = syntax::parent(n);
     std::string_view pk = syntax::kind(p);
+    // `is not` and `not in` are nodes of their own, holding two tokens.
+    if (pk == "is not" || pk == "not in") {
+      p = syntax::parent(p);
+      pk = syntax::kind(p);
+    }
     const std::string& t = f.text;
     bool named = ts_node_is_named(n);
     if (!named && (t == "(" || t == "[" || t == "{")) {
@@ -751,6 +811,7 @@ void add_invisible_parens(std::vector<Leaf>& leaves, std::vector<TSNode>& nodes,
     Leaf lp, rp;
     lp.text = "(";
     lp.kind = Kind::Open;
+    lp.atom = true;  // black wraps the child in an atom with invisible parentheses
     lp.invisible = true;
     lp.visible = false;
     lp.space_before = leaves[first].space_before;

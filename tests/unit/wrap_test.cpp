@@ -99,9 +99,35 @@ TEST(Wrap, TrailingCommentsInsideGoWithTheirLeaf) {
             "                DocumentSet__User, DocumentSet.id == DocumentSet__User.document_set_id\n"
             "            )  # join\n            .where(DocumentSet__User.user_id == user_id)\n        )\n"
             "        .unique()\n        .all()\n    )\n");
-  // A comment on a line of its own inside the brackets is left where it is.
+}
+
+TEST(Wrap, IsNotAndNotInAreDelimiters) {
+  // black 23: a comparison in the value keeps the optional parentheses, split before `is not`.
+  EXPECT_EQ(wrap("def f(db_session):\n    return db_session.scalars(select(UsageReport).where(UsageReport.report_name"
+                 ".contains(str(report_id))).limit(1)).first() is not None\n", 88, "def f(db_session):\n"),
+            "def f(db_session):\n    return (\n        db_session.scalars(\n            select(UsageReport)\n"
+            "            .where(UsageReport.report_name.contains(str(report_id)))\n            .limit(1)\n"
+            "        ).first()\n        is not None\n    )\n");
+  EXPECT_EQ(wrap("def f(db_session, names):\n    return db_session.scalars(select(UsageReport).limit(1)).first().name not in names\n", 80,
+                 "def f(db_session, names):\n"),
+            "def f(db_session, names):\n    return (\n        db_session.scalars(select(UsageReport).limit(1)).first().name\n"
+            "        not in names\n    )\n");
+}
+
+TEST(Wrap, StandaloneCommentsKeepALineOfTheirOwn) {
+  // black 23's output for the same input (black's STANDALONE_COMMENT: a comment on a line of
+  // its own inside brackets stays alone on its line, and splits what holds it).
   std::string standalone = "def f(db):\n    x = (\n        db.scalars(select(A)\n        # why\n        .where(A.b)).all()\n    )\n";
-  EXPECT_EQ(wrap(standalone, 88, "def f(db):\n"), standalone);
+  EXPECT_EQ(wrap(standalone, 88, "def f(db):\n"),
+            "def f(db):\n    x = db.scalars(\n        select(A)\n        # why\n        .where(A.b)\n    ).all()\n");
+  std::string in = "def f(db_session, entity, filtering):\n    similar_entities = (\n        db_session.scalars(select(KGEntity)\n        .where(\n            # find entities of the same type with a similar name\n            *filtering,\n            KGEntity.entity_type_id_name == entity.entity_type_id_name,\n            getattr(func, POSTGRES_DEFAULT_SCHEMA).similarity_op(\n                KGEntity.name, entity_name\n            ),\n        )\n        ).all()\n    )\n\n\ndef g(model_name, provider_name):\n    return ModelConfigurationView(\n            name=model_name,\n            supports_image_input=await model_supports_image_input(model_name, provider_name),\n            # No provider row exists yet, so the surface is the provider default.\n            supported_reasoning_efforts=supported_reasoning_efforts(\n                provider_name,\n                [model_name],\n            ),\n        )\n\n\nasync def h(db_session):\n    active_attempts = (\n        (await db_session.execute(\n            select(IndexAttempt).where(\n                IndexAttempt.status.in_([IndexingStatus.IN_PROGRESS]),\n                # Synthetic attempts spawned by the targeted-reindex flow\n                IndexAttempt.targeted_reindex_job_id.is_(None),\n            )\n        ))\n        .scalars()\n        .all()\n    )\n    x = foo(\n        a,\n        # between\n        b\n    )\n    y = foo(  # after open\n        a, b\n    )\n";
+  EXPECT_EQ(wrap(in), "def f(db_session, entity, filtering):\n    similar_entities = db_session.scalars(\n        select(KGEntity).where(\n            # find entities of the same type with a similar name\n            *filtering,\n            KGEntity.entity_type_id_name == entity.entity_type_id_name,\n            getattr(func, POSTGRES_DEFAULT_SCHEMA).similarity_op(\n                KGEntity.name, entity_name\n            ),\n        )\n    ).all()\n\n\ndef g(model_name, provider_name):\n    return ModelConfigurationView(\n        name=model_name,\n        supports_image_input=await model_supports_image_input(\n            model_name, provider_name\n        ),\n        # No provider row exists yet, so the surface is the provider default.\n        supported_reasoning_efforts=supported_reasoning_efforts(\n            provider_name,\n            [model_name],\n        ),\n    )\n\n\nasync def h(db_session):\n    active_attempts = (\n        (\n            await db_session.execute(\n                select(IndexAttempt).where(\n                    IndexAttempt.status.in_([IndexingStatus.IN_PROGRESS]),\n                    # Synthetic attempts spawned by the targeted-reindex flow\n                    IndexAttempt.targeted_reindex_job_id.is_(None),\n                )\n            )\n        )\n        .scalars()\n        .all()\n    )\n    x = foo(\n        a,\n        # between\n        b,\n    )\n    y = foo(a, b)  # after open\n");
+}
+
+TEST(Wrap, TupleTargetsAndValuesExplodeWithATrailingComma) {
+  // black 23: the optional parentheses around a tuple are an atom's, so a split tuple has
+  // one element per line and a trailing comma.
+  EXPECT_EQ(wrap("async def f(db_session, cc_pair_id):\n    if True:\n        if True:\n            if True:\n                checkpoint, resuming_from_checkpoint = await get_latest_valid_checkpoint(\n                    db_session=db_session,\n                    cc_pair_id=cc_pair_id,\n                )\n    x = first_value_of_the_list, second_value_of_the_list, third_value_of_the_list_is_long\n"), "async def f(db_session, cc_pair_id):\n    if True:\n        if True:\n            if True:\n                (\n                    checkpoint,\n                    resuming_from_checkpoint,\n                ) = await get_latest_valid_checkpoint(\n                    db_session=db_session,\n                    cc_pair_id=cc_pair_id,\n                )\n    x = (\n        first_value_of_the_list,\n        second_value_of_the_list,\n        third_value_of_the_list_is_long,\n    )\n");
 }
 
 TEST(Wrap, LinesTheFileHadAreLeftAlone) {
