@@ -13,6 +13,7 @@
 
 #include "engine/rule/context.h"
 #include "engine/run/suppress.h"
+#include "engine/semantic/library_model.h"
 #include "engine/semantic/model.h"
 #include "engine/syntax/compile_check.h"
 #include "engine/syntax/node.h"
@@ -861,6 +862,81 @@ void remove_unused_imports(FileRun& run, const Pass& pass, Applied& out) {
   }
 }
 
+// "outer.inner" for a function, through its enclosing functions and classes.
+std::string scope_path(TSNode fn, std::string_view src) {
+  std::string path;
+  for (TSNode n = fn; !syntax::is_null(n); n = syntax::parent(n)) {
+    if (!syntax::is(n, "function_definition") && !syntax::is(n, "class_definition")) continue;
+    std::string name(syntax::text(syntax::field(n, "name"), src));
+    path = path.empty() ? name : name + "." + path;
+  }
+  return path;
+}
+
+// `name = <call>` as a function's only binding of name: the call, else a null node.
+TSNode single_assigned_call(const semantic::Scope& sc, std::string_view name) {
+  auto it = sc.bindings.find(name);
+  if (it == sc.bindings.end() || it->second.size() != 1) return TSNode{};
+  TSNode st = it->second[0].statement;
+  TSNode a = syntax::is(st, "expression_statement") ? ts_node_named_child(st, 0) : st;
+  if (!syntax::is(a, "assignment") || !syntax::is(syntax::field(a, "left"), "identifier")) return TSNode{};
+  TSNode call = syntax::field(a, "right");
+  return syntax::is(call, "call") ? call : TSNode{};
+}
+
+// Step 5b, remove the variables the fixes left unread: a function's `loop =
+// asyncio.get_running_loop()` whose reads a fix rewrote away (AF205's `loop.run_in_executor`)
+// goes, when its call is `pure` in the library model. Variables nothing read before stay.
+void remove_unread_locals(FileRun& run, const Pass& pass, Applied& out) {
+  const auto& before = pass.ctx.model();
+  std::set<std::pair<std::string, std::string>> read_before;  // (function, variable)
+  std::string_view src = pass.ctx.text();
+  for (int i = 0; i < before.scope_count(); ++i) {
+    const semantic::Scope& sc = before.scope(i);
+    if (sc.kind != semantic::ScopeKind::Function) continue;
+    for (const auto& [name, bs] : sc.bindings) {
+      if (syntax::is_null(single_assigned_call(sc, name)) || before.count_references(bs[0]) == 0) continue;
+      read_before.emplace(scope_path(sc.node, src), std::string(name));
+    }
+  }
+  if (read_before.empty()) return;
+  auto tree = run.parser.parse(out.text);
+  if (!tree) return;
+  SourceFile after_src = run.cur.with_text(out.text);
+  auto after = semantic::SemanticModel::build(tree->root(), after_src.text(), run.options.module_name, run.options.is_package);
+  const auto& library = semantic::LibraryModel::current();
+  std::vector<Edit> removal;
+  std::string_view t = after_src.text();
+  for (int i = 0; i < after.scope_count(); ++i) {
+    const semantic::Scope& sc = after.scope(i);
+    if (sc.kind != semantic::ScopeKind::Function) continue;
+    std::string path = scope_path(sc.node, t);
+    for (const auto& [name, bs] : sc.bindings) {
+      if (!read_before.count({path, std::string(name)})) continue;
+      TSNode call = single_assigned_call(sc, name);
+      if (syntax::is_null(call) || after.count_references(bs[0]) != 0) continue;
+      auto q = after.qualified_name(syntax::field(call, "function"));
+      const semantic::CallFact* fact = q ? library.function(*q) : nullptr;
+      if (!fact || !fact->pure) continue;
+      TSNode st = bs[0].statement;
+      TSNode block = syntax::parent(st);
+      if (!syntax::is(block, "block") || ts_node_named_child_count(block) < 2) continue;
+      uint32_t b = line_begin(t, ts_node_start_byte(st)), e = line_end(t, ts_node_end_byte(st));
+      // Alone on its lines (no `x = f(); y` and no comment after it).
+      std::string_view rest = t.substr(ts_node_end_byte(st), e - ts_node_end_byte(st));
+      if (t.substr(b, ts_node_start_byte(st) - b).find_first_not_of(" \t") != std::string_view::npos ||
+          rest.find_first_not_of(" \t\r\n") != std::string_view::npos)
+        continue;
+      removal.push_back(Edit{b, e, ""});
+    }
+  }
+  if (removal.empty()) return;
+  normalize_edits(removal);
+  std::string t2 = apply_edits(out.text, removal, run.newline);
+  auto tree2 = run.parser.parse(t2);
+  if (tree2 && error_ranges(tree2->root()).size() <= error_ranges(tree->root()).size()) out.text = std::move(t2);
+}
+
 // The accepted fixes, applied in this pass.
 void record_applied(FileRun& run, const Pass& pass) {
   std::set<std::string> ids;
@@ -929,8 +1005,8 @@ void report_never_applied(FileRun& run) {
 //   resolve          a fix that conflicts with one accepted before it waits for the next pass
 //   apply and verify the accepted edits and the imports they need, re-parsed
 //   find culprits    when the new text has a new syntax error: the fixes that made it
-//   remove unused    imports the applied fixes left unused
-//   imports
+//   remove unused    imports the applied fixes left unused, and variables they left unread
+//   imports          that hold a `pure` call (`loop = asyncio.get_running_loop()`)
 //
 // until a pass has no fix to apply. Example, `--fix` on
 //
@@ -1056,6 +1132,7 @@ FileResult Engine::process(const SourceFile& file, const FileOptions& options,
     if (pass.accepted.empty()) continue;  // everything rolled back: match again (fixes now rejected)
 
     remove_unused_imports(run, pass, applied);
+    remove_unread_locals(run, pass, applied);
     record_applied(run, pass);
     run.cur = run.cur.with_text(std::move(applied.text));
   }

@@ -134,7 +134,8 @@ class LibraryReader {
       if (!is_blocking_rule(*r)) return error(n["blocks"], "`blocks: " + *r + "`: a call blocks under one of AF101-AF107");
       f->rule = *r;
     }
-    for (auto [key, slot] : {std::pair{"coroutine", &f->coroutine}, std::pair{"sync-entry", &f->sync_entry}}) {
+    for (auto [key, slot] : {std::pair{"coroutine", &f->coroutine}, std::pair{"sync-entry", &f->sync_entry},
+                             std::pair{"pure", &f->pure}}) {
       if (!n[key]) continue;
       auto r = scalar(n[key], key);
       if (!r) return r.error();
@@ -207,7 +208,7 @@ class LibraryReader {
   }
 
   Status function(const YAML::Node& f) {
-    if (Status s = keys(f, {"name", "aliases", "blocks", "instead", "returns", "coroutine", "runs", "awaits", "sync-entry"}, "a function"); !s)
+    if (Status s = keys(f, {"name", "aliases", "blocks", "instead", "returns", "coroutine", "runs", "awaits", "sync-entry", "pure"}, "a function"); !s)
       return s;
     if (!f["name"]) return error(f, "a function needs a `name`");
     auto n = name(f["name"], "name");
@@ -254,7 +255,7 @@ class LibraryReader {
       for (auto it = ms.begin(); it != ms.end(); ++it) {
         auto mn = name(it->first, "method name");
         if (!mn) return mn.error();
-        if (Status s = keys(it->second, {"blocks", "instead", "returns", "runs", "awaits", "sync-entry"}, "a method"); !s) return s;
+        if (Status s = keys(it->second, {"blocks", "instead", "returns", "runs", "awaits", "sync-entry", "pure"}, "a method"); !s) return s;
         if (Status s = call(it->second, &cls.methods[*mn]); !s) return s;
       }
     }
@@ -295,31 +296,33 @@ Expected<LibraryModel> LibraryModel::parse(std::string_view yaml, const std::str
   return m;
 }
 
+namespace {
+
+// What a later file says of a call adds to (or overrides) what an earlier one said.
+void merge_call(CallFact& mine, const CallFact& f) {
+  if (!f.rule.empty()) mine.rule = f.rule;
+  if (!f.instead.empty()) mine.instead = f.instead;
+  if (!f.returns.empty()) mine.returns = f.returns;
+  mine.coroutine |= f.coroutine;
+  if (f.runs) mine.runs = f.runs;
+  if (f.awaits) mine.awaits = f.awaits;
+  mine.sync_entry |= f.sync_entry;
+  mine.pure |= f.pure;
+}
+
+}  // namespace
+
 void LibraryModel::merge(const LibraryModel& o) {
   for (const auto& [a, c] : o.aliases_) aliases_[a] = c;
   for (const auto& [a, c] : o.counterparts_) counterparts_[a] = c;
   for (const auto& [n, f] : o.functions_) {
-    CallFact& mine = functions_[n];
-    if (!f.rule.empty()) mine.rule = f.rule;
-    if (!f.instead.empty()) mine.instead = f.instead;
-    if (!f.returns.empty()) mine.returns = f.returns;
-    mine.coroutine |= f.coroutine;
-    if (f.runs) mine.runs = f.runs;
-    if (f.awaits) mine.awaits = f.awaits;
-    mine.sync_entry |= f.sync_entry;
+    merge_call(functions_[n], f);
   }
   for (const auto& [n, c] : o.classes_) {
     ClassFact& mine = classes_[n];
     mine.name = n;
     for (const auto& [mn, f] : c.methods) {
-      CallFact& mm = mine.methods[mn];
-      if (!f.rule.empty()) mm.rule = f.rule;
-      if (!f.instead.empty()) mm.instead = f.instead;
-      if (!f.returns.empty()) mm.returns = f.returns;
-      mm.coroutine |= f.coroutine;
-      if (f.runs) mm.runs = f.runs;
-      if (f.awaits) mm.awaits = f.awaits;
-      mm.sync_entry |= f.sync_entry;
+      merge_call(mine.methods[mn], f);
     }
     mine.awaits_items |= c.awaits_items;
     for (const auto& [k, v] : c.attributes) mine.attributes[k] = v;

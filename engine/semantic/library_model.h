@@ -55,6 +55,9 @@ struct CallFact {
   // (`@cli.command()`) is called by the library synchronously (a CLI command): it must stay a
   // plain function.
   bool sync_entry = false;
+  // `pure: true`: a call has no effect but its result (`asyncio.get_running_loop()`): a
+  // variable that holds it and that a fix leaves unread goes with the fix.
+  bool pure = false;
 };
 
 struct ClassFact {

@@ -81,6 +81,7 @@ TEST(LibraryModel, CounterpartsAndSyncEntries) {
       "asyncfix-library-model: 1\n"
       "functions:\n"
       "  - {name: mysdk.cli.command, sync-entry: true}\n"
+      "  - {name: mysdk.current_context, pure: true}\n"
       "counterparts:\n"
       "  mysdk.db.Session: mysdk.db.aio.AsyncSession\n",
       "mysdk.yml");
@@ -88,6 +89,9 @@ TEST(LibraryModel, CounterpartsAndSyncEntries) {
   LibraryModel m = LibraryModel::builtin();
   m.merge(*user);
   EXPECT_TRUE(m.function("mysdk.cli.command")->sync_entry);
+  EXPECT_TRUE(m.function("mysdk.current_context")->pure);
+  EXPECT_TRUE(b.function("asyncio.get_running_loop")->pure);
+  EXPECT_FALSE(b.function("asyncio.get_event_loop")->pure);  // may make and set a loop
   EXPECT_EQ(*m.async_counterpart("mysdk.db.Session"), "mysdk.db.aio.AsyncSession");
   EXPECT_NE(m.async_counterpart("sqlmodel.Session"), nullptr);  // the built-in ones stay
 }
@@ -102,7 +106,7 @@ TEST(LibraryModel, BadFilesSayWhatAndWhere) {
             "lib.yml:1:25: schema version `2` is not supported by this asyncfix (it reads version 1)");
   EXPECT_EQ(err("asyncfix-library-model: 1\nfunctions:\n  - {name: x.y, block: AF102}\n"),
             "lib.yml:3:17: unknown key `block` in a function (allowed: name, aliases, blocks, instead, returns, coroutine, runs, "
-            "awaits, sync-entry)");
+            "awaits, sync-entry, pure)");
   EXPECT_EQ(err("asyncfix-library-model: 1\nfunctions:\n  - {name: x.y, awaits: yes}\n"),
             "lib.yml:3:25: `awaits: yes`: the argument it calls, `$1`, `$2`, ... (positional)");
   EXPECT_EQ(err("asyncfix-library-model: 1\nfunctions:\n  - {name: x.y, sync-entry: maybe}\n"),

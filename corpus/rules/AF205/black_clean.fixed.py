@@ -7,5 +7,4 @@ def summarise_all(items, weights):
 
 
 async def crunch(items, weights):
-    loop = asyncio.get_running_loop()
     return await asyncio.to_thread(summarise_all, items, weights)  # AF205

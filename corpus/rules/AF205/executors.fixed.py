@@ -10,7 +10,6 @@ def work(items, scale=1):
 
 
 async def crunch(items):
-    loop = asyncio.get_running_loop()
     total = await asyncio.to_thread(work, items)  # AF205
     scaled = await asyncio.to_thread(functools.partial(work, scale=2), items)
     return total + scaled
