@@ -284,10 +284,39 @@ class AsyncSessionMigration : public Rule {
     f.fix = std::move(fix);
   }
 
+  // `engine = create_engine(...)` held by a local name that never leaves its function (not
+  // returned, yielded, stored on an object or declared global): only that function uses it.
+  static bool stays_local(FileContext& ctx, TSNode call) {
+    TSNode asg = syntax::parent(call);
+    if (!is(asg, "assignment") || !is(field(asg, "left"), "identifier")) return false;
+    std::string_view src = ctx.text();
+    TSNode name = field(asg, "left");
+    std::string_view id = text(name, src);
+    const semantic::Binding* b = ctx.model().resolve(id, name);
+    if (!b) return false;
+    int scope = ctx.model().resolving_scope(id, name);
+    if (scope < 0 || ctx.model().scope(scope).kind != semantic::ScopeKind::Function) return false;
+    for (TSNode ref : ctx.model().references()) {
+      if (text(ref, src) != id || ctx.model().resolving_scope(id, ref) != scope) continue;
+      TSNode p = syntax::parent(ref);
+      while (is(p, "parenthesized_expression") || is(p, "expression_list")) p = syntax::parent(p);
+      if (is(p, "return_statement") || is(p, "yield")) return false;
+      if (is(p, "assignment") && syntax::same(field(p, "right"), ref)) return false;  // x.engine = engine
+    }
+    return true;
+  }
+
   void engine_fix(FileContext& ctx, TSNode call, const std::string& sync_q, const std::string& async_q) const {
     std::string_view src = ctx.text();
     auto args = syntax::code_children(field(call, "arguments"));
     if (args.empty() || is(args[0], "keyword_argument")) return;
+    // An engine made inside a function the migration keeps sync serves that function's own
+    // sync work (`with engine.connect()`, `pandas.read_sql(q, engine)`): an async engine
+    // would break it.
+    TSNode maker = ctx.model().enclosing_function(call);
+    if (is(maker, "function_definition") && !syntax::is_async_def(maker) && ctx.project() &&
+        !plan_of(ctx).has(ProjectIndex::function_qualname(ctx.module_name(), maker, src)) && stays_local(ctx, call))
+      return;
     Finding& f = ctx.report(call, "sync engine: use `create_async_engine` with an async driver");
     auto fn = library_name(ctx, async_q, call);
     Fix fix;

@@ -488,12 +488,13 @@ std::vector<size_t> unused_bindings(const semantic::SemanticModel& model, std::s
 }
 
 // Where removing the line [ls, le) of text `t` ends, with the blank lines that go with it.
-uint32_t line_removal_end(std::string_view t, uint32_t ls, uint32_t le) {
-  // At the top of the file, the blank lines that followed go too.
+uint32_t line_removal_end(std::string_view t, uint32_t ls, uint32_t le, bool first_in_block = false) {
+  // At the top of the file, or of a block (black allows no blank line there), the blank lines
+  // that followed go too.
   auto blank_line_at = [&](uint32_t p) {
     return p < t.size() && (t[p] == '\n' || (t[p] == '\r' && p + 1 < t.size() && t[p + 1] == '\n'));
   };
-  if (ls == 0) {
+  if (ls == 0 || first_in_block) {
     while (blank_line_at(le)) le += t[le] == '\r' ? 2 : 1;
   } else if (blank_line_at(le)) {
     // A line alone between blank lines (a section of its own): one of them goes too.
@@ -516,7 +517,10 @@ void remove_statement(std::string_view t, TSNode node, std::vector<Edit>* edits)
   size_t after_code = after.find_first_not_of(" \t\r\n");
   bool blank_after = after_code == std::string_view::npos || after[after_code] == '#';
   if (blank_before && blank_after) {
-    edits->push_back(Edit{ls, line_removal_end(t, ls, le), ""});
+    TSNode block = syntax::parent(node);
+    bool first_in_block = is(block, "block") && ts_node_named_child_count(block) > 1 &&
+                          syntax::same(ts_node_named_child(block, 0), node);
+    edits->push_back(Edit{ls, line_removal_end(t, ls, le, first_in_block), ""});
   } else {
     // `import a; import b`: take the statement and one neighbouring ';'.
     size_t semi = t.find_first_not_of(" \t", e);

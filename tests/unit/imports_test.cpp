@@ -123,6 +123,14 @@ TEST(ImportService, ALocalImportAsItselfIsNoReExport) {
   EXPECT_EQ(apply_edits(p->source.text(), planner.removal_edits({"json"})), "def f():\n    return 1\n");
 }
 
+TEST(ImportService, AnImportFirstInABlockTakesTheBlankLinesAfterIt) {
+  // black allows no blank line at the top of a block.
+  auto p = parse("def f():\n    import json as json\n\n    return 1\n\n\ndef g():\n    x = 1\n    import os\n\n    return x\n");
+  ImportPlanner planner(p->source, p->root(), *p->model);
+  EXPECT_EQ(apply_edits(p->source.text(), planner.removal_edits({"json", "os"})),
+            "def f():\n    return 1\n\n\ndef g():\n    x = 1\n\n    return x\n");
+}
+
 TEST(ImportService, KeepsWhatAStringAnnotationNames) {
   auto p = parse("from m import Session, Other\n\ndef f() -> \"list[Session]\":\n    pass\n");
   ImportPlanner planner(p->source, p->root(), *p->model);
