@@ -89,6 +89,46 @@ def copies(scratch, n):
     return dest
 
 
+STAGES = re.compile(r"^time by stage \(summed over threads\): (.*)$", re.M)
+PHASES = re.compile(r"^time: plan \(discovery, configuration, project index\) ([\d.]+) s, check ([\d.]+) s", re.M)
+
+
+def stage_profile(asyncfix, path, j, extra=()):
+    """One `check -v` run: wall seconds of the plan and check phases, thread seconds by stage."""
+    r = subprocess.run([asyncfix, "check", "--no-progress", "-v", "-j", str(j), *extra, path],
+                       capture_output=True, text=True, cwd=path)
+    phases = PHASES.search(r.stderr)
+    stages = {}
+    m = STAGES.search(r.stderr)
+    if m:
+        for part in m.group(1).split(", "):
+            name, secs = part.rsplit(" ", 2)[0], float(part.rsplit(" ", 2)[1])
+            stages[name] = secs
+    return (float(phases.group(1)), float(phases.group(2))) if phases else (0.0, 0.0), stages
+
+
+def write_profile(w, a, corpora, cores):
+    """The section "Where the time goes": `check -v` on each corpus (and the real services of
+    bench/realcode that are checked out), one run each."""
+    names = ["index: read", "index: parse", "index: summarize", "check: read", "check: prefilter", "check: parse",
+             "check: rules", "check: fixes", "check: wrap"]
+    w("## Where the time goes\n")
+    w("`asyncfix check -v -j %d` (every rule), one run each: the wall time of the two phases, then the time of each "
+      "stage summed over the threads. A file of the project index is parsed there and again in the check: "
+      "`index: parse` is the cost of the second parse (issue 19's first item).\n" % cores)
+    w("| corpus | plan (wall) | check (wall) | " + " | ".join(names) + " |")
+    w("|---|---|---|" + "---|" * len(names))
+    targets = list(corpora)
+    for name in ("onyx/backend", "freqtrade", "mlrun"):
+        d = os.path.join(a.realcode, name)
+        if os.path.isdir(d):
+            targets.append((name, d))
+    for name, path in targets:
+        (plan_s, check_s), st = stage_profile(a.asyncfix, path, cores)
+        w("| %s | %.2f s | %.2f s | " % (name, plan_s, check_s) + " | ".join("%.2f s" % st.get(n, 0.0) for n in names) + " |")
+    w("")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--root", required=True)
@@ -100,6 +140,7 @@ def main():
     ap.add_argument("--quick", action="store_true", help="stdlib only, 1 run: a smoke test of the script")
     ap.add_argument("--baseline-asyncfix", help="asyncfix built at another commit, measured side by side")
     ap.add_argument("--baseline-rev", default="")
+    ap.add_argument("--realcode", default="/work/realcode", help="checkouts of bench/realcode (profiled when present)")
     a = ap.parse_args()
     cores = os.cpu_count() or 1
     runs = 1 if a.quick else a.runs
@@ -201,6 +242,9 @@ def main():
             w("| %dx | %.2f s | %.2f s (%.2fx of 1x) | %.1f MB |" % (n, r[0], r[0] / n, r[0] / n / base, r[1] / 1024))
         w("")
         print("bench: growth done", file=sys.stderr)
+
+    write_profile(w, a, corpora, cores)
+    print("bench: profile done", file=sys.stderr)
 
     # The targets of issue 8, said plainly.
     w("## Targets\n")

@@ -8,6 +8,7 @@
 // engine/run/run_plan.h); run the files (of this shard) in order, report, write.
 #include <fmt/core.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -27,6 +28,7 @@
 #include "cli/rules_loader.h"
 #include "engine/diff/unified.h"
 #include "engine/base/files.h"
+#include "engine/base/stage_times.h"
 #include "engine/run/change_set.h"
 #include "engine/run/config.h"
 #include "engine/run/run_plan.h"
@@ -646,17 +648,37 @@ int CheckRun::exit_code() const {
 
 }  // namespace
 
+// --verbose: where the run's time went, wall time by phase and thread time by stage.
+void print_times(double plan_s, double check_s, int jobs) {
+  fmt::print(stderr, "time: plan (discovery, configuration, project index) {:.3f} s, check {:.3f} s (wall, -j {})\n",
+             plan_s, check_s, jobs);
+  auto secs = stage_seconds();
+  std::string line;
+  for (size_t i = 0; i < secs.size(); ++i) {
+    if (secs[i] <= 0) continue;
+    line += fmt::format("{}{} {:.3f} s", line.empty() ? "" : ", ", stage_name(static_cast<Stage>(i)), secs[i]);
+  }
+  if (!line.empty()) fmt::print(stderr, "time by stage (summed over threads): {}\n", line);
+}
+
 int run_check(const CheckOptions& options) {
-  limit_heap_arenas(options.jobs > 0 ? options.jobs : default_jobs());
+  int jobs = options.jobs > 0 ? options.jobs : default_jobs();
+  limit_heap_arenas(jobs);
+  auto t0 = std::chrono::steady_clock::now();
   CheckRun run(with_migration(options));
   Status st = run.read_options();
   if (st) st = run.plan();
   if (st) st = run.open_outputs();
+  auto t1 = std::chrono::steady_clock::now();
   if (st) {
     run.process_files();
     st = run.report();
   }
   if (!st) return usage_error(st.error().to_string());
+  if (options.verbose) {
+    std::chrono::duration<double> plan_s = t1 - t0, check_s = std::chrono::steady_clock::now() - t1;
+    print_times(plan_s.count(), check_s.count(), jobs);
+  }
   return run.exit_code();
 }
 

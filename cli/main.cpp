@@ -49,7 +49,7 @@ void add_run_options(CLI::App* cmd, asyncfix::cli::CheckOptions& o) {
       ->check(CLI::IsMember({"auto", "always", "never"}));
   cmd->add_flag("--no-progress", o.no_progress, "No progress line on stderr");
   cmd->add_flag("--debug-index", o.debug_index, "Print the project index and the async plan")->group("");
-  cmd->add_flag("-v,--verbose", o.verbose, "Also say which fixes waited a pass for an overlapping fix, and how long the project index took");
+  cmd->add_flag("-v,--verbose", o.verbose, "Also say which fixes waited a pass for an overlapping fix, and where the time went: the phases (wall time) and the stages (read, parse, rules, fixes, the index's summaries; thread time)");
   cmd->add_option("-j,--jobs", o.jobs, "Worker threads, 1 to 1024 (default, or 0: all cores)")
       ->type_name("N")
       ->check(CLI::Range(0, 1024));

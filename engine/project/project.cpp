@@ -1,4 +1,6 @@
 #include "engine/project/project.h"
+
+#include "engine/base/stage_times.h"
 #include "engine/base/files.h"
 
 #include <algorithm>
@@ -1150,12 +1152,17 @@ std::optional<std::string> ProjectIndex::gave_up_on(const std::string& path) con
 }
 
 std::optional<ModuleSummary> ProjectIndex::summarize(const DiscoveredFile& df, std::set<TypeQuery>* asked) const {
+  StageTimer reading(Stage::IndexRead);
   std::string bytes;
   if (!read_text(df.path, &bytes)) return std::nullopt;
   auto src = SourceFile::from_bytes(df.path, std::move(bytes));
   if (!src) return std::nullopt;
+  reading.stop();
   thread_local syntax::Parser parser;
+  StageTimer parsing(Stage::IndexParse);
   auto tree = parser.parse(src->text());
+  parsing.stop();
+  StageTimer summarizing(Stage::IndexSummarize);
   if (!tree) {
     std::lock_guard<std::mutex> lock(gave_up_mu_);
     gave_up_.emplace(df.path, tree.error().message);

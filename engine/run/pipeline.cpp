@@ -9,6 +9,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "engine/base/stage_times.h"
 #include "engine/rewrite/wrap.h"
 
 #include "engine/rule/context.h"
@@ -1067,11 +1068,13 @@ FileResult Engine::process(const SourceFile& file, const FileOptions& options,
   std::vector<bool> active;
   // No rule can fire: the file is not even parsed, unless it is read for its unused
   // suppressions (a file without async code can hold a stale `# noqa: AF101`).
+  StageTimer prefilter(Stage::Prefilter);
   if (!matchers_->active_rules(file.text(), &active) &&
       !(options.report_unused_suppressions && may_hold_suppressions(file.text()))) {
     r.skipped_no_trigger = true;
     return r;
   }
+  prefilter.stop();
 
   if (auto why = project ? project->gave_up_on(file.path()) : std::nullopt) {
     r.error = make_error(Error::Kind::Parse, *why, {file.path()});
@@ -1080,8 +1083,12 @@ FileResult Engine::process(const SourceFile& file, const FileOptions& options,
   FileRun run(r, file, options, parser);
   for (size_t i = 0; i < rules().size(); ++i) run.rank.emplace(rules()[i]->info().id, i);
 
+  std::optional<StageTimer> fixing;  // from the end of the first pass's rules
   for (int number = 1;; ++number) {
+    std::optional<StageTimer> parsing;
+    if (number == 1) parsing.emplace(Stage::Parse);
     auto tree = parser.parse(run.cur.text());
+    if (parsing) parsing->stop();
     if (!tree) {
       if (number == 1) {
         Error e = tree.error();
@@ -1094,17 +1101,27 @@ FileResult Engine::process(const SourceFile& file, const FileOptions& options,
     }
     TSNode root = tree->root();
     if (number > 1) matchers_->active_rules(run.cur.text(), &active);
+    std::optional<StageTimer> tree_prefilter;
+    if (number == 1) tree_prefilter.emplace(Stage::Prefilter);
     if (!may_fire_in(root, run.cur.text(), active) && !options.report_unused_suppressions) {
       r.remaining.clear();  // no rule can fire in this text: nothing remains
       break;
     }
+    tree_prefilter.reset();
+    std::optional<StageTimer> ruling;
+    if (number == 1) ruling.emplace(Stage::Rules);
     syntax::NodeTable table(root);  // every walk of this pass's tree reads it
     FileContext ctx(run.cur, root, settings_, options.module_name, options.is_package, project);
     Pass pass(number, ctx);
 
     pass.findings = collect_findings(*this, run, pass, active);
+    if (ruling) {
+      ruling.reset();
+      fixing.emplace(Stage::Fixes);
+    }
     if (options.fix_mode == FixMode::None || run.stop_reviewing || r.quit) {
       r.remaining = std::move(pass.findings);
+      fixing.reset();  // no fixes: not even the pass's clean-up counts as theirs
       break;
     }
     collect_candidates(run, pass);
@@ -1136,8 +1153,12 @@ FileResult Engine::process(const SourceFile& file, const FileOptions& options,
     record_applied(run, pass);
     run.cur = run.cur.with_text(std::move(applied.text));
   }
+  fixing.reset();
   report_never_applied(run);
-  if (options.line_length > 0 && !r.applied.empty()) wrap_written_lines(run, r, options);
+  if (options.line_length > 0 && !r.applied.empty()) {
+    StageTimer wrapping(Stage::Wrap);
+    wrap_written_lines(run, r, options);
+  }
   r.fixed = run.cur.bytes();
   return r;
 }

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "engine/base/stage_times.h"
 #include "engine/run/config.h"
 #include "engine/source/source_file.h"
 
@@ -33,7 +34,9 @@ namespace {
 
 FileResult process_one(const Engine& engine, const DiscoveredFile& df, const RunOptions& options,
                         syntax::Parser& parser, const ProjectIndex* project) {
+  StageTimer reading(Stage::Read);
   auto src = SourceFile::load(df.path);
+  reading.stop();
   if (!src) {
     FileResult r;
     r.path = df.path;

@@ -131,4 +131,13 @@ assert "helpUri" not in rules["MY013"], rules["MY013"]
 assert rules["AF101"]["helpUri"].endswith("/docs/rules/AF101.md"), rules["AF101"]
 assert rules["AF204"]["helpUri"].endswith("/docs/rules/AF204.md"), rules["AF204"]
 PY
+
+# --verbose says where the time went: the phases (wall) and the stages (thread time).
+"$ASYNCFIX" check --no-progress -v "$TMP/p" > /dev/null 2> "$TMP/verbose" || true
+expect_contains "$TMP/verbose" "time: plan (discovery, configuration, project index)"
+expect_contains "$TMP/verbose" "time by stage (summed over threads): "
+expect_contains "$TMP/verbose" "check: parse "
+expect_contains "$TMP/verbose" "check: rules "
+"$ASYNCFIX" check --no-progress "$TMP/p" > /dev/null 2> "$TMP/quiet" || true
+grep -q "time by stage" "$TMP/quiet" && fail "the stage times are printed without --verbose"
 finish
