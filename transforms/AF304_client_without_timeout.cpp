@@ -91,6 +91,12 @@ bool every_request_sets_timeout(FileContext& ctx, TSNode call) {
   return requests > 0;
 }
 
+// A fix and the `timeout=...` argument it adds.
+struct Proposal {
+  Fix fix;
+  std::string arg;
+};
+
 class ClientWithoutTimeout : public Rule {
  public:
   explicit ClientWithoutTimeout(const RuleSettings& settings) : timeout_(settings.client_timeout) {
@@ -101,6 +107,46 @@ class ClientWithoutTimeout : public Rule {
     registry.add_query(
         "((call function: [(attribute attribute: (identifier) @m) (identifier) @m]) @call"
         " (#any-of? @m \"AsyncClient\" \"ClientSession\"))");
+  }
+
+  // httpx: 5 s for each of connect, read, write and pool by default. Unconfigured, the fix
+  // writes that default (nothing changes; the decision is visible and can be tuned); with
+  // `client-timeout`, that value for each operation.
+  Proposal httpx_timeout() const {
+    Proposal p;
+    Fix& fix = p.fix;
+    if (!timeout_) {
+      fix.applicability = Applicability::Safe;
+      p.arg = "timeout=5.0";
+      fix.title = info_.fix_title + ": httpx's default, written out (5 s for each connect, read and write)";
+      return p;
+    }
+    std::string value = seconds(*timeout_);
+    fix.applicability = Applicability::Unsafe;
+    p.arg = "timeout=" + value;
+    fix.title = info_.fix_title + ": " + value + " s for each connect, read and write (httpx's default: 5 s)";
+    return p;
+  }
+
+  // aiohttp: 300 s for the whole request (body included) and 30 s to connect by default.
+  // Unconfigured, the fix writes that default; with `client-timeout`, that value bounds
+  // connecting and each wait between reads, and the whole request keeps its 300 s.
+  Proposal aiohttp_timeout(FileContext& ctx, TSNode call) const {
+    Proposal p;
+    Fix& fix = p.fix;
+    auto mod = ctx.imports().module("aiohttp", call);
+    fix.imports = mod.needs;
+    if (!timeout_) {
+      fix.applicability = Applicability::Safe;
+      p.arg = "timeout=" + mod.text + ".ClientTimeout(total=300, sock_connect=30)";
+      fix.title = info_.fix_title + ": aiohttp's default, written out (300 s in all, 30 s to connect)";
+      return p;
+    }
+    std::string value = seconds(*timeout_);
+    fix.applicability = Applicability::Unsafe;
+    p.arg = "timeout=" + mod.text + ".ClientTimeout(total=300, sock_connect=" + value + ", sock_read=" + value + ")";
+    fix.title = info_.fix_title + ": " + value + " s to connect and between reads, 300 s in all (aiohttp's default: 300 s in all)";
+    return p;
   }
 
   void on_match(const Match& match, FileContext& ctx) const override {
@@ -126,24 +172,9 @@ class ClientWithoutTimeout : public Rule {
     }
     if (every_request_sets_timeout(ctx, call)) return;
     Finding& f = ctx.report(call);
-    std::string value = seconds(timeout_);
-    Fix fix;
-    fix.applicability = Applicability::Unsafe;
-    std::string arg;
-    if (httpx) {
-      // httpx's default is 5 s for each of connect, read, write and pool: the setting takes
-      // its place, with the same meaning.
-      arg = "timeout=" + value;
-      fix.title = info_.fix_title + ": " + value + " s for each connect, read and write (httpx's default: 5 s)";
-    } else {
-      // aiohttp's default is 300 s for the whole request (body included) and 30 s to connect.
-      // The setting bounds each step, as httpx's does, and the whole request keeps its 300 s:
-      // a `total` of a few seconds would cut off every long streamed answer.
-      auto mod = ctx.imports().module("aiohttp", call);
-      arg = "timeout=" + mod.text + ".ClientTimeout(total=300, sock_connect=" + value + ", sock_read=" + value + ")";
-      fix.imports = mod.needs;
-      fix.title = info_.fix_title + ": " + value + " s to connect and between reads, 300 s in all (aiohttp's default: 300 s in all)";
-    }
+    Proposal p = httpx ? httpx_timeout() : aiohttp_timeout(ctx, call);
+    Fix fix = std::move(p.fix);
+    const std::string& arg = p.arg;
     if (kids.empty()) {
       fix.edits.push_back(Edit{ts_node_end_byte(args) - 1, ts_node_end_byte(args) - 1, arg});
     } else {
@@ -154,7 +185,7 @@ class ClientWithoutTimeout : public Rule {
   }
 
  private:
-  double timeout_;
+  std::optional<double> timeout_;
   RuleInfo info_;
 };
 

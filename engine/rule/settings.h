@@ -2,6 +2,7 @@
 #pragma once
 
 #include <set>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,8 @@ struct RuleSettings {
   Version target_fastapi{0, 115};
   Version target_sqlalchemy{2, 0};
   int gather_limit = 10;
-  double client_timeout = 10.0;  // seconds, for AF304 and new clients
+  // `client-timeout` (seconds), for AF304; unset, AF304 writes each library's own default.
+  std::optional<double> client_timeout;
   // Extra qualified names that block (AF107), e.g. "mylib.crunch".
   std::vector<std::string> extra_blocking_calls;
   // Extra names known to be SQLAlchemy sessions (AF601) when nothing types them, e.g.

@@ -167,7 +167,7 @@ void Config::apply(RuleSettings& s) const {
   if (target_fastapi) s.target_fastapi = *target_fastapi, s.explicit_fastapi = true;
   if (target_sqlalchemy) s.target_sqlalchemy = *target_sqlalchemy, s.explicit_sqlalchemy = true;
   if (gather_limit) s.gather_limit = *gather_limit;
-  if (client_timeout) s.client_timeout = *client_timeout;
+  if (client_timeout) s.client_timeout = client_timeout;
   if (extra_blocking_calls) s.extra_blocking_calls = *extra_blocking_calls;
   if (session_names) s.session_names = *session_names;
   if (slow_side_effects) s.slow_side_effects = *slow_side_effects;

@@ -354,12 +354,74 @@ const std::vector<uint32_t>& import_references(FileRun& run, FileContext& ctx, c
   return it->second;
 }
 
+std::string scope_path(TSNode fn, std::string_view src);
+TSNode single_assigned_call(const semantic::Scope& sc, std::string_view name);
+
+// Does `text` hold `name` as a word (an identifier the fix writes)?
+bool writes_name(std::string_view text, std::string_view name) {
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (size_t p = text.find(name); p != std::string_view::npos; p = text.find(name, p + 1)) {
+    bool starts = p == 0 || !word(text[p - 1]);
+    bool ends = p + name.size() >= text.size() || !word(text[p + name.size()]);
+    if (starts && ends) return true;
+  }
+  return false;
+}
+
+// The statements of the function the fix edits that hold a pure call in a variable only the
+// fix's edits read (unread_local_removals, for one fix): edits of the text as it is.
+std::vector<Edit> unread_locals_of_fix(FileContext& ctx, const Fix& fx) {
+  std::vector<Edit> out;
+  if (fx.edits.empty()) return out;
+  const auto& model = ctx.model();
+  std::string_view t = ctx.text();
+  int scope = model.scope_at(fx.edits.front().begin);
+  if (scope < 0 || model.scope(scope).kind != semantic::ScopeKind::Function) return out;
+  const semantic::Scope& sc = model.scope(scope);
+  auto inside = [&](uint32_t r) {
+    return std::any_of(fx.edits.begin(), fx.edits.end(), [&](const Edit& e) { return e.begin <= r && r < e.end; });
+  };
+  for (const auto& [name, bs] : sc.bindings) {
+    TSNode call = single_assigned_call(sc, name);
+    if (syntax::is_null(call)) continue;
+    auto q = model.qualified_name(syntax::field(call, "function"));
+    const semantic::CallFact* fact = q ? semantic::LibraryModel::current().function(*q) : nullptr;
+    if (!fact || !fact->pure) continue;
+    size_t reads = 0;
+    bool outside = false;
+    for (TSNode r : model.references()) {
+      if (syntax::text(r, t) != name) continue;
+      const semantic::Binding* rb = model.resolve(name, r);
+      if (!rb || !syntax::same(rb->name, bs[0].name)) continue;
+      ++reads;
+      outside |= !inside(ts_node_start_byte(r));
+    }
+    if (reads == 0 || outside) continue;
+    std::string_view var = name;  // a structured binding cannot be captured (C++17)
+    if (std::any_of(fx.edits.begin(), fx.edits.end(), [&](const Edit& e) { return writes_name(e.text, var); })) continue;
+    TSNode st = bs[0].statement;
+    if (!syntax::is(syntax::parent(st), "block") || ts_node_named_child_count(syntax::parent(st)) < 2) continue;
+    uint32_t b = line_begin(t, ts_node_start_byte(st)), e = line_end(t, ts_node_end_byte(st));
+    std::string_view rest = t.substr(ts_node_end_byte(st), e - ts_node_end_byte(st));
+    if (t.substr(b, ts_node_start_byte(st) - b).find_first_not_of(" \t") != std::string_view::npos ||
+        rest.find_first_not_of(" \t\r\n") != std::string_view::npos)
+      continue;
+    out.push_back(Edit{b, e, ""});
+  }
+  return out;
+}
+
 // Fix::resolved_edits: what applying this fix alone to the text does, as edits of the text:
-// its own edits, the imports and helpers it needs, and the removal of the imports it leaves
-// unused (as the pass would remove them).
+// its own edits, the imports and helpers it needs, and the removal of the imports and the
+// variables it leaves unused (as the pass would remove them).
 void resolve_alone(FileRun& run, FileContext& ctx, Fix& fx) {
   fx.resolved_edits = fx.edits;
   for (Edit& e : ctx.imports().insertion_edits(fx.imports, fx.helpers)) fx.resolved_edits.push_back(std::move(e));
+  for (Edit& e : unread_locals_of_fix(ctx, fx)) {
+    bool clash = std::any_of(fx.resolved_edits.begin(), fx.resolved_edits.end(),
+                             [&](const Edit& o) { return edits_conflict(e, o); });
+    if (!clash) fx.resolved_edits.push_back(std::move(e));
+  }
   normalize_edits(fx.resolved_edits);
   std::vector<std::string> asked;
   for (const auto& q : fx.remove_if_unused) {
@@ -885,13 +947,14 @@ TSNode single_assigned_call(const semantic::Scope& sc, std::string_view name) {
   return syntax::is(call, "call") ? call : TSNode{};
 }
 
-// Step 5b, remove the variables the fixes left unread: a function's `loop =
+// The variables the fixes left unread, as edits of `after` (its text): a function's `loop =
 // asyncio.get_running_loop()` whose reads a fix rewrote away (AF205's `loop.run_in_executor`)
 // goes, when its call is `pure` in the library model. Variables nothing read before stay.
-void remove_unread_locals(FileRun& run, const Pass& pass, Applied& out) {
-  const auto& before = pass.ctx.model();
+std::vector<Edit> unread_local_removals(const FileRun& run, FileContext& before_ctx, const std::string& after,
+                                        TSNode after_root) {
+  const auto& before = before_ctx.model();
   std::set<std::pair<std::string, std::string>> read_before;  // (function, variable)
-  std::string_view src = pass.ctx.text();
+  std::string_view src = before_ctx.text();
   for (int i = 0; i < before.scope_count(); ++i) {
     const semantic::Scope& sc = before.scope(i);
     if (sc.kind != semantic::ScopeKind::Function) continue;
@@ -900,23 +963,20 @@ void remove_unread_locals(FileRun& run, const Pass& pass, Applied& out) {
       read_before.emplace(scope_path(sc.node, src), std::string(name));
     }
   }
-  if (read_before.empty()) return;
-  auto tree = run.parser.parse(out.text);
-  if (!tree) return;
-  SourceFile after_src = run.cur.with_text(out.text);
-  auto after = semantic::SemanticModel::build(tree->root(), after_src.text(), run.options.module_name, run.options.is_package);
-  const auto& library = semantic::LibraryModel::current();
   std::vector<Edit> removal;
-  std::string_view t = after_src.text();
-  for (int i = 0; i < after.scope_count(); ++i) {
-    const semantic::Scope& sc = after.scope(i);
+  if (read_before.empty()) return removal;
+  auto model = semantic::SemanticModel::build(after_root, after, run.options.module_name, run.options.is_package);
+  const auto& library = semantic::LibraryModel::current();
+  std::string_view t = after;
+  for (int i = 0; i < model.scope_count(); ++i) {
+    const semantic::Scope& sc = model.scope(i);
     if (sc.kind != semantic::ScopeKind::Function) continue;
     std::string path = scope_path(sc.node, t);
     for (const auto& [name, bs] : sc.bindings) {
       if (!read_before.count({path, std::string(name)})) continue;
       TSNode call = single_assigned_call(sc, name);
-      if (syntax::is_null(call) || after.count_references(bs[0]) != 0) continue;
-      auto q = after.qualified_name(syntax::field(call, "function"));
+      if (syntax::is_null(call) || model.count_references(bs[0]) != 0) continue;
+      auto q = model.qualified_name(syntax::field(call, "function"));
       const semantic::CallFact* fact = q ? library.function(*q) : nullptr;
       if (!fact || !fact->pure) continue;
       TSNode st = bs[0].statement;
@@ -931,8 +991,16 @@ void remove_unread_locals(FileRun& run, const Pass& pass, Applied& out) {
       removal.push_back(Edit{b, e, ""});
     }
   }
-  if (removal.empty()) return;
   normalize_edits(removal);
+  return removal;
+}
+
+// Step 5b, remove the variables the fixes left unread (unread_local_removals).
+void remove_unread_locals(FileRun& run, const Pass& pass, Applied& out) {
+  auto tree = run.parser.parse(out.text);
+  if (!tree) return;
+  std::vector<Edit> removal = unread_local_removals(run, pass.ctx, out.text, tree->root());
+  if (removal.empty()) return;
   std::string t2 = apply_edits(out.text, removal, run.newline);
   auto tree2 = run.parser.parse(t2);
   if (tree2 && error_ranges(tree2->root()).size() <= error_ranges(tree->root()).size()) out.text = std::move(t2);

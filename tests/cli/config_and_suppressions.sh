@@ -137,4 +137,15 @@ expect_exit 0 "$ASYNCFIX" check --no-progress .
 expect_contains "$TMP/err" "sub/big.py: skipped: larger than the size limit (301 > 100 bytes)"
 expect_exit 0 "$ASYNCFIX" check --no-progress a.py sub
 expect_contains "$TMP/err" "sub/big.py: skipped: larger than the size limit"
+
+# client-timeout: unset, AF304 writes the library's own default (safe); set, that value (unsafe).
+mkdir -p "$TMP/timeouts"
+printf 'import httpx\n\n\nasync def f(url):\n    async with httpx.AsyncClient() as c:\n        return await c.get(url)\n' > "$TMP/timeouts/app.py"
+"$ASYNCFIX" check --no-progress --select AF304 --diff "$TMP/timeouts" > "$TMP/out" 2>&1 || true
+expect_contains "$TMP/out" "httpx.AsyncClient(timeout=5.0) as c:"
+printf '[tool.asyncfix]\nclient-timeout = 20\n' > "$TMP/timeouts/pyproject.toml"
+"$ASYNCFIX" check --no-progress --select AF304 "$TMP/timeouts" > "$TMP/out" 2>&1 || true
+expect_contains "$TMP/out" "20.0 s for each connect, read and write (httpx's default: 5 s) (unsafe"
+"$ASYNCFIX" check --no-progress --select AF304 --unsafe-fixes --diff "$TMP/timeouts" > "$TMP/out" 2>&1 || true
+expect_contains "$TMP/out" "httpx.AsyncClient(timeout=20.0) as c:"
 finish

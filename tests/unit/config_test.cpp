@@ -177,7 +177,7 @@ TEST(Config, ApplySetsOnlyWhatTheFileSays) {
   EXPECT_EQ(s.target_sqlalchemy.to_string(), "2.0");
   EXPECT_TRUE(s.explicit_python && s.explicit_fastapi && s.explicit_sqlalchemy);
   EXPECT_EQ(s.gather_limit, 7);
-  EXPECT_EQ(s.client_timeout, 2.5);
+  EXPECT_EQ(s.client_timeout, std::optional<double>(2.5));
   EXPECT_EQ(s.extra_blocking_calls, (Strings{"mylib.crunch", "pandas.read_csv"}));
   EXPECT_EQ(s.session_names, (Strings{"session", "self.db"}));
   EXPECT_EQ(s.slow_side_effects, Strings{"app.mail.send_welcome"});
@@ -187,6 +187,7 @@ TEST(Config, ApplySetsOnlyWhatTheFileSays) {
   RuleSettings defaults;
   EXPECT_EQ(only.gather_limit, 4);
   EXPECT_EQ(only.client_timeout, defaults.client_timeout);
+  EXPECT_FALSE(only.client_timeout.has_value());
   EXPECT_EQ(only.target_python.to_string(), defaults.target_python.to_string());
   EXPECT_FALSE(only.explicit_python || only.explicit_fastapi || only.explicit_sqlalchemy);
   EXPECT_TRUE(only.session_names.empty());

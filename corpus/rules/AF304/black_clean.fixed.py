@@ -4,6 +4,6 @@ import httpx
 
 async def fetch_profile(url: str, headers: dict) -> dict:
     async with httpx.AsyncClient(
-        headers=headers, follow_redirects=True, timeout=10.0
+        headers=headers, follow_redirects=True, timeout=5.0
     ) as c:  # AF304
         return (await c.get(url)).json()

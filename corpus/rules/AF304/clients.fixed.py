@@ -4,20 +4,20 @@ from httpx import AsyncClient
 
 
 async def fetch(url):
-    async with httpx.AsyncClient(timeout=10.0) as client:  # AF304
+    async with httpx.AsyncClient(timeout=5.0) as client:  # AF304
         return await client.get(url)
 
 
 async def fetch_json(url, headers):
     async with AsyncClient(
-        headers=headers, follow_redirects=True, timeout=10.0
+        headers=headers, follow_redirects=True, timeout=5.0
     ) as client:  # AF304
         return (await client.get(url)).json()
 
 
 async def crawl(url):
     async with aiohttp.ClientSession(
-        timeout=aiohttp.ClientTimeout(total=300, sock_connect=10.0, sock_read=10.0)
+        timeout=aiohttp.ClientTimeout(total=300, sock_connect=30)
     ) as session:  # AF304
         async with session.get(url) as r:
             return await r.text()
@@ -44,7 +44,7 @@ async def in_process(app):
     async with AsyncClient(transport=transport) as c5:  # ok
         pass
     async with httpx.AsyncClient(
-        transport=httpx.AsyncHTTPTransport(retries=2), timeout=10.0
+        transport=httpx.AsyncHTTPTransport(retries=2), timeout=5.0
     ) as c6:  # AF304: a real network transport
         pass
 
@@ -57,7 +57,7 @@ async def per_request(url, config_url):
 
 async def some_per_request(url):
     async with httpx.AsyncClient(
-        timeout=10.0
+        timeout=5.0
     ) as client:  # AF304: the second request has the default
         await client.get(url, timeout=10.0)
         return await client.get(url + "/more")
@@ -65,6 +65,6 @@ async def some_per_request(url):
 
 async def handed_on(url, work):
     session = aiohttp.ClientSession(
-        timeout=aiohttp.ClientTimeout(total=300, sock_connect=10.0, sock_read=10.0)
+        timeout=aiohttp.ClientTimeout(total=300, sock_connect=30)
     )  # AF304: used elsewhere, where requests may set none
     return await work(session, url)
