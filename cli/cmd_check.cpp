@@ -15,6 +15,7 @@
 #include <fstream>
 #include <sstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -26,6 +27,7 @@
 #include "cli/progress.h"
 #include "cli/report.h"
 #include "cli/rules_loader.h"
+#include "cli/run_cache.h"
 #include "engine/diff/unified.h"
 #include "engine/base/files.h"
 #include "engine/base/stage_times.h"
@@ -223,6 +225,18 @@ class CheckRun {
   std::unique_ptr<Reporter> remaining_reporter_;
   bool remaining_heading_ = false;
   std::optional<Progress> progress_;
+  // The cache of each group (none with --no-cache, or when it cannot be made), the key of its
+  // entries, and what the library-model files read hash to.
+  std::map<const RunGroup*, std::unique_ptr<RunCache>> caches_;
+  std::map<const RunGroup*, Hash128> group_keys_;
+  // Per group, the hash of its files and their bytes, and the project's digest when the index
+  // was not built (the cache knew it and every file's result).
+  std::map<const RunGroup*, Hash128> snapshots_, known_digests_;
+  bool index_needed(const RunGroup& g);
+  bool needs_sources() const;
+  Hash128 library_hash_;
+  SummaryStore* open_cache(const RunGroup& g);
+  void save_caches();
   bool internal_error_ = false, quit_ = false, baseline_written_ = false;
   size_t done_ = 0;
 };
@@ -319,15 +333,78 @@ Status CheckRun::load_library_model() {
   files.insert(files.end(), o_.library_models.begin(), o_.library_models.end());
   if (files.empty()) return Ok{};
   semantic::LibraryModel model = semantic::LibraryModel::builtin();
+  Hasher library;
   for (const auto& f : files) {
     auto text = read_whole_file(f);
     if (!text) return usage("cannot read the library model " + f + ": " + text.error().message);
+    library.add(f).add(*text);
     auto one = semantic::LibraryModel::parse(*text, f);
     if (!one) return usage(one.error().to_string());
     model.merge(*one);
   }
   semantic::LibraryModel::set_current(std::move(model));
+  library_hash_ = library.finish();
   return Ok{};
+}
+
+// The group's cache, opened now that its settings and rules are known; a cache that cannot be
+// made is said once, and the run goes on without it.
+SummaryStore* CheckRun::open_cache(const RunGroup& g) {
+  if (o_.no_cache) return nullptr;
+  Hash128 key = group_key(g, library_hash_);
+  auto cache = open_group_cache(g, key, o_.cache_dir, o_.paths.empty() ? "." : o_.paths.front());
+  if (!cache) {
+    fmt::print(stderr, "asyncfix: warning: no cache: {}\n", cache.error().message);
+    return nullptr;
+  }
+  group_keys_[&g] = key;
+  return (caches_[&g] = std::move(cache).value()).get();
+}
+
+// A run over files that have not changed since the cache last saw them all, whose every result
+// it knows, needs no index: the project's digest is the one computed then. (Not with a
+// baseline or a reviewer, which come later; nor for --debug-index, which prints it.)
+bool CheckRun::index_needed(const RunGroup& g) {
+  auto cache = caches_.find(&g);
+  if (cache == caches_.end() || !o_.baseline.empty() || o_.interactive || o_.debug_index) return true;
+  Hasher snapshot;
+  snapshot.add(group_keys_.at(&g));
+  std::vector<Hash128> contents;
+  for (const auto& f : g.files) {
+    auto bytes = read_whole_file(f.path);
+    if (!bytes) return true;
+    contents.push_back(hash_bytes(*bytes));
+    snapshot.add(f.path).add(f.module).add(f.is_package ? 1 : 0).add(contents.back());
+  }
+  Hash128 s = snapshots_[&g] = snapshot.finish();
+  auto digest = cache->second->digest_of(s);
+  if (!digest) return true;
+  known_digests_[&g] = *digest;
+  RunOptions ro = run_options(g);
+  for (size_t i = 0; i < g.files.size(); ++i) {
+    if (!result_known(g.files[i], contents[i], ro)) {
+      known_digests_.erase(&g);
+      return true;
+    }
+  }
+  return false;
+}
+
+// The caches written, what they held said (--verbose).
+void CheckRun::save_caches() {
+  for (const auto& [g, cache] : caches_) {
+    if (auto s = snapshots_.find(g); s != snapshots_.end() && g->project) cache->set_digest(s->second, g->project->digest());
+    for (const auto& d : cache->discarded()) {
+      fmt::print(stderr, "asyncfix: warning: the cache file {} is damaged: ignored, written again\n", d);
+    }
+    Status st = cache->save();
+    if (!st) fmt::print(stderr, "asyncfix: warning: {}\n", st.error().message);
+    if (!o_.verbose) continue;
+    size_t from_store = g->project ? g->project->summaries_from_store() : 0;
+    size_t made = g->project ? g->project->summaries_made() : 0;
+    fmt::print(stderr, "cache: {}: {} of {} files' results from the cache, {} of {} summaries\n", cache->dir(),
+               cache->results_found(), g->files.size(), from_store, made);
+  }
 }
 
 // 3. Per group: settings, rules, engine, project.
@@ -341,6 +418,8 @@ Status CheckRun::prepare_groups() {
   setup.jobs = o_.jobs;
   setup.rules = [this](const RunGroup& g) { return group_rules(o_, g); };
   setup.classifier = rules::index_classifier;
+  setup.store = [this](const RunGroup& g) { return open_cache(g); };
+  setup.index_needed = [this](const RunGroup& g) { return index_needed(g); };
   std::set<std::string> rule_ids;
   return plan_.prepare(setup, [&](const RunGroup& g) { group_prepared(g, rule_ids); });
 }
@@ -405,6 +484,7 @@ void CheckRun::process_files() {
   }
   progress_->clear();
   if (change_set_) write_change_set();
+  save_caches();
 }
 
 // Is the fixed file part of the run's change set: its fixes depend on fixes in other files
@@ -459,15 +539,31 @@ void CheckRun::write_change_set() {
 }
 
 // How the files of a group run: fix mode, reviewer, per-file ignores, the baseline.
+// Does the report quote the code (and show each fix whole)? Known from the format alone,
+// before the reporter is made.
+bool CheckRun::needs_sources() const {
+  if (reporter_) return reporter_->needs_sources();
+  return make_reporter(format_, false, stdout, {})->needs_sources();
+}
+
 RunOptions CheckRun::run_options(const RunGroup& g) const {
   RunOptions ro;
   bool fixing = o_.fix || o_.diff || !o_.export_fixes.empty();
   ro.file.fix_mode = !fixing ? FixMode::None : g.unsafe ? FixMode::Unsafe : FixMode::Safe;
   ro.file.reviewer = reviewer_.get();
   ro.file.report_unused_suppressions = o_.report_unused_suppressions;
-  ro.file.resolve_fix_edits = reporter_->needs_sources();
-  ro.keep_text = reporter_->needs_sources();
+  ro.file.resolve_fix_edits = needs_sources();
+  ro.keep_text = needs_sources();
   ro.jobs = o_.jobs;
+  if (auto it = caches_.find(&g); it != caches_.end()) {
+    ro.results = it->second.get();
+    Hash128 digest = g.project ? g.project->digest() : Hash128{};
+    if (auto known = known_digests_.find(&g); known != known_digests_.end()) {
+      digest = known->second;
+      ro.results_read_only = true;
+    }
+    ro.results_context = Hasher().add(group_keys_.at(&g)).add(digest).finish();
+  }
   ro.customize = [this, &g](const DiscoveredFile& df, FileOptions& fo) {
     if (auto it = g.ignores.find(df.path); it != g.ignores.end()) fo.ignored_rules = &it->second;
     if (known_baseline_) fo.baseline = known_baseline_->for_file(df.path);

@@ -48,6 +48,9 @@ void add_run_options(CLI::App* cmd, asyncfix::cli::CheckOptions& o) {
       ->type_name("WHEN")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   cmd->add_flag("--no-progress", o.no_progress, "No progress line on stderr");
+  cmd->add_flag("--no-cache", o.no_cache, "Neither read nor write the cache (.asyncfix_cache/ at the project root)");
+  cmd->add_option("--cache-dir", o.cache_dir, "Keep the cache in DIR (default: cache-dir of the configuration, $ASYNCFIX_CACHE_DIR, else .asyncfix_cache/ at the project root)")
+      ->type_name("DIR");
   cmd->add_flag("--debug-index", o.debug_index, "Print the project index and the async plan")->group("");
   cmd->add_flag("-v,--verbose", o.verbose, "Also say which fixes waited a pass for an overlapping fix, and where the time went: the phases (wall time) and the stages (read, parse, rules, fixes, the index's summaries; thread time)");
   cmd->add_option("-j,--jobs", o.jobs, "Worker threads, 1 to 1024 (default, or 0: all cores)")
@@ -164,6 +167,11 @@ int main(int argc, char** argv) {
   g->add_option("dir", gen_docs.dir, "Output directory (default: docs/rules)")->type_name("DIR");
   g->add_flag("--check", gen_docs.check, "Write nothing; fail when a page differs from its rule");
 
+  CleanOptions clean;
+  auto* cl = app.add_subcommand("clean", "Remove the cache of the projects at PATH (default: .)");
+  cl->add_option("paths", clean.paths, "A directory or file of each project (default: .)")->type_name("PATH");
+  cl->add_option("--cache-dir", clean.cache_dir, "The cache is in DIR")->type_name("DIR");
+
   if (unknown_command(app, argc, argv)) return 2;
 
   try {
@@ -187,6 +195,7 @@ int main(int argc, char** argv) {
     if (e->parsed()) return run_explain(explain);
     if (t->parsed()) return run_test_rules(test_rules);
     if (g->parsed()) return run_gen_docs(gen_docs);
+    if (cl->parsed()) return run_clean(clean);
   } catch (const std::exception& ex) {
     std::fprintf(stderr, "asyncfix: internal error: %s\n", ex.what());
     return 2;

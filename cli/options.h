@@ -38,6 +38,8 @@ struct CheckOptions {
   bool report_unused_suppressions = false;
   std::string color = "auto";       // auto | always | never
   bool no_progress = false;
+  bool no_cache = false;            // --no-cache: read and write no cache
+  std::string cache_dir;            // --cache-dir DIR
   // `asyncfix migrate async-sqlalchemy`: the migration rules only, their fixes all applied
   // together; the diff unless --fix.
   bool migrate_async_sqlalchemy = false;
@@ -60,6 +62,11 @@ struct TestRulesOptions {
   bool update = false;            // rewrite the expected fixes
 };
 
+struct CleanOptions {
+  std::vector<std::string> paths;  // projects whose cache goes; none: the working directory's
+  std::string cache_dir;           // --cache-dir DIR
+};
+
 struct GenDocsOptions {
   std::string dir = "docs/rules";
   bool check = false;
@@ -71,5 +78,6 @@ int run_test_rules(const TestRulesOptions& options);
 int run_gen_docs(const GenDocsOptions& options);
 int run_rules(const RuleOptions& options);
 int run_explain(const ExplainOptions& options);
+int run_clean(const CleanOptions& options);
 
 }  // namespace asyncfix::cli

@@ -2,6 +2,7 @@
 
 #include "engine/base/stage_times.h"
 #include "engine/base/files.h"
+#include "engine/project/summary_io.h"
 
 #include <algorithm>
 #include <atomic>
@@ -472,7 +473,9 @@ namespace {
 class RecordingTypes : public semantic::ProjectTypes {
  public:
   using Query = ProjectIndex::TypeQuery;
-  RecordingTypes(const ProjectIndex& index, std::set<Query>* asked) : index_(index), asked_(asked) {}
+  // all: every question and its answer, for the cache (null: not kept).
+  RecordingTypes(const ProjectIndex& index, std::set<Query>* asked, std::set<Query>* all = nullptr)
+      : index_(index), asked_(asked), all_(all) {}
   std::optional<std::string> global_type(std::string_view q) const override { return note('g', q, index_.global_type(q)); }
   std::optional<std::string> return_type(std::string_view q) const override { return note('r', q, index_.return_type(q)); }
   std::optional<std::string> class_type(std::string_view q) const override { return note('c', q, index_.class_type(q)); }
@@ -480,7 +483,10 @@ class RecordingTypes : public semantic::ProjectTypes {
     return note('p', std::string(fn) + "(" + std::string(param), index_.parameter_type(fn, param));
   }
   std::optional<std::string> decorator_argument_type(std::string_view decorator, size_t k) const override {
-    return index_.decorator_argument_type(decorator, k);  // the decorator's module: loaded with its users
+    // The decorator's module is loaded with its users: the index's fixed point need not ask again.
+    auto a = index_.decorator_argument_type(decorator, k);
+    if (all_) all_->insert(Query{'d', std::string(decorator) + "#" + std::to_string(k), a, {}});
+    return a;
   }
 
  private:
@@ -490,6 +496,7 @@ class RecordingTypes : public semantic::ProjectTypes {
 
  private:
   std::optional<std::string> note(char kind, std::string_view q, std::optional<std::string> a) const {
+    if (all_) all_->insert(Query{kind, std::string(q), a, {}});
     // `import heapq`, then `heapq.heappush(...)`: the name is a module of the project, never a
     // value with a type; asking again when heapq is loaded would tell nothing new.
     if (!asked_ || (kind != 'p' && !a && index_.is_project_module(q))) return a;
@@ -505,6 +512,7 @@ class RecordingTypes : public semantic::ProjectTypes {
   std::string context_;
   const ProjectIndex& index_;
   std::set<Query>* asked_;
+  std::set<Query>* all_;
 };
 
 }  // namespace
@@ -512,7 +520,11 @@ class RecordingTypes : public semantic::ProjectTypes {
 bool ProjectIndex::answers_changed(const std::set<TypeQuery>& asked) const {
   for (const TypeQuery& q : asked) {
     std::optional<std::string> now;
-    if (q.kind == 'g') now = global_type(q.qualname);
+    if (q.kind == 'd') {
+      size_t hash = q.qualname.rfind('#');
+      now = decorator_argument_type(std::string_view(q.qualname).substr(0, hash),
+                                    std::stoul(q.qualname.substr(hash + 1)));
+    } else if (q.kind == 'g') now = global_type(q.qualname);
     else if (q.kind == 'r') now = return_type(q.qualname);
     else if (q.kind == 'c') now = class_type(q.qualname);
     else {
@@ -1151,10 +1163,37 @@ std::optional<std::string> ProjectIndex::gave_up_on(const std::string& path) con
   return it->second;
 }
 
-std::optional<ModuleSummary> ProjectIndex::summarize(const DiscoveredFile& df, std::set<TypeQuery>* asked) const {
+bool ProjectIndex::still_answered(const std::set<TypeQuery>& questions) const { return !answers_changed(questions); }
+
+std::optional<ModuleSummary> ProjectIndex::stored_summary(const std::string& path, const std::string& key,
+                                                          std::set<TypeQuery>* asked, Hash128* hash) const {
+  for (auto& bytes : store_->get(key)) {
+    AskedQuestions questions;
+    if (!decode_summary(*bytes, nullptr, nullptr, &questions) || !still_answered(questions)) continue;
+    ModuleSummary m;
+    std::set<TypeQuery> kept;
+    if (!decode_summary(*bytes, &m, &kept, &questions)) continue;
+    if (asked) *asked = std::move(kept);
+    if (hash) *hash = hash_bytes(*bytes);
+    store_->put(path, key, std::move(bytes));
+    ++from_store_;
+    return m;
+  }
+  return std::nullopt;
+}
+
+std::optional<ModuleSummary> ProjectIndex::summarize(const DiscoveredFile& df, std::set<TypeQuery>* asked,
+                                                     Hash128* hash) const {
   StageTimer reading(Stage::IndexRead);
   std::string bytes;
   if (!read_text(df.path, &bytes)) return std::nullopt;
+  // The store's key: the module, its file, and its bytes, in this project (the project's
+  // files decide what is a project module).
+  std::string key;
+  if (store_) {
+    key = Hasher().add(universe_).add(df.module).add(df.path).add(df.is_package ? 1 : 0).add(bytes).finish().hex();
+    if (auto m = stored_summary(df.path, key, asked, hash)) return m;
+  }
   auto src = SourceFile::from_bytes(df.path, std::move(bytes));
   if (!src) return std::nullopt;
   reading.stop();
@@ -1170,15 +1209,46 @@ std::optional<ModuleSummary> ProjectIndex::summarize(const DiscoveredFile& df, s
   }
   syntax::NodeTable table(tree->root());
   auto model = semantic::SemanticModel::build(tree->root(), src->text(), df.module, df.is_package);
-  RecordingTypes project(*this, asked);
+  AskedQuestions questions;
+  RecordingTypes project(*this, asked, store_ ? &questions : nullptr);
   semantic::TypeOracle types(model, &project);
   auto in_project = [this](const std::string& q) { return !module_of(q, by_module_).empty(); };
-  return ModuleSummarizer(df, *src, model, types, classifier_, in_project, &project).summarize(tree->root());
+  ModuleSummary m = ModuleSummarizer(df, *src, model, types, classifier_, in_project, &project).summarize(tree->root());
+  if (store_ && asked) {
+    auto encoded = std::make_shared<const std::string>(encode_summary(m, *asked, questions));
+    if (hash) *hash = hash_bytes(*encoded);
+    store_->put(df.path, key, std::move(encoded));
+  }
+  return m;
+}
+
+void ProjectIndex::use_store(SummaryStore* store) {
+  store_ = store;
+  Hasher h;
+  for (const auto& f : files_) h.add(f.module).add(f.path).add(f.is_package ? 1 : 0);
+  universe_ = h.finish();
+}
+
+Hash128 ProjectIndex::digest() const {
+  if (!store_) return {};
+  Hasher h;
+  h.add(universe_).add(whole_program_ ? 1 : 0);
+  for (const auto& [name, m] : modules_) {
+    auto it = summary_hash_.find(name);
+    h.add(name).add(it == summary_hash_.end() ? Hash128{} : it->second);
+  }
+  for (const auto& name : attempted_) h.add(name);
+  h.add(uint64_t{0xa77e});
+  for (const auto& name : relevant_) h.add(name);
+  std::lock_guard<std::mutex> lock(gave_up_mu_);
+  for (const auto& [path, why] : gave_up_) h.add(path).add(why);
+  return h.finish();
 }
 
 void ProjectIndex::load_wave(std::vector<const DiscoveredFile*> wave, int jobs) {
   std::vector<std::optional<ModuleSummary>> out(wave.size());
   std::vector<std::set<TypeQuery>> asked(wave.size());
+  std::vector<Hash128> hashes(wave.size());
   // The biggest files first (as far as their sizes are known), so that no thread is left
   // with a big one at the end.
   std::vector<size_t> order(wave.size());
@@ -1187,7 +1257,7 @@ void ProjectIndex::load_wave(std::vector<const DiscoveredFile*> wave, int jobs) 
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return size_of(a) > size_of(b); });
   std::atomic<size_t> next{0};
   auto work = [&] {
-    for (size_t k; (k = next++) < order.size();) out[order[k]] = summarize(*wave[order[k]], &asked[order[k]]);
+    for (size_t k; (k = next++) < order.size();) out[order[k]] = summarize(*wave[order[k]], &asked[order[k]], &hashes[order[k]]);
   };
   int n = std::max(1, std::min<int>(jobs, static_cast<int>(wave.size())));
   std::vector<std::thread> threads;
@@ -1199,6 +1269,7 @@ void ProjectIndex::load_wave(std::vector<const DiscoveredFile*> wave, int jobs) 
     attempted_.insert(wave[i]->module);
     if (out[i]) {
       modules_[wave[i]->module] = std::move(*out[i]);
+      if (store_) summary_hash_[wave[i]->module] = hashes[i];
       generation_ = ++g_generations;
       asked_[wave[i]->module] = std::move(asked[i]);
     }

@@ -12,6 +12,7 @@
 
 #include <tree_sitter/api.h>
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -22,6 +23,7 @@
 #include <tuple>
 #include <vector>
 
+#include "engine/base/hash.h"
 #include "engine/semantic/types.h"
 #include "engine/source/discovered_file.h"
 #include "engine/source/source_file.h"
@@ -184,10 +186,31 @@ using BlockingClassifier = std::function<std::optional<std::pair<std::string, st
 
 class TriggerScanner;
 
+// Where summaries made by an earlier run are kept (the run's cache, engine/run/cache.h): by
+// key, the encodings (summary_io.h) of the summaries made for that key, each with the answers
+// it was made with. Called from the index's worker threads.
+class SummaryStore {
+ public:
+  virtual ~SummaryStore() = default;
+  virtual std::vector<std::shared_ptr<const std::string>> get(const std::string& key) const = 0;
+  // `bytes` was used for key (a summary of the file at path) in this run, made now or given by
+  // get(): it is kept.
+  virtual void put(const std::string& path, const std::string& key, std::shared_ptr<const std::string> bytes) = 0;
+};
+
 class ProjectIndex : public semantic::ProjectTypes {
  public:
   ProjectIndex(std::vector<DiscoveredFile> files, BlockingClassifier classifier);
   ~ProjectIndex() override;
+
+  // Summaries are taken from `store` where one was made from the same bytes of the same module
+  // with the same answers from the index, and kept there. Set before build().
+  void use_store(SummaryStore* store);
+  // What the rules can learn from the index, as one hash: every summary, what was loaded or
+  // tried, the files of the project. Two runs with the same digest (and the same rules and
+  // settings) give each file the same findings. Zero unless a store is used.
+  Hash128 digest() const;
+  size_t summaries_from_store() const { return from_store_; }
 
   // Summarizes the modules of files containing any seed literal, then the project modules
   // their functions call, transitively (on `jobs` threads).
@@ -308,7 +331,12 @@ class ProjectIndex : public semantic::ProjectTypes {
     bool operator<(const TypeQuery& o) const { return std::tie(kind, qualname) < std::tie(o.kind, o.qualname); }
   };
  private:
-  std::optional<ModuleSummary> summarize(const DiscoveredFile& f, std::set<TypeQuery>* asked = nullptr) const;
+  std::optional<ModuleSummary> summarize(const DiscoveredFile& f, std::set<TypeQuery>* asked = nullptr,
+                                         Hash128* hash = nullptr) const;
+  // A summary of f's bytes from the store whose answers are still the ones the index gives.
+  std::optional<ModuleSummary> stored_summary(const std::string& path, const std::string& key,
+                                              std::set<TypeQuery>* asked, Hash128* hash) const;
+  bool still_answered(const std::set<TypeQuery>& questions) const;
   bool answers_changed(const std::set<TypeQuery>& asked) const;
   void load_wave(std::vector<const DiscoveredFile*> wave, int jobs);
   void close_over_calls(int jobs);
@@ -378,6 +406,10 @@ class ProjectIndex : public semantic::ProjectTypes {
   std::map<std::string, std::vector<std::string>> blocking_paths_;
   std::map<std::string, std::string> dispatch_;  // abstract method -> an override (every one blocks)
   std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> parameter_types_;
+  SummaryStore* store_ = nullptr;
+  Hash128 universe_;                           // the project's files (with a store only)
+  std::map<std::string, Hash128> summary_hash_;  // module -> its summary's encoding's hash
+  mutable std::atomic<size_t> from_store_{0};
   mutable std::mutex gave_up_mu_;
   mutable std::map<std::string, std::string> gave_up_;  // path -> why (summaries run on worker threads)
 };

@@ -115,6 +115,10 @@ Status set_key(const KeyValue& kv, Config& c) {
     auto i = node.value<int64_t>();
     if (!node.is_integer() || !i || *i < 1) return kv.err("must be a positive number of bytes");
     c.max_file_size = static_cast<uint64_t>(*i);
+  } else if (key == "cache-dir") {
+    auto v = node.value<std::string>();
+    if (!node.is_string() || !v || v->empty()) return kv.err("must be a directory (a string)");
+    c.cache_dir = *v;
   } else if (key == "per-file-ignores") {
     return read_per_file_ignores(kv, c);
   }
@@ -146,7 +150,7 @@ Expected<std::optional<Config>> load_config(const std::string& path, bool whole_
   static const std::set<std::string> kKeys = {
       "select", "ignore", "exclude", "rules", "per-file-ignores", "unsafe-fixes", "respect-gitignore",
       "target-python", "target-fastapi", "target-sqlalchemy", "gather-limit", "client-timeout", "max-file-size",
-      "extra-blocking-calls", "session-names", "slow-side-effects", "library-model"};
+      "cache-dir", "extra-blocking-calls", "session-names", "slow-side-effects", "library-model"};
   for (const auto& entry : *t) {
     const toml::node& node = entry.second;
     std::string key(entry.first.str());

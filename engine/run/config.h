@@ -44,6 +44,7 @@ struct Config {
   std::optional<int> gather_limit;
   std::optional<double> client_timeout;
   std::optional<uint64_t> max_file_size;
+  std::optional<std::string> cache_dir;  // cache-dir = "..." (relative to root)
   std::optional<std::vector<std::string>> extra_blocking_calls, session_names, slow_side_effects;
 
   // The settings the configuration sets (on top of `base`).

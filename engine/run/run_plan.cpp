@@ -149,7 +149,9 @@ Status prepare_group(RunGroup& g, const GroupSetup& setup) {
     }
   }
   auto t0 = std::chrono::steady_clock::now();
-  g.project = prepare_project(*g.engine, g.files, setup.classifier(g.settings), setup.jobs);
+  SummaryStore* store = setup.store ? setup.store(g) : nullptr;
+  if (setup.index_needed && g.engine->needs_project() && !setup.index_needed(g)) return Ok{};
+  g.project = prepare_project(*g.engine, g.files, setup.classifier(g.settings), setup.jobs, store);
   g.index_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return Ok{};
 }

@@ -56,6 +56,12 @@ struct GroupSetup {
   std::function<Expected<std::vector<RulePtr>>(const RunGroup&)> rules;
   // Which calls block, for the project index.
   std::function<BlockingClassifier(const RuleSettings&)> classifier;
+  // Where the group's index keeps its summaries across runs (none: nowhere). Asked once its
+  // settings, rules and engine are made.
+  std::function<SummaryStore*(const RunGroup&)> store;
+  // Asked before the group's index is built (when a rule needs one): false when the run knows
+  // it will not need it (every file's result is in the cache).
+  std::function<bool(const RunGroup&)> index_needed;
 };
 
 class RunPlan {

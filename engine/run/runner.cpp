@@ -9,7 +9,9 @@
 #include <mutex>
 #include <thread>
 
+#include "engine/base/files.h"
 #include "engine/base/stage_times.h"
+#include "engine/run/result_io.h"
 #include "engine/run/config.h"
 #include "engine/source/source_file.h"
 
@@ -32,17 +34,71 @@ void limit_heap_arenas(int jobs) {
 
 namespace {
 
-FileResult process_one(const Engine& engine, const DiscoveredFile& df, const RunOptions& options,
-                        syntax::Parser& parser, const ProjectIndex* project) {
-  StageTimer reading(Stage::Read);
-  auto src = SourceFile::load(df.path);
-  reading.stop();
-  if (!src) {
-    FileResult r;
-    r.path = df.path;
-    r.error = src.error();
-    return r;
+// What a file's findings depend on, beyond what the run shares: its bytes, where it is,
+// what the configuration ignores in it, and whether stale suppressions are reported.
+std::string result_key(const Hash128& context, const DiscoveredFile& df, const FileOptions& fo, const Hash128& content) {
+  Hasher h;
+  h.add(context).add(df.path).add(df.module).add(df.is_package ? 1 : 0).add(content);
+  h.add(fo.report_unused_suppressions ? 1 : 0);
+  if (fo.ignored_rules) {
+    for (const auto& id : *fo.ignored_rules) h.add(id);
   }
+  return h.finish().hex();
+}
+
+// Nothing to report, fix, review or note: the same result whatever the fix mode.
+bool clean(const FileResult& r) {
+  return !r.error && r.findings.empty() && r.remaining.empty() && r.applied.empty() && r.rejected.empty() &&
+         r.baselined == 0 && r.hidden.empty() && !r.edited && r.notes.empty() && !r.quit && !r.changed();
+}
+
+// A result of a run that fixes nothing, made of findings and notes alone (no baseline hid any):
+// kept whole.
+bool keepable(const FileResult& r, const FileOptions& fo) {
+  return fo.fix_mode == FixMode::None && !r.error && r.applied.empty() && r.rejected.empty() && r.baselined == 0 &&
+         r.hidden.empty() && !r.edited && !r.quit && !r.changed() && !r.skipped_no_trigger;
+}
+
+// The key of a file's findings: the clean key, whether the fixes' edits were resolved, and
+// what the baseline knows of the file (it hides those findings).
+std::string findings_key(const std::string& key, const FileOptions& fo) {
+  Hasher h;
+  h.add(key).add("findings").add(fo.resolve_fix_edits ? 1 : 0);
+  if (fo.baseline) {
+    for (const auto& fp : *fo.baseline) h.add(fp);
+  }
+  return h.finish().hex();
+}
+
+// The result an earlier run had for the same key.
+std::optional<FileResult> known_result(const DiscoveredFile& df, std::string& bytes, const std::string& key,
+                                       const FileOptions& fo, const RunOptions& options) {
+  FileResult r;
+  std::string payload;
+  char kind = options.results->get(df.path, key, &payload);
+  if (!kind && fo.fix_mode == FixMode::None) {
+    kind = options.results->get(df.path, findings_key(key, fo), &payload);
+    if (kind != 'f' || !decode_findings(payload, &r)) return std::nullopt;
+  } else if (kind != 'c' && kind != 's') {
+    return std::nullopt;
+  }
+  r.path = df.path;
+  r.skipped_no_trigger = kind == 's';
+  if (options.keep_text) {
+    r.original = std::move(bytes);
+    r.fixed = r.original;
+  }
+  return r;
+}
+
+// Keeps what the next run can take as it is.
+void remember(const FileResult& r, const std::string& key, const FileOptions& fo, const RunOptions& options) {
+  if (clean(r)) options.results->put(r.path, key, r.skipped_no_trigger ? 's' : 'c', {});
+  else if (keepable(r, fo)) options.results->put(r.path, findings_key(key, fo), 'f', encode_findings(r));
+}
+
+// The file's options: its module, its formatter, what the run's customize adds.
+FileOptions file_options(const DiscoveredFile& df, const RunOptions& options) {
   FileOptions fo = options.file;
   fo.module_name = df.module;
   fo.is_package = df.is_package;
@@ -52,7 +108,30 @@ FileResult process_one(const Engine& engine, const DiscoveredFile& df, const Run
     fo.relayout_statements = fmt.declared;
   }
   if (options.customize) options.customize(df, fo);
+  return fo;
+}
+
+FileResult process_one(const Engine& engine, const DiscoveredFile& df, const RunOptions& options,
+                        syntax::Parser& parser, const ProjectIndex* project) {
+  StageTimer reading(Stage::Read);
+  auto bytes = read_whole_file(df.path);
+  FileOptions fo = file_options(df, options);
+  // Known clean from an earlier run: the bytes are all it takes to tell.
+  std::string key;
+  if (bytes && options.results) {
+    key = result_key(options.results_context, df, fo, hash_bytes(*bytes));
+    if (auto known = known_result(df, *bytes, key, fo, options)) return std::move(*known);
+  }
+  auto src = bytes ? SourceFile::from_bytes(df.path, std::move(bytes).value()) : Expected<SourceFile>(bytes.error());
+  reading.stop();
+  if (!src) {
+    FileResult r;
+    r.path = df.path;
+    r.error = src.error();
+    return r;
+  }
   FileResult r = engine.process(*src, fo, parser, project);
+  if (options.results && !options.results_read_only) remember(r, key, fo, options);
   if (!r.changed() && !options.keep_text) {
     r.original.clear();
     r.original.shrink_to_fit();
@@ -63,6 +142,14 @@ FileResult process_one(const Engine& engine, const DiscoveredFile& df, const Run
 }
 
 }  // namespace
+
+bool result_known(const DiscoveredFile& df, const Hash128& content, const RunOptions& options) {
+  if (!options.results) return false;
+  FileOptions fo = file_options(df, options);
+  std::string key = result_key(options.results_context, df, fo, content);
+  if (options.results->has(df.path, key)) return true;
+  return fo.fix_mode == FixMode::None && options.results->has(df.path, findings_key(key, fo));
+}
 
 void run_files(const Engine& engine, const std::vector<DiscoveredFile>& files,
                const RunOptions& options, const ProjectIndex* project,
@@ -128,7 +215,7 @@ void run_files(const Engine& engine, const std::vector<DiscoveredFile>& files,
 }
 
 std::unique_ptr<ProjectIndex> prepare_project(Engine& engine, const std::vector<DiscoveredFile>& files,
-                                              BlockingClassifier classifier, int jobs) {
+                                              BlockingClassifier classifier, int jobs, SummaryStore* store) {
   if (!engine.needs_project()) return nullptr;
   if (jobs <= 0) jobs = default_jobs();
   std::vector<std::string> seeds;
@@ -139,6 +226,7 @@ std::unique_ptr<ProjectIndex> prepare_project(Engine& engine, const std::vector<
     }
   }
   auto index = std::make_unique<ProjectIndex>(files, std::move(classifier));
+  if (store) index->use_store(store);
   index->build(seeds, jobs);
   for (const auto& r : engine.rules()) {
     if (r->needs_project()) engine.set_plan(*r, r->prepare_project(*index, jobs));

@@ -5,11 +5,25 @@
 #include <functional>
 #include <vector>
 
+#include "engine/base/hash.h"
 #include "engine/run/discover.h"
 #include "engine/run/pipeline.h"
 #include "engine/project/project.h"
 
 namespace asyncfix {
+
+// What runs before this one found in files: by path and a key of everything the result depends
+// on (engine/run/cache.h keeps them on disk). Called from the workers.
+class ResultStore {
+ public:
+  virtual ~ResultStore() = default;
+  // 'c' (parsed, clean), 's' (the prefilter ruled it out), 'f' (findings or notes, encoded by
+  // engine/run/result_io.h in *payload), or 0 (not known for this key).
+  virtual char get(const std::string& path, const std::string& key, std::string* payload) const = 0;
+  virtual void put(const std::string& path, const std::string& key, char kind, std::string payload) = 0;
+  // Is there a result for key (get() without counting it)?
+  virtual bool has(const std::string& path, const std::string& key) const = 0;
+};
 
 struct RunOptions {
   FileOptions file;  // fix mode, passes, reviewer (module name is set per file)
@@ -18,6 +32,14 @@ struct RunOptions {
   std::function<void(const DiscoveredFile&, FileOptions&)> customize;
   // Keep the file texts of unchanged files (reports that quote the code need them).
   bool keep_text = false;
+  // Results of earlier runs: a file whose key is there is not checked again (a clean file in
+  // any mode; a file with findings when nothing is fixed). `context` holds what the key of
+  // every file of the run shares (rules, settings, the project's digest).
+  ResultStore* results = nullptr;
+  Hash128 results_context;
+  // Only read the results (the run did not build the index their context names: a file whose
+  // result is not there after all is checked without it, and what it gives is not kept).
+  bool results_read_only = false;
 };
 
 // Calls on_result(index, result) for every file, in order, on the calling thread, while
@@ -26,6 +48,10 @@ struct RunOptions {
 void run_files(const Engine& engine, const std::vector<DiscoveredFile>& files,
                const RunOptions& options, const ProjectIndex* project,
                const std::function<bool(size_t, FileResult&&)>& on_result);
+
+// Would run_files take the result of the file, whose bytes hash to `content`, from
+// options.results as it is?
+bool result_known(const DiscoveredFile& df, const Hash128& content, const RunOptions& options);
 
 int default_jobs();
 
@@ -38,6 +64,7 @@ void limit_heap_arenas(int jobs);
 // The project index for a run, when one of the engine's rules needs it (else null): built from
 // the rules' seed literals, then each project rule plans its whole-program changes.
 std::unique_ptr<ProjectIndex> prepare_project(Engine& engine, const std::vector<DiscoveredFile>& files,
-                                              BlockingClassifier classifier, int jobs);
+                                              BlockingClassifier classifier, int jobs,
+                                              SummaryStore* store = nullptr);
 
 }  // namespace asyncfix

@@ -12,7 +12,7 @@ TARGETS="--target-sqlalchemy 1.4 --target-fastapi 0.92"
 cp -r "$SOURCE_DIR/corpus/apps/blog" "$TMP/orig"
 cp -r "$TMP/orig" "$TMP/ref"
 (cd "$TMP/ref" && "$ASYNCFIX" migrate async-sqlalchemy $TARGETS --no-progress --fix . > /dev/null 2>&1) || true
-diff -rq "$TMP/orig" "$TMP/ref" > /dev/null && fail "the migration changed nothing: the test needs a change set"
+diff -rq -x .asyncfix_cache "$TMP/orig" "$TMP/ref" > /dev/null && fail "the migration changed nothing: the test needs a change set"
 
 # The record is made in the targets' common directory.
 rec=app/.asyncfix-change-set
@@ -32,13 +32,13 @@ crash_loop() {
     set -e
     if [ "$rc" != 86 ]; then
       # The run ended before reaching point n: every point has been tried.
-      diff -r "$TMP/ref" "$TMP/run" > /dev/null || fail "a run with a fault point it never reached differs from an uninterrupted one"
+      diff -r -x .asyncfix_cache "$TMP/ref" "$TMP/run" > /dev/null || fail "a run with a fault point it never reached differs from an uninterrupted one"
       break
     fi
     points=$n
     where=$(sed -n 's/.*stopped at //p' "$TMP/err")
     (cd "$TMP/run" && "$ASYNCFIX" migrate async-sqlalchemy $TARGETS --no-progress --fix . > "$TMP/rerun.out" 2> "$TMP/rerun.err") || true
-    if ! diff -r "$TMP/ref" "$TMP/run" > "$TMP/d"; then
+    if ! diff -r -x .asyncfix_cache "$TMP/ref" "$TMP/run" > "$TMP/d"; then
       fail "killed at point $n ($where)${linked:+ with $linked hard-linked}, then rerun: the project differs from an uninterrupted run"
       sed 's/^/  killed: /' "$TMP/err" | head -5 >&2
       head -20 "$TMP/d" >&2
@@ -65,7 +65,7 @@ for n in $(seq 1 400); do
   set +e
   (cd "$TMP/run" && ASYNCFIX_TEST_FAULT=$n "$ASYNCFIX" migrate async-sqlalchemy $TARGETS --no-progress --fix . > /dev/null 2> "$TMP/err")
   set -e
-  if [ -f "$TMP/run/$rec/intent" ] && ! diff -rq -x .asyncfix-change-set -x ".*.asyncfix-*" "$TMP/orig" "$TMP/run" > /dev/null; then
+  if [ -f "$TMP/run/$rec/intent" ] && ! diff -rq -x .asyncfix_cache -x .asyncfix-change-set -x ".*.asyncfix-*" "$TMP/orig" "$TMP/run" > /dev/null; then
     first_target=$n
     break
   fi
@@ -75,14 +75,14 @@ cd "$TMP/run"
 expect_exit 0 "$ASYNCFIX" check --no-progress --select AF101 .
 expect_contains "$TMP/err" "finished the change set an interrupted run left"
 [ -e "$TMP/run/$rec" ] && fail "the record is still there after the rerun"
-diff -r "$TMP/ref" "$TMP/run" > /dev/null || fail "a plain check did not finish the interrupted change set"
+diff -r -x .asyncfix_cache "$TMP/ref" "$TMP/run" > /dev/null || fail "a plain check did not finish the interrupted change set"
 
 # A target changed by someone since: the set is rolled back, not forward.
 rm -rf "$TMP/run" && cp -r "$TMP/orig" "$TMP/run"
 set +e
 (cd "$TMP/run" && ASYNCFIX_TEST_FAULT=$first_target "$ASYNCFIX" migrate async-sqlalchemy $TARGETS --no-progress --fix . > /dev/null 2>&1)
 set -e
-written=$(cd "$TMP/run" && { diff -rq -x .asyncfix-change-set -x ".*.asyncfix-*" "$TMP/orig" . || true; } | sed -n 's#^Files [^ ]* and \./\(.*\) differ$#\1#p' | head -1)
+written=$(cd "$TMP/run" && { diff -rq -x .asyncfix_cache -x .asyncfix-change-set -x ".*.asyncfix-*" "$TMP/orig" . || true; } | sed -n 's#^Files [^ ]* and \./\(.*\) differ$#\1#p' | head -1)
 unwritten=""
 for f in $(cd "$TMP/orig" && find . -name '*.py' | sort); do
   if cmp -s "$TMP/orig/$f" "$TMP/run/$f" && ! cmp -s "$TMP/ref/$f" "$TMP/orig/$f"; then unwritten=$f; break; fi
@@ -107,5 +107,5 @@ expect_exit 2 "$ASYNCFIX" migrate async-sqlalchemy $TARGETS --no-progress --fix 
 expect_contains "$TMP/err" "another asyncfix run is writing this change set; left alone"
 expect_contains "$TMP/err" "another asyncfix run is writing a change set here; nothing written"
 wait
-diff -rq -x .asyncfix-change-set -x ".*.asyncfix-*" "$TMP/orig" "$TMP/run" > /dev/null || fail "files were written while another run held the record"
+diff -rq -x .asyncfix_cache -x .asyncfix-change-set -x ".*.asyncfix-*" "$TMP/orig" "$TMP/run" > /dev/null || fail "files were written while another run held the record"
 finish

@@ -24,8 +24,8 @@ cd "$TMP/b"
 set +e
 "$ASYNCFIX" check --fix demo >"$TMP/fix.out" 2>&1
 set -e
-diff -r "$TMP/a/demo" "$TMP/b/demo" >/dev/null || fail "git apply of --diff differs from --fix"
-diff -r "$TMP/c/demo" "$TMP/b/demo" >/dev/null || fail "patch -p1 of --diff differs from --fix"
+diff -r -x .asyncfix_cache "$TMP/a/demo" "$TMP/b/demo" >/dev/null || fail "git apply of --diff differs from --fix"
+diff -r -x .asyncfix_cache "$TMP/c/demo" "$TMP/b/demo" >/dev/null || fail "patch -p1 of --diff differs from --fix"
 
 # Fixed point: nothing left to fix.
 "$ASYNCFIX" check --diff demo >"$TMP/out" 2>"$TMP/err" || true  # exit 1 when unfixable findings remain

@@ -106,7 +106,7 @@ TEST(Config, UnknownKeyNamesTheKeyFileAndLine) {
   TempDir dir;
   EXPECT_EQ(load_error(dir, "[tool.asyncfix]\ngather_limit = 10\n"),
             dir.at("pyproject.toml") +
-                ":2:16: unknown key `tool.asyncfix.gather_limit` (known: client-timeout, exclude, "
+                ":2:16: unknown key `tool.asyncfix.gather_limit` (known: cache-dir, client-timeout, exclude, "
                 "extra-blocking-calls, gather-limit, ignore, library-model, max-file-size, per-file-ignores, respect-gitignore, "
                 "rules, select, session-names, slow-side-effects, target-fastapi, target-python, "
                 "target-sqlalchemy, unsafe-fixes)");
