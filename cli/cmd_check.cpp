@@ -232,6 +232,10 @@ class CheckRun {
   // Per group, the hash of its files and their bytes, and the project's digest when the index
   // was not built (the cache knew it and every file's result).
   std::map<const RunGroup*, Hash128> snapshots_, known_digests_;
+  // Per group checked over part of its project: the planned rules whose fixes also edit files
+  // outside the checked ones, and why (their fixes are shown, not applied).
+  std::map<const RunGroup*, std::map<std::string, std::string>> withheld_;
+  void withhold_outside_fixes(const RunGroup& g);
   bool index_needed(const RunGroup& g);
   bool needs_sources() const;
   Hash128 library_hash_;
@@ -300,7 +304,14 @@ Status CheckRun::discover_files() {
   for (const auto& s : disc->skipped) fmt::print(stderr, "{}: skipped: {}\n", s.path, s.reason);
   Status st = plan_.group(std::move(disc->files));
   if (!st) return st;
-  return check_something_left(disc->excluded + plan_.excluded(), disc->skipped.size());
+  st = check_something_left(disc->excluded + plan_.excluded(), disc->skipped.size());
+  // Files named one by one (pre-commit, an editor, --files-from) are part of a project: its
+  // index covers the whole of it, so that they get the findings a run over it gives them.
+  bool partial = !o_.files_from.empty();
+  std::error_code ec;
+  for (const auto& p : o_.paths) partial = partial || !fs::is_directory(p, ec);
+  if (st && partial) st = plan_.add_project_files(d);
+  return st;
 }
 
 // No false green: a run that checks nothing says so. Everything named was excluded by the
@@ -361,6 +372,37 @@ SummaryStore* CheckRun::open_cache(const RunGroup& g) {
   return (caches_[&g] = std::move(cache).value()).get();
 }
 
+// Over part of a project, a fix that must also edit files outside the part is reported, not
+// half-applied: the whole-project plan of a rule (AF202 making a function async and its
+// callers await it) is applied only when every file it edits is checked.
+void CheckRun::withhold_outside_fixes(const RunGroup& g) {
+  if (g.project_files.empty() || !g.project) return;
+  std::set<std::string> checked;
+  std::error_code ec;
+  for (const auto& f : g.files) checked.insert(fs::absolute(f.path, ec).lexically_normal().string());
+  for (size_t i = 0; i < g.engine->rules().size(); ++i) {
+    const ProjectPlan* plan = g.engine->plan(i);
+    if (!plan) continue;
+    auto files = plan->edited_files(*g.project);
+    std::vector<std::string> outside;
+    if (files) {
+      for (const auto& f : *files) {
+        if (!checked.count(fs::absolute(f, ec).lexically_normal().string())) outside.push_back(f);
+      }
+      if (outside.empty()) continue;
+    }
+    std::string why = "not applied: the fix also changes ";
+    if (!files) {
+      why += "files outside the ones given (a whole-project change)";
+    } else {
+      why += outside.size() == 1 ? "a file outside the ones given: " : "files outside the ones given: ";
+      for (size_t k = 0; k < outside.size() && k < 3; ++k) why += (k ? ", " : "") + outside[k];
+      if (outside.size() > 3) why += fmt::format(" and {} more", outside.size() - 3);
+    }
+    withheld_[&g][g.engine->rules()[i]->info().id] = why + "; run asyncfix on the whole project to apply it";
+  }
+}
+
 // A run over files that have not changed since the cache last saw them all, whose every result
 // it knows, needs no index: the project's digest is the one computed then. (Not with a
 // baseline or a reviewer, which come later; nor for --debug-index, which prints it.)
@@ -369,20 +411,24 @@ bool CheckRun::index_needed(const RunGroup& g) {
   if (cache == caches_.end() || !o_.baseline.empty() || o_.interactive || o_.debug_index) return true;
   Hasher snapshot;
   snapshot.add(group_keys_.at(&g));
-  std::vector<Hash128> contents;
-  for (const auto& f : g.files) {
-    auto bytes = read_whole_file(f.path);
-    if (!bytes) return true;
-    contents.push_back(hash_bytes(*bytes));
-    snapshot.add(f.path).add(f.module).add(f.is_package ? 1 : 0).add(contents.back());
+  // The files the index would read (the whole project, for part of one), then those checked.
+  std::map<std::string, Hash128> contents;
+  for (const auto* files : {&g.project_files, &g.files}) {
+    for (const auto& f : *files) {
+      if (contents.count(f.path)) continue;
+      auto bytes = read_whole_file(f.path);
+      if (!bytes) return true;
+      Hash128 h = contents[f.path] = hash_bytes(*bytes);
+      if (files == &g.project_files || g.project_files.empty()) snapshot.add(f.path).add(f.module).add(f.is_package ? 1 : 0).add(h);
+    }
   }
   Hash128 s = snapshots_[&g] = snapshot.finish();
   auto digest = cache->second->digest_of(s);
   if (!digest) return true;
   known_digests_[&g] = *digest;
   RunOptions ro = run_options(g);
-  for (size_t i = 0; i < g.files.size(); ++i) {
-    if (!result_known(g.files[i], contents[i], ro)) {
+  for (const auto& f : g.files) {
+    if (!result_known(f, contents.at(f.path), ro)) {
       known_digests_.erase(&g);
       return true;
     }
@@ -477,6 +523,7 @@ void CheckRun::process_files() {
     for (size_t i = 0; i < g.engine->rules().size(); ++i) {
       if (g.engine->plan(i)) planned_rules_.insert(g.engine->rules()[i]->info().id);
     }
+    withhold_outside_fixes(g);
   }
   for (const RunGroup& g : plan_.groups()) {
     run_files(*g.engine, g.files, run_options(g), g.project.get(),
@@ -566,6 +613,7 @@ RunOptions CheckRun::run_options(const RunGroup& g) const {
   }
   ro.customize = [this, &g](const DiscoveredFile& df, FileOptions& fo) {
     if (auto it = g.ignores.find(df.path); it != g.ignores.end()) fo.ignored_rules = &it->second;
+    if (auto it = withheld_.find(&g); it != withheld_.end()) fo.fixes_withheld = &it->second;
     if (known_baseline_) fo.baseline = known_baseline_->for_file(df.path);
     if (quit_) {  // the reviewer quit: the files after it are checked, nothing more is fixed
       fo.reviewer = nullptr;

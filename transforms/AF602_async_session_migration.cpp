@@ -117,8 +117,10 @@ class AsyncSessionMigration : public Rule {
         if ((uses || f.enters_session || f.runs_ddl) && !f.is_async && f.async_blocker.empty()) seeds.push_back(f.qualname);
       }
     }
-    return std::make_shared<AsyncPlan>(
+    auto plan = std::make_shared<AsyncPlan>(
         index.plan_async(seeds, jobs, /*stop_at_blockers=*/false, "uses the session, whose calls are now awaited"));
+    plan->migration = true;
+    return plan;
   }
 
   std::vector<std::string> project_triggers(const ProjectIndex& index, const ProjectPlan* plan) const override {

@@ -1951,6 +1951,38 @@ std::vector<std::string> ProjectIndex::names_typed_with(const std::function<bool
   return {names.begin(), names.end()};
 }
 
+std::set<std::string> ProjectIndex::caller_paths(std::string_view qualname) const {
+  const FunctionSummary* target = function(qualname);
+  std::string want = target ? target->qualname : std::string(qualname);
+  auto calls = [&](const std::vector<CallRecord>& records) {
+    for (const auto& c : records) {
+      const FunctionSummary* s = function(c.callee);
+      if ((s && s->qualname == want) || c.callee == want) return true;
+    }
+    return false;
+  };
+  std::set<std::string> out;
+  for (const auto& [mname, m] : modules_) {
+    bool found = calls(m.module_calls) || calls(m.value_uses) || calls(m.lambda_calls) || calls(m.nested_calls);
+    for (auto it = m.functions.begin(); !found && it != m.functions.end(); ++it) found = calls(it->second.calls);
+    if (found) out.insert(m.path);
+  }
+  return out;
+}
+
+std::optional<std::set<std::string>> AsyncPlan::edited_files(const ProjectIndex& index) const {
+  if (migration) return std::nullopt;
+  std::set<std::string> out;
+  for (const auto& [q, why] : make_async) {
+    const FunctionSummary* f = index.function(q);
+    if (!f) return std::nullopt;
+    out.insert(f->path);
+    for (auto& p : index.caller_paths(q)) out.insert(std::move(p));
+  }
+  for (const auto& s : stuck) out.insert(s.path);
+  return out;
+}
+
 std::vector<const CallRecord*> ProjectIndex::callers_of(std::string_view qualname) const {
   const FunctionSummary* target = function(qualname);
   std::string want = target ? target->qualname : std::string(qualname);

@@ -151,8 +151,13 @@ struct ModuleSummary {
 // What a rule decides about the whole project once per run, after the index is built, and
 // reads in every file (Rule::prepare_project). The rule that made it owns it: two rules never
 // share or overwrite each other's plans.
+class ProjectIndex;
+
 struct ProjectPlan {
   virtual ~ProjectPlan() = default;
+  // Every file the plan's fixes edit (a fix in one needs the edits in the others), or nothing
+  // when the plan cannot tell: a run over part of the project then applies none of its fixes.
+  virtual std::optional<std::set<std::string>> edited_files(const ProjectIndex& index) const { return std::nullopt; }
 };
 
 // Functions the run makes `async def` (AF202 await-outside-async, AF602 migration), found by
@@ -178,6 +183,11 @@ struct AsyncPlan : ProjectPlan {
   // body becomes an async function that a plain one of the same name runs.
   std::set<std::string> sync_entries;
   bool has(std::string_view q) const { return make_async.count(std::string(q)) > 0; }
+  // A migration edits more than the functions made async and their callers (sessions,
+  // engines, queries everywhere): its files are not told.
+  bool migration = false;
+  // The files of the functions made async and of their callers.
+  std::optional<std::set<std::string>> edited_files(const ProjectIndex& index) const override;
 };
 
 // Says whether a call blocks: (api name, rule id) or nothing. Supplied by the rules.
@@ -274,6 +284,8 @@ class ProjectIndex : public semantic::ProjectTypes {
 
   // Every recorded call to `qualname` in the loaded modules (re-exports resolved).
   std::vector<const CallRecord*> callers_of(std::string_view qualname) const;
+  // The files of the loaded modules that call it (or pass it as a value).
+  std::set<std::string> caller_paths(std::string_view qualname) const;
 
   std::optional<std::string> global_type(std::string_view qualname) const override;
   std::optional<std::string> return_type(std::string_view qualname) const override;

@@ -470,6 +470,12 @@ std::vector<Finding> collect_findings(const Engine& engine, FileRun& run, const 
   // not write).
   for (Finding& f : findings) {
     if (!f.fix) continue;
+    if (options.fixes_withheld) {
+      if (auto w = options.fixes_withheld->find(f.rule_id); w != options.fixes_withheld->end()) {
+        f.fix->applicability = Applicability::DisplayOnly;
+        f.note += (f.note.empty() ? "" : "; ") + w->second;
+      }
+    }
     f.fix->imports = referenced_imports(f.fix->imports, f.fix->edits, f.fix->helpers);
     f.fix->imports.insert(f.fix->imports.end(), f.fix->explicit_imports.begin(), f.fix->explicit_imports.end());
   }

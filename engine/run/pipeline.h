@@ -13,6 +13,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <optional>
@@ -90,6 +91,9 @@ struct FileOptions {
   std::string module_name;  // for relative imports and the project index
   bool is_package = false;
   const std::vector<std::string>* ignored_rules = nullptr;  // per-file ignores
+  // Rules whose fixes are shown, not applied, and why (a run over part of a project: the fix
+  // also edits files outside it).
+  const std::map<std::string, std::string>* fixes_withheld = nullptr;
   bool report_unused_suppressions = false;  // AF001 findings for suppressions that match nothing
   // Fingerprints of known findings (a baseline) for this file: not reported, not fixed.
   const std::set<std::string>* baseline = nullptr;

@@ -35,6 +35,23 @@ bool excluded_by_config(const Config& c, const std::string& path) {
   return false;
 }
 
+// The root of the project a group's files belong to: the directory of their configuration,
+// else the repository's root, else the working directory when the first file is under it,
+// else that file's directory.
+fs::path project_root_of(const RunGroup& g) {
+  if (g.config) return g.config->root;
+  std::error_code ec;
+  fs::path file = fs::absolute(g.files.front().path, ec).lexically_normal();
+  for (fs::path d = file.parent_path(); !d.empty(); d = d.parent_path()) {
+    if (fs::exists(d / ".git", ec)) return d;
+    if (d == d.parent_path()) break;
+  }
+  fs::path cwd = fs::current_path(ec);
+  fs::path rel = file.lexically_relative(cwd);
+  if (!rel.empty() && *rel.begin() != "..") return cwd;
+  return file.parent_path();
+}
+
 // Does a file of the group import FastAPI? (Asked only when its version is known from nowhere.)
 bool imports_fastapi(const RunGroup& g) {
   for (const auto& f : g.files) {
@@ -151,7 +168,8 @@ Status prepare_group(RunGroup& g, const GroupSetup& setup) {
   auto t0 = std::chrono::steady_clock::now();
   SummaryStore* store = setup.store ? setup.store(g) : nullptr;
   if (setup.index_needed && g.engine->needs_project() && !setup.index_needed(g)) return Ok{};
-  g.project = prepare_project(*g.engine, g.files, setup.classifier(g.settings), setup.jobs, store);
+  g.project = prepare_project(*g.engine, g.project_files.empty() ? g.files : g.project_files,
+                              setup.classifier(g.settings), setup.jobs, store);
   g.index_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return Ok{};
 }
@@ -204,6 +222,41 @@ Status RunPlan::group(std::vector<DiscoveredFile> files) {
       it = by_config.emplace(*c, groups_.size() - 1).first;
     }
     groups_[it->second].files.push_back(std::move(f));
+  }
+  return Ok{};
+}
+
+Status RunPlan::add_project_files(DiscoverOptions options) {
+  for (RunGroup& g : groups_) {
+    if (g.files.empty()) continue;
+    // Spelled as the checked files are (relative when under the working directory).
+    std::error_code cwd_ec;
+    fs::path root = project_root_of(g);
+    fs::path rel = root.lexically_relative(fs::current_path(cwd_ec));
+    bool under = !rel.empty() && *rel.begin() != "..";
+    options.paths = {under ? rel.string() : root.string()};
+    options.listed.clear();
+    auto found = discover(options);
+    if (!found) return found.error();
+    // The checked files as they were named (a file outside the root, or one the walk would
+    // skip, stays in).
+    std::map<std::string, const DiscoveredFile*> checked;
+    std::error_code ec;
+    for (const auto& f : g.files) checked.emplace(fs::absolute(f.path, ec).lexically_normal().string(), &f);
+    for (auto& f : found->files) {
+      // A file with another configuration (or a broken one: the run checks none of its
+      // files) is another project's.
+      auto c = config_for(f.path);
+      if (!c || *c != g.config || (*c && excluded_by_config(**c, f.path))) continue;
+      auto it = checked.find(fs::absolute(f.path, ec).lexically_normal().string());
+      if (it == checked.end()) {
+        g.project_files.push_back(std::move(f));
+      } else {
+        g.project_files.push_back(*it->second);
+        checked.erase(it);
+      }
+    }
+    for (const auto& [abs, f] : checked) g.project_files.push_back(*f);
   }
   return Ok{};
 }

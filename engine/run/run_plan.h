@@ -34,6 +34,9 @@ namespace asyncfix {
 struct RunGroup {
   const Config* config = nullptr;  // null: the files have no configuration
   std::vector<DiscoveredFile> files;
+  // The files of the whole project the checked files belong to, when they are only part of it
+  // (add_project_files): the index covers these; empty: the checked files are the project.
+  std::vector<DiscoveredFile> project_files;
   RuleSettings settings;
   std::unique_ptr<Engine> engine;
   std::unique_ptr<ProjectIndex> project;  // null when no rule of the engine needs one
@@ -75,6 +78,11 @@ class RunPlan {
   // Groups `files` by their configuration, in the order met, leaving out those its excludes
   // name.
   Status group(std::vector<DiscoveredFile> files);
+  // The checked files are part of a project (files named one by one, --files-from): each
+  // group's index covers the whole project, every file below its root (the directory of its
+  // configuration, else the repository's root, else the working directory) that has the same
+  // configuration, walked with `options` (their paths are ignored).
+  Status add_project_files(DiscoverOptions options);
   // Builds each group in order (settings, rules, engine, per-file ignores, project index),
   // and calls on_prepared (when given) on it before the next. Stops at the first error.
   Status prepare(const GroupSetup& setup, const std::function<void(const RunGroup&)>& on_prepared = {});

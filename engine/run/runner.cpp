@@ -43,6 +43,10 @@ std::string result_key(const Hash128& context, const DiscoveredFile& df, const F
   if (fo.ignored_rules) {
     for (const auto& id : *fo.ignored_rules) h.add(id);
   }
+  h.add("withheld");
+  if (fo.fixes_withheld) {
+    for (const auto& [id, why] : *fo.fixes_withheld) h.add(id).add(why);
+  }
   return h.finish().hex();
 }
 
