@@ -164,6 +164,21 @@ void keep_shard(std::vector<DiscoveredFile>& files, uint64_t k, uint64_t n) {
   files = std::move(mine);
 }
 
+// The first file of `files` whose bytes differ from the index's, or that one of them lacks.
+std::optional<std::string> first_difference(const std::vector<DiscoveredFile>& files,
+                                            const std::vector<std::pair<std::string, Hash128>>& indexed) {
+  std::map<std::string, Hash128> known(indexed.begin(), indexed.end());
+  for (const auto& f : files) {
+    auto it = known.find(f.path);
+    if (it == known.end()) return f.path + " is not in the index";
+    auto bytes = read_whole_file(f.path);
+    if (!bytes || hash_bytes(*bytes) != it->second) return f.path + " has changed since";
+    known.erase(it);
+  }
+  if (!known.empty()) return known.begin()->first + " is in the index, not in this run";
+  return std::nullopt;
+}
+
 // One run of `asyncfix check`: the steps run_check takes, in order. A step fails with the
 // message of a usage error.
 class CheckRun {
@@ -229,6 +244,14 @@ class CheckRun {
   // entries, and what the library-model files read hash to.
   std::map<const RunGroup*, std::unique_ptr<RunCache>> caches_;
   std::map<const RunGroup*, Hash128> group_keys_;
+  // index --export without a cache, and check --index: the summaries in memory.
+  std::map<const RunGroup*, std::unique_ptr<RunCache>> exporting_;
+  std::optional<std::vector<IndexGroup>> imported_;
+  std::string index_error_;
+  SummaryStore* imported_index(const RunGroup& g, const Hash128& key);
+ public:
+  Status write_index_export() const;
+ private:
   // Per group, the hash of its files and their bytes, and the project's digest when the index
   // was not built (the cache knew it and every file's result).
   std::map<const RunGroup*, Hash128> snapshots_, known_digests_;
@@ -361,15 +384,43 @@ Status CheckRun::load_library_model() {
 // The group's cache, opened now that its settings and rules are known; a cache that cannot be
 // made is said once, and the run goes on without it.
 SummaryStore* CheckRun::open_cache(const RunGroup& g) {
-  if (o_.no_cache) return nullptr;
   Hash128 key = group_key(g, library_hash_);
-  auto cache = open_group_cache(g, key, o_.cache_dir, o_.paths.empty() ? "." : o_.paths.front());
-  if (!cache) {
-    fmt::print(stderr, "asyncfix: warning: no cache: {}\n", cache.error().message);
+  group_keys_[&g] = key;
+  SummaryStore* summaries = nullptr;
+  if (!o_.no_cache) {
+    auto cache = open_group_cache(g, key, o_.cache_dir, o_.paths.empty() ? "." : o_.paths.front());
+    if (cache) summaries = (caches_[&g] = std::move(cache).value()).get();
+    else fmt::print(stderr, "asyncfix: warning: no cache: {}\n", cache.error().message);
+  }
+  if (!o_.index_file.empty()) return imported_index(g, key);
+  if (!o_.index_export.empty() && !summaries) summaries = (exporting_[&g] = std::make_unique<RunCache>()).get();
+  return summaries;
+}
+
+// check --index FILE: the summaries of the group of the same key, once every file of the
+// project is what it was when the index was made.
+SummaryStore* CheckRun::imported_index(const RunGroup& g, const Hash128& key) {
+  if (!imported_) {
+    auto groups = read_index_file(o_.index_file);
+    if (!groups) {
+      index_error_ = groups.error().message;
+      return nullptr;
+    }
+    imported_ = std::move(groups).value();
+  }
+  auto it = std::find_if(imported_->begin(), imported_->end(), [&](const IndexGroup& i) { return i.key == key; });
+  if (it == imported_->end()) {
+    index_error_ = o_.index_file + " was made with other options, rules, settings or configuration than this run (or "
+                   "by another build of asyncfix): make it with the same ones";
     return nullptr;
   }
-  group_keys_[&g] = key;
-  return (caches_[&g] = std::move(cache).value()).get();
+  if (auto differs = first_difference(g.project_files.empty() ? g.files : g.project_files, it->files)) {
+    index_error_ = o_.index_file + " was made from other file contents: " + *differs;
+    return nullptr;
+  }
+  auto store = std::make_unique<RunCache>();
+  store->preload(it->summaries);
+  return (exporting_[&g] = std::move(store)).get();
 }
 
 // Over part of a project, a fix that must also edit files outside the part is reported, not
@@ -407,8 +458,10 @@ void CheckRun::withhold_outside_fixes(const RunGroup& g) {
 // it knows, needs no index: the project's digest is the one computed then. (Not with a
 // baseline or a reviewer, which come later; nor for --debug-index, which prints it.)
 bool CheckRun::index_needed(const RunGroup& g) {
+  if (!index_error_.empty()) return false;  // the run stops with it
   auto cache = caches_.find(&g);
-  if (cache == caches_.end() || !o_.baseline.empty() || o_.interactive || o_.debug_index) return true;
+  if (cache == caches_.end() || !o_.baseline.empty() || o_.interactive || o_.debug_index || !o_.index_export.empty())
+    return true;
   Hasher snapshot;
   snapshot.add(group_keys_.at(&g));
   // The files the index would read (the whole project, for part of one), then those checked.
@@ -467,7 +520,31 @@ Status CheckRun::prepare_groups() {
   setup.store = [this](const RunGroup& g) { return open_cache(g); };
   setup.index_needed = [this](const RunGroup& g) { return index_needed(g); };
   std::set<std::string> rule_ids;
-  return plan_.prepare(setup, [&](const RunGroup& g) { group_prepared(g, rule_ids); });
+  Status st = plan_.prepare(setup, [&](const RunGroup& g) { group_prepared(g, rule_ids); });
+  if (st && !index_error_.empty()) return usage(index_error_);
+  return st;
+}
+
+// `asyncfix index --export FILE`: each group's summaries and the files they were made from.
+Status CheckRun::write_index_export() const {
+  std::vector<IndexGroup> groups;
+  for (const RunGroup& g : plan_.groups()) {
+    IndexGroup ig;
+    ig.key = group_keys_.at(&g);
+    for (const auto& f : g.project_files.empty() ? g.files : g.project_files) {
+      auto bytes = read_whole_file(f.path);
+      if (!bytes) return usage("cannot read " + f.path + ": " + bytes.error().message);
+      ig.files.emplace_back(f.path, hash_bytes(*bytes));
+    }
+    const RunCache* store = caches_.count(&g) ? caches_.at(&g).get() : exporting_.count(&g) ? exporting_.at(&g).get() : nullptr;
+    if (store) ig.summaries = store->used_summaries();
+    groups.push_back(std::move(ig));
+  }
+  if (Status st = write_index_file(o_.index_export, groups); !st) return usage(st.error().message);
+  size_t n = 0;
+  for (const auto& g : groups) n += g.summaries.size();
+  fmt::print(stderr, "Wrote {}: {} summaries of {} files.\n", o_.index_export, n, groups.empty() ? 0 : groups.front().files.size());
+  return Ok{};
 }
 
 // A group is ready: its new rules join the run's (for the reporter), its index time is said
@@ -477,8 +554,11 @@ void CheckRun::group_prepared(const RunGroup& g, std::set<std::string>& rule_ids
     if (rule_ids.insert(r->info().id).second) all_rules_.push_back(r);
   }
   if (o_.verbose && g.project) {
-    fmt::print(stderr, "project index: {:.3f} s, {} modules summarized ({} summaries made)\n", g.index_seconds,
-               g.project->modules().size(), g.project->summaries_made());
+    size_t taken = g.project->summaries_from_store();
+    std::string source = !o_.index_file.empty() ? o_.index_file : "the cache";
+    std::string reused = taken ? fmt::format(", {} of them taken from {}", taken, source) : std::string();
+    fmt::print(stderr, "project index: {:.3f} s, {} modules summarized ({} summaries{})\n", g.index_seconds,
+               g.project->modules().size(), g.project->summaries_made(), reused);
   }
   // The versions the migration writes for, and why: never a guess (run_plan.cpp refuses).
   if (o_.migrate_async_sqlalchemy) {
@@ -812,6 +892,10 @@ int run_check(const CheckOptions& options) {
   CheckRun run(with_migration(options));
   Status st = run.read_options();
   if (st) st = run.plan();
+  if (st && !options.index_export.empty()) {
+    st = run.write_index_export();
+    return st ? 0 : usage_error(st.error().to_string());
+  }
   if (st) st = run.open_outputs();
   auto t1 = std::chrono::steady_clock::now();
   if (st) {

@@ -135,9 +135,20 @@ int main(int argc, char** argv) {
   c->add_option("--export-fixes", check.export_fixes,
                 "Compute the fixes and write them to FILE.json instead of applying them (see `apply`)")
       ->type_name("FILE");
+  c->add_option("--index", check.index_file,
+                "Take the project index from FILE (written by `asyncfix index --export` over the same files, with the same options)")
+      ->type_name("FILE");
   c->callback([&] {
     if (check.diff && check.fix) throw CLI::ValidationError("--diff and --fix", "use one or the other");
   });
+
+  CheckOptions index;
+  auto* ix = app.add_subcommand("index", "Build the project index once and write it to a file, for the shards of a CI matrix (check --index)");
+  ix->add_option("paths", index.paths, "Files or directories (default: .)")->type_name("PATH");
+  ix->add_option("--export", index.index_export, "Write the index to FILE")->required()->type_name("FILE");
+  ix->add_flag("--unsafe-fixes", index.unsafe_fixes, "As the checks that will use it are run with it");
+  add_run_options(ix, index);
+  add_rule_options(ix, index.rules);
 
   CheckOptions migrate;
   migrate.migrate_async_sqlalchemy = true;
@@ -189,6 +200,7 @@ int main(int argc, char** argv) {
 
   try {
     if (c->parsed()) return run_check(check);
+    if (ix->parsed()) return run_check(index);
     if (ms->parsed()) return run_check(migrate);
     if (ap->parsed()) return run_apply(apply);
     if (r->parsed()) return run_rules(list);

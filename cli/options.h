@@ -40,6 +40,8 @@ struct CheckOptions {
   bool no_progress = false;
   bool no_cache = false;            // --no-cache: read and write no cache
   std::string cache_dir;            // --cache-dir DIR
+  std::string index_file;           // check --index FILE: the summaries `index --export` wrote
+  std::string index_export;         // `asyncfix index --export FILE`: write them, check nothing
   // `asyncfix migrate async-sqlalchemy`: the migration rules only, their fixes all applied
   // together; the diff unless --fix.
   bool migrate_async_sqlalchemy = false;

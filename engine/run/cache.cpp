@@ -20,6 +20,7 @@ namespace {
 
 constexpr char kSummariesMagic[] = "asyncfix-cache 1 summaries\n";
 constexpr char kResultsMagic[] = "asyncfix-cache 2 results\n";
+constexpr char kIndexMagic[] = "asyncfix-index 1\n";
 constexpr char kSnapshotMagic[] = "asyncfix-cache 1 snapshot\n";
 constexpr char kGitignore[] = "# Made by asyncfix: its cache (asyncfix clean removes it), never committed.\n*\n";
 constexpr char kTag[] =
@@ -193,6 +194,93 @@ std::string build_identity() {
           std::to_string(st.st_mtim.tv_nsec);
   }
   return id;
+}
+
+std::vector<std::tuple<std::string, std::string, std::shared_ptr<const std::string>>> RunCache::used_summaries() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::tuple<std::string, std::string, std::shared_ptr<const std::string>>> out;
+  for (const auto& s : new_summaries_) out.emplace_back(s.path, s.key, s.bytes);
+  return out;
+}
+
+void RunCache::preload(std::vector<std::tuple<std::string, std::string, std::shared_ptr<const std::string>>> entries) {
+  std::lock_guard<std::mutex> lock(mu_);
+  summaries_loaded_ = true;
+  for (auto& [path, key, bytes] : entries) old_summaries_.emplace(key, Summary{path, key, std::move(bytes)});
+}
+
+Status write_index_file(const std::string& path, const std::vector<IndexGroup>& groups) {
+  FieldWriter out(path, kIndexMagic);
+  out.field(std::to_string(groups.size()));
+  for (const auto& g : groups) {
+    out.field(g.key.hex());
+    out.field(std::to_string(g.files.size()));
+    for (const auto& [p, h] : g.files) {
+      out.field(p);
+      out.field(h.hex());
+    }
+    out.field(std::to_string(g.summaries.size()));
+    for (const auto& [p, key, bytes] : g.summaries) {
+      out.field(p);
+      out.field(key);
+      out.field(*bytes);
+    }
+  }
+  return out.commit();
+}
+
+namespace {
+
+bool read_count(FieldReader& in, size_t* n) {
+  std::string_view f;
+  if (!in.field(&f) || f.empty() || f.size() > 12 || f.find_first_not_of("0123456789") != std::string_view::npos) return false;
+  *n = std::stoull(std::string(f));
+  return true;
+}
+
+bool read_hash(FieldReader& in, Hash128* h) {
+  std::string_view f;
+  if (!in.field(&f) || f.size() != 32 || f.find_first_not_of("0123456789abcdef") != std::string_view::npos) return false;
+  h->hi = std::stoull(std::string(f.substr(0, 16)), nullptr, 16);
+  h->lo = std::stoull(std::string(f.substr(16)), nullptr, 16);
+  return true;
+}
+
+bool read_index_group(FieldReader& in, IndexGroup* g) {
+  size_t files = 0, summaries = 0;
+  if (!read_hash(in, &g->key) || !read_count(in, &files)) return false;
+  for (size_t i = 0; i < files; ++i) {
+    std::string_view p;
+    Hash128 h;
+    if (!in.field(&p) || !read_hash(in, &h)) return false;
+    g->files.emplace_back(std::string(p), h);
+  }
+  if (!read_count(in, &summaries)) return false;
+  for (size_t i = 0; i < summaries; ++i) {
+    std::string_view p, k, b;
+    if (!in.field(&p) || !in.field(&k) || !in.field(&b)) return false;
+    g->summaries.emplace_back(std::string(p), std::string(k), std::make_shared<const std::string>(b));
+  }
+  return true;
+}
+
+}  // namespace
+
+Expected<std::vector<IndexGroup>> read_index_file(const std::string& path) {
+  auto text = read_whole_file(path);
+  if (!text) return make_error(Error::Kind::Io, "cannot read the index " + path + ": " + text.error().message);
+  FieldReader in(*text, kIndexMagic);
+  std::vector<IndexGroup> groups;
+  size_t n = 0;
+  bool ok = in.ok() && read_count(in, &n);
+  for (size_t i = 0; ok && i < n; ++i) {
+    groups.emplace_back();
+    ok = read_index_group(in, &groups.back());
+  }
+  if (!ok || !in.whole()) {
+    return make_error(Error::Kind::Usage, path + " is not an index written by `asyncfix index --export` (or it is damaged)");
+  }
+  return groups;
 }
 
 RunCache::RunCache(std::string dir, const Hash128& key) : dir_((fs::path(dir) / ("run-" + key.hex())).string()) {

@@ -29,6 +29,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "engine/base/expected.h"
@@ -52,6 +53,8 @@ std::string build_identity();
 
 class RunCache : public SummaryStore, public ResultStore {
  public:
+  // Nothing read, nothing saved: a run's summaries kept in memory (for `index --export`).
+  RunCache() = default;
   // The entries of run key `key` in cache directory `dir` (read now).
   RunCache(std::string dir, const Hash128& key);
 
@@ -77,6 +80,11 @@ class RunCache : public SummaryStore, public ResultStore {
   // the index first asks for one).
   const std::vector<std::string>& discarded() const { return discarded_; }
   const std::string& dir() const { return dir_; }
+
+  // The summaries this run used or made, as (path, key, encoding).
+  std::vector<std::tuple<std::string, std::string, std::shared_ptr<const std::string>>> used_summaries() const;
+  // Takes these summaries as if an earlier run had made them (an exported index).
+  void preload(std::vector<std::tuple<std::string, std::string, std::shared_ptr<const std::string>>> entries);
 
  private:
   struct Summary {
@@ -106,5 +114,20 @@ class RunCache : public SummaryStore, public ResultStore {
   std::vector<std::string> discarded_;
   std::optional<std::pair<Hash128, Hash128>> snapshot_, new_snapshot_;  // (files, digest)
 };
+
+}  // namespace asyncfix
+
+namespace asyncfix {
+
+// `asyncfix index --export FILE`: the summaries of a run's project index, per group (its key),
+// with the files they were made from (path and content hash), for shards to share
+// (`check --index FILE`). Written whole, ending in a hash, like the cache's files.
+struct IndexGroup {
+  Hash128 key;
+  std::vector<std::pair<std::string, Hash128>> files;  // path, hash of its bytes
+  std::vector<std::tuple<std::string, std::string, std::shared_ptr<const std::string>>> summaries;
+};
+Status write_index_file(const std::string& path, const std::vector<IndexGroup>& groups);
+Expected<std::vector<IndexGroup>> read_index_file(const std::string& path);
 
 }  // namespace asyncfix
