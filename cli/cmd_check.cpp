@@ -164,15 +164,27 @@ void keep_shard(std::vector<DiscoveredFile>& files, uint64_t k, uint64_t n) {
   files = std::move(mine);
 }
 
+// Each file's path and the hash of its bytes.
+Expected<std::vector<std::pair<std::string, Hash128>>> hash_files(const std::vector<DiscoveredFile>& files) {
+  std::vector<std::pair<std::string, Hash128>> out;
+  for (const auto& f : files) {
+    auto bytes = read_whole_file(f.path);
+    if (!bytes) return make_error(Error::Kind::Io, "cannot read " + f.path + ": " + bytes.error().message);
+    out.emplace_back(f.path, hash_bytes(*bytes));
+  }
+  return out;
+}
+
 // The first file of `files` whose bytes differ from the index's, or that one of them lacks.
 std::optional<std::string> first_difference(const std::vector<DiscoveredFile>& files,
                                             const std::vector<std::pair<std::string, Hash128>>& indexed) {
+  auto now = hash_files(files);
+  if (!now) return now.error().message;
   std::map<std::string, Hash128> known(indexed.begin(), indexed.end());
-  for (const auto& f : files) {
-    auto it = known.find(f.path);
-    if (it == known.end()) return f.path + " is not in the index";
-    auto bytes = read_whole_file(f.path);
-    if (!bytes || hash_bytes(*bytes) != it->second) return f.path + " has changed since";
+  for (const auto& [path, hash] : *now) {
+    auto it = known.find(path);
+    if (it == known.end()) return path + " is not in the index";
+    if (hash != it->second) return path + " has changed since";
     known.erase(it);
   }
   if (!known.empty()) return known.begin()->first + " is in the index, not in this run";
@@ -188,6 +200,8 @@ class CheckRun {
   Status read_options();
   // The run plan: the files, grouped by configuration, each group with its engine and index.
   Status plan();
+  // `asyncfix index --export FILE`: writes the index, instead of checking.
+  Status write_index_export() const;
   // The baseline, the reviewer, the reporter, this shard's files and the progress line.
   Status open_outputs();
   // Runs the files, group by group, until done or the reviewer quits.
@@ -249,9 +263,6 @@ class CheckRun {
   std::optional<std::vector<IndexGroup>> imported_;
   std::string index_error_;
   SummaryStore* imported_index(const RunGroup& g, const Hash128& key);
- public:
-  Status write_index_export() const;
- private:
   // Per group, the hash of its files and their bytes, and the project's digest when the index
   // was not built (the cache knew it and every file's result).
   std::map<const RunGroup*, Hash128> snapshots_, known_digests_;
@@ -531,19 +542,17 @@ Status CheckRun::write_index_export() const {
   for (const RunGroup& g : plan_.groups()) {
     IndexGroup ig;
     ig.key = group_keys_.at(&g);
-    for (const auto& f : g.project_files.empty() ? g.files : g.project_files) {
-      auto bytes = read_whole_file(f.path);
-      if (!bytes) return usage("cannot read " + f.path + ": " + bytes.error().message);
-      ig.files.emplace_back(f.path, hash_bytes(*bytes));
-    }
+    auto files = hash_files(g.project_files.empty() ? g.files : g.project_files);
+    if (!files) return usage(files.error().message);
+    ig.files = std::move(files).value();
     const RunCache* store = caches_.count(&g) ? caches_.at(&g).get() : exporting_.count(&g) ? exporting_.at(&g).get() : nullptr;
     if (store) ig.summaries = store->used_summaries();
     groups.push_back(std::move(ig));
   }
   if (Status st = write_index_file(o_.index_export, groups); !st) return usage(st.error().message);
-  size_t n = 0;
-  for (const auto& g : groups) n += g.summaries.size();
-  fmt::print(stderr, "Wrote {}: {} summaries of {} files.\n", o_.index_export, n, groups.empty() ? 0 : groups.front().files.size());
+  size_t summaries = 0, files = 0;
+  for (const auto& g : groups) summaries += g.summaries.size(), files += g.files.size();
+  fmt::print(stderr, "Wrote {}: {} summaries of {} files.\n", o_.index_export, summaries, files);
   return Ok{};
 }
 

@@ -74,6 +74,14 @@ class FieldWriter {
   bool committed_ = false;
 };
 
+// What Hash128::hex() wrote: 32 lowercase hex digits.
+bool parse_hash(std::string_view hex, Hash128* h) {
+  if (hex.size() != 32 || hex.find_first_not_of("0123456789abcdef") != std::string_view::npos) return false;
+  h->hi = std::stoull(std::string(hex.substr(0, 16)), nullptr, 16);
+  h->lo = std::stoull(std::string(hex.substr(16)), nullptr, 16);
+  return true;
+}
+
 class FieldReader {
  public:
   // False when file is not a whole cache file of this magic.
@@ -196,17 +204,15 @@ std::string build_identity() {
   return id;
 }
 
-std::vector<std::tuple<std::string, std::string, std::shared_ptr<const std::string>>> RunCache::used_summaries() const {
+std::vector<SummaryEntry> RunCache::used_summaries() const {
   std::lock_guard<std::mutex> lock(mu_);
-  std::vector<std::tuple<std::string, std::string, std::shared_ptr<const std::string>>> out;
-  for (const auto& s : new_summaries_) out.emplace_back(s.path, s.key, s.bytes);
-  return out;
+  return new_summaries_;
 }
 
-void RunCache::preload(std::vector<std::tuple<std::string, std::string, std::shared_ptr<const std::string>>> entries) {
+void RunCache::preload(std::vector<SummaryEntry> entries) {
   std::lock_guard<std::mutex> lock(mu_);
   summaries_loaded_ = true;
-  for (auto& [path, key, bytes] : entries) old_summaries_.emplace(key, Summary{path, key, std::move(bytes)});
+  for (auto& e : entries) old_summaries_.emplace(e.key, std::move(e));
 }
 
 Status write_index_file(const std::string& path, const std::vector<IndexGroup>& groups) {
@@ -220,10 +226,10 @@ Status write_index_file(const std::string& path, const std::vector<IndexGroup>& 
       out.field(h.hex());
     }
     out.field(std::to_string(g.summaries.size()));
-    for (const auto& [p, key, bytes] : g.summaries) {
-      out.field(p);
-      out.field(key);
-      out.field(*bytes);
+    for (const auto& e : g.summaries) {
+      out.field(e.path);
+      out.field(e.key);
+      out.field(*e.bytes);
     }
   }
   return out.commit();
@@ -240,10 +246,7 @@ bool read_count(FieldReader& in, size_t* n) {
 
 bool read_hash(FieldReader& in, Hash128* h) {
   std::string_view f;
-  if (!in.field(&f) || f.size() != 32 || f.find_first_not_of("0123456789abcdef") != std::string_view::npos) return false;
-  h->hi = std::stoull(std::string(f.substr(0, 16)), nullptr, 16);
-  h->lo = std::stoull(std::string(f.substr(16)), nullptr, 16);
-  return true;
+  return in.field(&f) && parse_hash(f, h);
 }
 
 bool read_index_group(FieldReader& in, IndexGroup* g) {
@@ -259,7 +262,7 @@ bool read_index_group(FieldReader& in, IndexGroup* g) {
   for (size_t i = 0; i < summaries; ++i) {
     std::string_view p, k, b;
     if (!in.field(&p) || !in.field(&k) || !in.field(&b)) return false;
-    g->summaries.emplace_back(std::string(p), std::string(k), std::make_shared<const std::string>(b));
+    g->summaries.push_back({std::string(p), std::string(k), std::make_shared<const std::string>(b)});
   }
   return true;
 }
@@ -300,16 +303,8 @@ void RunCache::load_snapshot() {
   if (!exists(path)) return;
   auto text = read_whole_file(path);
   FieldReader in(text ? std::string_view(*text) : std::string_view(), kSnapshotMagic);
-  std::string_view a, b;
   std::pair<Hash128, Hash128> got;
-  bool read = in.field(&a) && in.field(&b) && a.size() == 32 && b.size() == 32;
-  for (auto [hex, h] : {std::pair{a, &got.first}, std::pair{b, &got.second}}) {
-    if (!read) break;
-    h->hi = std::stoull(std::string(hex.substr(0, 16)), nullptr, 16);
-    h->lo = std::stoull(std::string(hex.substr(16)), nullptr, 16);
-  }
-  if (!read || !in.whole() || a.find_first_not_of("0123456789abcdef") != std::string_view::npos ||
-      b.find_first_not_of("0123456789abcdef") != std::string_view::npos) {
+  if (!read_hash(in, &got.first) || !read_hash(in, &got.second) || !in.whole()) {
     discarded_.push_back(path);
     return;
   }

@@ -29,7 +29,6 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include "engine/base/expected.h"
@@ -50,6 +49,12 @@ Expected<std::string> cache_dir_for(const std::string& root, const std::string& 
 std::vector<std::string> cache_dirs_of(const std::string& root, const std::string& configured);
 // What identifies this build of asyncfix: its version and its executable's size and time.
 std::string build_identity();
+
+// One module's summary: the file it was made from, its key, its encoding.
+struct SummaryEntry {
+  std::string path, key;
+  std::shared_ptr<const std::string> bytes;
+};
 
 class RunCache : public SummaryStore, public ResultStore {
  public:
@@ -81,16 +86,13 @@ class RunCache : public SummaryStore, public ResultStore {
   const std::vector<std::string>& discarded() const { return discarded_; }
   const std::string& dir() const { return dir_; }
 
-  // The summaries this run used or made, as (path, key, encoding).
-  std::vector<std::tuple<std::string, std::string, std::shared_ptr<const std::string>>> used_summaries() const;
+  // The summaries this run used or made.
+  std::vector<SummaryEntry> used_summaries() const;
   // Takes these summaries as if an earlier run had made them (an exported index).
-  void preload(std::vector<std::tuple<std::string, std::string, std::shared_ptr<const std::string>>> entries);
+  void preload(std::vector<SummaryEntry> entries);
 
  private:
-  struct Summary {
-    std::string path, key;
-    std::shared_ptr<const std::string> bytes;
-  };
+  using Summary = SummaryEntry;
   struct Result {
     std::string key;
     char kind = 0;
@@ -115,17 +117,13 @@ class RunCache : public SummaryStore, public ResultStore {
   std::optional<std::pair<Hash128, Hash128>> snapshot_, new_snapshot_;  // (files, digest)
 };
 
-}  // namespace asyncfix
-
-namespace asyncfix {
-
 // `asyncfix index --export FILE`: the summaries of a run's project index, per group (its key),
 // with the files they were made from (path and content hash), for shards to share
 // (`check --index FILE`). Written whole, ending in a hash, like the cache's files.
 struct IndexGroup {
   Hash128 key;
   std::vector<std::pair<std::string, Hash128>> files;  // path, hash of its bytes
-  std::vector<std::tuple<std::string, std::string, std::shared_ptr<const std::string>>> summaries;
+  std::vector<SummaryEntry> summaries;
 };
 Status write_index_file(const std::string& path, const std::vector<IndexGroup>& groups);
 Expected<std::vector<IndexGroup>> read_index_file(const std::string& path);

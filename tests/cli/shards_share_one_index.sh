@@ -58,6 +58,10 @@ expect_exit 0 "$ASYNCFIX" index --export idx.bin .
 printf '# changed\n' >> app/m3.py
 expect_exit 2 "$ASYNCFIX" check --index idx.bin .
 expect_contains "$TMP/err" "idx.bin was made from other file contents: app/m3.py has changed since"
+cp -r app "$TMP/app_before"
+expect_exit 2 "$ASYNCFIX" check --fix --index idx.bin .
+expect_contains "$TMP/err" "idx.bin was made from other file contents: app/m3.py has changed since"
+diff -r "$TMP/app_before" app > /dev/null || fail "check --fix with a stale index changed files"
 expect_exit 2 "$ASYNCFIX" check --index idx.bin --select AF101 .
 expect_contains "$TMP/err" "was made with other options"
 printf 'x' > bogus.bin
