@@ -22,10 +22,10 @@ class BlockingInput : public BlockingCallRule {
  public:
   explicit BlockingInput(const RuleSettings& settings) : BlockingCallRule(make_info(settings)), settings_(settings) {}
   void register_matchers(MatcherRegistry& registry) const override {
-    std::string names;
-    for (const auto& n : blocking_call_names("AF107", &settings_)) names += " \"" + n + "\"";
-    registry.add_query("((call function: [(identifier) (attribute attribute: (identifier) @name)]) @call"
-                       " (#any-of? @name" + names + "))");
+    CallPattern calls;
+    calls.filter = CallPattern::Names::AttributesOnly;
+    for (const auto& n : blocking_call_names("AF107", &settings_)) calls.names.push_back(n);
+    registry.add_calls(std::move(calls));
   }
 
  protected:

@@ -33,7 +33,7 @@ class BlockingViaHelper : public Rule {
   const RuleInfo& info() const override { return info_; }
   bool needs_project() const override { return true; }
   std::vector<std::string> project_seeds() const override { return {kAsyncDefTrigger}; }
-  void register_matchers(MatcherRegistry& registry) const override { registry.add_query("((call) @call)"); }
+  void register_matchers(MatcherRegistry& registry) const override { registry.add_calls(CallPattern{}); }
 
   void on_match(const Match& match, FileContext& ctx) const override {
     const ProjectIndex* index = ctx.project();

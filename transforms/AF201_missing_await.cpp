@@ -54,7 +54,7 @@ class MissingAwait : public Rule {
   const RuleInfo& info() const override { return info_; }
   bool needs_project() const override { return true; }
   std::vector<std::string> project_seeds() const override { return {kAsyncDefTrigger}; }
-  void register_matchers(MatcherRegistry& registry) const override { registry.add_query("((call) @call)"); }
+  void register_matchers(MatcherRegistry& registry) const override { registry.add_calls(CallPattern{}); }
   // An object reached from another module matters only when it has coroutine methods (an
   // AsyncSession, an httpx.AsyncClient, a project class with `async def` methods), or makes
   // such objects (a session factory): a global typed with some other asyncio class (a

@@ -104,9 +104,7 @@ class ClientWithoutTimeout : public Rule {
   }
   const RuleInfo& info() const override { return info_; }
   void register_matchers(MatcherRegistry& registry) const override {
-    registry.add_query(
-        "((call function: [(attribute attribute: (identifier) @m) (identifier) @m]) @call"
-        " (#any-of? @m \"AsyncClient\" \"ClientSession\"))");
+    registry.add_calls(CallPattern{CallPattern::Names::Both, {"AsyncClient", "ClientSession"}});
   }
 
   // httpx: 5 s for each of connect, read, write and pool by default. Unconfigured, the fix

@@ -37,7 +37,7 @@ class DanglingTask : public Rule {
   void register_matchers(MatcherRegistry& registry) const override {
     // Any call: `from asyncio import create_task as spawn` is one too (the triggers keep
     // files without these names out).
-    registry.add_query("((call) @call)");
+    registry.add_calls(CallPattern{});
   }
 
   void on_match(const Match& match, FileContext& ctx) const override {

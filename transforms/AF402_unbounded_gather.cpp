@@ -30,8 +30,7 @@ class UnboundedGather : public Rule {
   }
   const RuleInfo& info() const override { return info_; }
   void register_matchers(MatcherRegistry& registry) const override {
-    registry.add_query(
-        "((call function: [(attribute attribute: (identifier) @m) (identifier) @m]) @call (#eq? @m \"gather\"))");
+    registry.add_calls(CallPattern{CallPattern::Names::Both, {"gather"}});
   }
 
   void on_match(const Match& match, FileContext& ctx) const override {

@@ -18,13 +18,13 @@ BlockingCallRule::BlockingCallRule(RuleInfo info) : info_(std::move(info)) {
   }
 }
 
-// Attribute calls are filtered by the method name in the query; plain names are not (an
+// Attribute calls are filtered by the method name (add_calls); plain names are not (an
 // import alias such as `from os.path import exists as path_exists` hides the name).
 void BlockingCallRule::register_matchers(MatcherRegistry& registry) const {
-  std::string names;
-  for (const auto& n : blocking_call_names(info_.id)) names += " \"" + n + "\"";
-  registry.add_query("((call function: [(identifier) (attribute attribute: (identifier) @name)]) @call"
-                     " (#any-of? @name" + names + "))");
+  CallPattern calls;
+  calls.filter = CallPattern::Names::AttributesOnly;
+  for (const auto& n : blocking_call_names(info_.id)) calls.names.push_back(n);
+  registry.add_calls(std::move(calls));
 }
 
 std::string BlockingCallRule::message(const BlockingHit& hit) const {

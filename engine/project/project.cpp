@@ -575,13 +575,17 @@ class ModuleSummarizer {
     for (TSNode fn : summarized_functions(root)) on_function_definition(fn);
 
     // Calls and awaits, attributed to the function whose own body holds them.
+    static const uint16_t kAwait = syntax::kind_id("await"), kCall = syntax::kind_id("call"),
+                          kWith = syntax::kind_id("with_statement"), kFor = syntax::kind_id("for_statement"),
+                          kForIn = syntax::kind_id("for_in_clause"), kAssignment = syntax::kind_id("assignment"),
+                          kAttribute = syntax::kind_id("attribute"), kClass = syntax::kind_id("class_definition");
     syntax::walk(root, [&](TSNode n) {
-      if (is(n, "await")) on_await(n);
-      else if (is(n, "call")) on_call(n);
-      else if ((is(n, "with_statement") || is(n, "for_statement") || is(n, "for_in_clause")) &&
-               syntax::kind(ts_node_child(n, 0)) == "async")
+      uint16_t k = syntax::kind_id(n);
+      if (k == kAwait) on_await(n);
+      else if (k == kCall) on_call(n);
+      else if ((k == kWith || k == kFor || k == kForIn) && syntax::kind(ts_node_child(n, 0)) == "async")
         on_await(n);
-      else if (is(n, "with_statement")) on_sync_with(n);
+      else if (k == kWith) on_sync_with(n);
       return true;
     });
     // Which plain defs Python refuses to compile for their `await`, `async with`, `async for`
@@ -598,9 +602,10 @@ class ModuleSummarizer {
     // lazy-loading decisions and string-named joins).
     // (Pre-order: an assignment is seen before its target, which is then not a read.)
     syntax::walk(root, [&](TSNode n) {
-      if (is(n, "assignment")) on_assignment(n);
-      else if (is(n, "attribute")) on_attribute(n);
-      else if (is(n, "class_definition")) on_class_definition(n);
+      uint16_t k = syntax::kind_id(n);
+      if (k == kAssignment) on_assignment(n);
+      else if (k == kAttribute) on_attribute(n);
+      else if (k == kClass) on_class_definition(n);
       return true;
     });
 

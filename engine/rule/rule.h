@@ -1,9 +1,10 @@
 // What a rule is to the engine: metadata + the queries it wants matched + a check that turns
 // matches into findings (each with an optional fix).
 //
-// A rule never walks the tree on its own for the common case: it registers tree-sitter
-// queries (or code patterns compiled to queries), the engine compiles every enabled rule's
-// queries into one query per run, and matches them all in ONE walk of each file, calling
+// A rule never walks the tree on its own for the common case: it registers node patterns
+// (calls by name: MatcherRegistry::add_calls) or tree-sitter queries (or code patterns
+// compiled to queries); the engine matches every enabled rule's node patterns in ONE walk of
+// each file's node table, and their queries compiled into one query per run, calling
 // on_match for each. Rules that reason about whole files (blocks of statements, a module's
 // startup handlers) override check_file too. Rules are shared by all worker threads: they
 // must be immutable after construction.

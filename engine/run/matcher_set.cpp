@@ -25,12 +25,37 @@ class Collector : public MatcherRegistry {
   void add_query(std::string source, uint32_t local_id) override {
     queries.push_back({std::move(source), local_id});
   }
+  void add_calls(CallPattern pattern, uint32_t local_id) override {
+    std::sort(pattern.names.begin(), pattern.names.end());
+    calls.push_back({std::move(pattern), local_id});
+  }
   struct Item {
     std::string source;
     uint32_t local_id;
   };
+  struct Calls {
+    CallPattern pattern;
+    uint32_t local_id;
+  };
   std::vector<Item> queries;
+  std::vector<Calls> calls;
 };
+
+// The symbols named `kind` (named nodes only: what `(kind)` matches in a query).
+std::vector<TSSymbol> symbols_named(std::string_view kind) {
+  std::vector<TSSymbol> out;
+  const auto& names = syntax::symbol_names().by_symbol;
+  for (size_t s = 0; s < names.size(); ++s) {
+    if (names[s].named && std::string_view(names[s].name, names[s].size) == kind) out.push_back(static_cast<TSSymbol>(s));
+  }
+  return out;
+}
+
+// A query that is only `((kind) @capture)`: its kind and capture.
+bool simple_kind_query(const std::string& source, std::string* kind, std::string* capture) {
+  static const RE2 kSimple(R"(\s*\(\(([a-z_]+)\)\s*@([A-Za-z_][A-Za-z0-9_]*)\)\s*)");
+  return RE2::FullMatch(source, kSimple, kind, capture);
+}
 
 }  // namespace
 
@@ -44,9 +69,27 @@ Expected<std::unique_ptr<MatcherSet>> MatcherSet::build(const std::vector<RulePt
   };
   std::vector<Part> parts;
   std::vector<Collector> collected(rules.size());
+  set->by_symbol_.resize(syntax::symbol_names().by_symbol.size());
+  auto add_node_pattern = [&](NodePattern p, const std::vector<TSSymbol>& symbols) {
+    auto i = static_cast<uint32_t>(set->node_patterns_.size());
+    set->node_patterns_.push_back(std::move(p));
+    for (TSSymbol sym : symbols) set->by_symbol_[sym].push_back(i);
+  };
+  const std::vector<TSSymbol> call_symbols = symbols_named("call");
   for (uint32_t r = 0; r < rules.size(); ++r) {
     rules[r]->register_matchers(collected[r]);
+    for (auto& c : collected[r].calls) {
+      add_node_pattern(NodePattern{r, c.local_id, "call", true, std::move(c.pattern)}, call_symbols);
+    }
     for (auto& q : collected[r].queries) {
+      std::string kind, capture;
+      if (simple_kind_query(q.source, &kind, &capture)) {
+        auto symbols = symbols_named(kind);
+        if (!symbols.empty()) {  // (an unknown kind stays in the query: its error names it)
+          add_node_pattern(NodePattern{r, q.local_id, capture, false, {}}, symbols);
+          continue;
+        }
+      }
       uint32_t begin = static_cast<uint32_t>(combined.size());
       combined += q.source;
       combined += "\n";
@@ -174,6 +217,28 @@ bool MatcherSet::active_rules(std::string_view text, std::vector<bool>* active) 
 
 bool MatcherSet::predicates_hold(const TSQueryMatch& m, const PredicateInput& in) const {
   return predicates_.hold(query_, m, in);
+}
+
+bool MatcherSet::node_pattern_matches(uint32_t i, TSNode node, std::string_view text) const {
+  const NodePattern& p = node_patterns_[i];
+  if (!p.is_call || p.call.filter == CallPattern::Names::Any) return true;
+  TSNode callee = syntax::field(node, "function");
+  bool plain = syntax::is(callee, "identifier");
+  TSNode name_node = callee;
+  if (!plain) {
+    if (!syntax::is(callee, "attribute")) return false;
+    name_node = syntax::field(callee, "attribute");
+    if (!syntax::is(name_node, "identifier")) return false;
+  }
+  if (plain && p.call.filter == CallPattern::Names::AttributesOnly) return true;
+  return std::binary_search(p.call.names.begin(), p.call.names.end(), syntax::text(name_node, text));
+}
+
+bool MatcherSet::query_needed(const std::vector<bool>& active) const {
+  for (const Entry& e : entries_) {
+    if (e.rule < active.size() && active[e.rule]) return true;
+  }
+  return false;
 }
 
 }  // namespace asyncfix

@@ -193,17 +193,35 @@ void review_timing_fixes(FileContext& ctx, const std::vector<RulePtr>& rules) {
 std::vector<Finding> Engine::find(FileContext& ctx, const std::vector<bool>& active,
                                   const FileOptions& options, std::vector<Suppression>* sups_out,
                                   std::vector<Finding>* hidden) const {
-  syntax::QueryCursor cursor;
-  cursor.exec(matchers_->query(), ctx.root());
-  PredicateInput in{ctx.text(), [&]() -> const semantic::SemanticModel& { return ctx.model(); }};
-  TSQueryMatch m;
   const auto& rs = rules();
-  while (cursor.next_match(&m)) {
-    const MatcherSet::Entry& e = matchers_->entry(m.pattern_index);
-    if (e.rule >= rs.size() || !active[e.rule]) continue;
-    if (!matchers_->predicates_hold(m, in)) continue;
-    ctx.set_rule(rs[e.rule].get(), plan(e.rule));
-    rs[e.rule]->on_match(Match(m, e.local_id, matchers_->query()), ctx);
+  // Node patterns first, in one walk of the file's nodes (in document order, each node's
+  // patterns in the order the rules registered them).
+  if (matchers_->has_node_patterns()) {
+    syntax::walk(ctx.root(), [&](TSNode n) {
+      const std::vector<uint32_t>* ps = matchers_->node_patterns(ts_node_symbol(n));
+      if (!ps) return true;
+      for (uint32_t i : *ps) {
+        const MatcherSet::NodePattern& p = matchers_->node_pattern(i);
+        if (!active[p.rule] || !matchers_->node_pattern_matches(i, n, ctx.text())) continue;
+        ctx.set_rule(rs[p.rule].get(), plan(p.rule));
+        rs[p.rule]->on_match(Match(n, p.capture, p.local_id), ctx);
+      }
+      return true;
+    });
+  }
+  // Then the queries, when an active rule has one.
+  if (matchers_->query_needed(active)) {
+    syntax::QueryCursor cursor;
+    cursor.exec(matchers_->query(), ctx.root());
+    PredicateInput in{ctx.text(), [&]() -> const semantic::SemanticModel& { return ctx.model(); }};
+    TSQueryMatch m;
+    while (cursor.next_match(&m)) {
+      const MatcherSet::Entry& e = matchers_->entry(m.pattern_index);
+      if (e.rule >= rs.size() || !active[e.rule]) continue;
+      if (!matchers_->predicates_hold(m, in)) continue;
+      ctx.set_rule(rs[e.rule].get(), plan(e.rule));
+      rs[e.rule]->on_match(Match(m, e.local_id, matchers_->query()), ctx);
+    }
   }
   for (size_t i = 0; i < rs.size(); ++i) {
     if (!active[i]) continue;

@@ -211,8 +211,8 @@ class ModelBuilder {
 
   void visit_node(Frame& fr) {
     TSNode n = fr.node;
-    if (!ts_node_is_named(n)) return;  // keywords share type names with constructs ("lambda")
-    std::string_view k = kind(n);
+    std::string_view k = syntax::named_kind(n);  // keywords share type names with constructs ("lambda")
+    if (k.empty()) return;
     if (k == "identifier") {
       std::string_view name = text(n, m_.src_);
       // Attribute and keyword names (`x.stdout`, `f(stdout=...)`) are not names in a scope.

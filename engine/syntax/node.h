@@ -17,11 +17,35 @@ inline std::string_view kind(TSNode n) { return is_null(n) ? std::string_view() 
 // A named node of kind k (keywords like `lambda` or `await` are anonymous nodes with the
 // same type name as the construct: use kind() to test those).
 inline bool is(TSNode n, std::string_view k) {
-  if (is_null(n) || !ts_node_is_named(n)) return false;
+  if (is_null(n)) return false;
+  TSSymbol sym = ts_node_symbol(n);
+  const auto& names = symbol_names().by_symbol;
+  if (sym < names.size()) {  // (ERROR is a built-in symbol past the grammar's count)
+    const SymbolName& s = names[sym];
+    return s.named && s.size == k.size() && std::memcmp(s.name, k.data(), k.size()) == 0;
+  }
+  if (!ts_node_is_named(n)) return false;
   // No strlen of the node's type: strncmp stops at its end, so t[k.size()] is read only
   // when t is at least that long.
   const char* t = ts_node_type(n);
   return std::strncmp(t, k.data(), k.size()) == 0 && t[k.size()] == '\0';
+}
+// The kind of a named node as a number (SymbolNames::kind_id; 0 for an anonymous or null
+// node, and for ERROR): walks that test many kinds per node read the symbol once.
+inline uint16_t kind_id(TSNode n) {
+  if (is_null(n)) return 0;
+  TSSymbol sym = ts_node_symbol(n);
+  const auto& kinds = symbol_names().kind_of_symbol;
+  return sym < kinds.size() ? kinds[sym] : 0;
+}
+inline uint16_t kind_id(std::string_view name) { return symbol_names().kind_id(name); }
+// The kind of a named node ("" for an anonymous one: keywords share names with constructs).
+inline std::string_view named_kind(TSNode n) {
+  if (is_null(n)) return {};
+  TSSymbol sym = ts_node_symbol(n);
+  const auto& names = symbol_names().by_symbol;
+  if (sym < names.size()) return names[sym].named ? std::string_view(names[sym].name, names[sym].size) : std::string_view();
+  return ts_node_is_named(n) ? std::string_view(ts_node_type(n)) : std::string_view();
 }
 // A null node (a field that error recovery left out) is empty at 0: its text is "", it
 // contains nothing and nothing contains it (tree-sitter's own accessors crash on it).
@@ -32,7 +56,8 @@ inline std::string_view text(TSNode n, std::string_view src) {
   return src.substr(start(n), end(n) - start(n));
 }
 inline TSNode field(TSNode n, const char* name) {
-  return ts_node_child_by_field_name(n, name, static_cast<uint32_t>(std::strlen(name)));
+  TSFieldId id = symbol_names().field_id(name);
+  return id ? ts_node_child_by_field_id(n, id) : TSNode{};
 }
 inline TSNode parent(TSNode n) {
   if (is_null(n)) return TSNode{};  // (ts_node_parent would read the tree of a null node)

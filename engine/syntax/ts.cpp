@@ -1,8 +1,10 @@
 #include "engine/syntax/ts.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 extern "C" const TSLanguage* tree_sitter_python();
 
@@ -25,6 +27,57 @@ const TSLanguage* python() {
     return l;
   }();
   return lang;
+}
+
+const SymbolNames& symbol_names() {
+  static const SymbolNames names = [] {
+    SymbolNames t;
+    const TSLanguage* l = python();
+    uint32_t count = ts_language_symbol_count(l);
+    t.by_symbol.resize(count);
+    for (uint32_t s = 0; s < count; ++s) {
+      auto sym = static_cast<TSSymbol>(s);
+      const char* name = ts_language_symbol_name(l, sym);
+      if (!name) continue;
+      t.by_symbol[s] = SymbolName{name, static_cast<uint32_t>(std::strlen(name)),
+                                  ts_language_symbol_type(l, sym) == TSSymbolTypeRegular};
+    }
+    t.kind_of_symbol.assign(count, 0);
+    t.kind_names.emplace_back();
+    for (uint32_t s = 0; s < count; ++s) {
+      const SymbolName& n = t.by_symbol[s];
+      if (!n.named) continue;
+      std::string_view name(n.name, n.size);
+      auto it = std::find(t.kind_names.begin(), t.kind_names.end(), name);
+      if (it == t.kind_names.end()) it = t.kind_names.insert(t.kind_names.end(), name);
+      t.kind_of_symbol[s] = static_cast<uint16_t>(it - t.kind_names.begin());
+    }
+    uint32_t fields = ts_language_field_count(l);
+    for (uint32_t f = 1; f <= fields; ++f) {
+      const char* name = ts_language_field_name_for_id(l, static_cast<TSFieldId>(f));
+      if (!name) continue;
+      size_t n = std::strlen(name);
+      if (t.fields_by_size.size() <= n) t.fields_by_size.resize(n + 1);
+      t.fields_by_size[n].emplace_back(name, static_cast<TSFieldId>(f));
+    }
+    return t;
+  }();
+  return names;
+}
+
+uint16_t SymbolNames::kind_id(std::string_view name) const {
+  for (size_t i = 1; i < kind_names.size(); ++i) {
+    if (kind_names[i] == name) return static_cast<uint16_t>(i);
+  }
+  return kNoKind;
+}
+
+TSFieldId SymbolNames::field_id(std::string_view name) const {
+  if (name.size() >= fields_by_size.size()) return 0;
+  for (const auto& [n, id] : fields_by_size[name.size()]) {
+    if (std::memcmp(n, name.data(), name.size()) == 0) return id;
+  }
+  return 0;
 }
 
 Tree::~Tree() {

@@ -18,6 +18,29 @@ namespace asyncfix::syntax {
 // The tree-sitter-python language (checked against the core's ABI once).
 const TSLanguage* python();
 
+// The name of each public symbol of the language, read once, so that testing a node's kind
+// is a length check and a memcmp on our own table rather than tree-sitter's alias and
+// metadata lookups and a strncmp (syntax::is runs millions of times on a big project).
+struct SymbolName {
+  const char* name = "";
+  uint32_t size = 0;
+  bool named = false;
+};
+struct SymbolNames {
+  std::vector<SymbolName> by_symbol;  // indexed by TSSymbol, for symbols below the count
+  // Field ids by name, bucketed by length (field() is called with a name each time).
+  std::vector<std::vector<std::pair<const char*, TSFieldId>>> fields_by_size;
+  TSFieldId field_id(std::string_view name) const;
+  // A number per distinct name of a named symbol (several symbols may share a name), 0 for
+  // anonymous ones: kind_of_symbol[s] == kind_id("call") tests a kind with one compare.
+  std::vector<uint16_t> kind_of_symbol;
+  std::vector<std::string_view> kind_names;  // kind id -> name (kind_names[0] is "")
+  // kNoKind for a name no named symbol has (it equals no node's kind id).
+  static constexpr uint16_t kNoKind = UINT16_MAX;
+  uint16_t kind_id(std::string_view name) const;
+};
+const SymbolNames& symbol_names();
+
 // Parsing a file stops after this long; a file that takes longer is reported, not fixed.
 // The largest real source files met (750 KB of generated code) parse in under 0.1 s; a 15 MB
 // data literal takes 9 s and 1.4 GB. A run spends this at most once per file: the project

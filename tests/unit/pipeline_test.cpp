@@ -1,6 +1,9 @@
 // The fix pipeline with small rules made up for the test: conflicts, rollback, fixed point.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <optional>
+
 #include "engine/source/triggers.h"
 #include "engine/rule/context.h"
 #include "engine/run/pipeline.h"
@@ -186,6 +189,76 @@ TEST(Pipeline, WholeWordTriggersMatchOnlyTheWord) {
   EXPECT_FALSE(skipped("from app import deps\ndeps.client.get(a)\n"));
   EXPECT_FALSE(skipped("import httpx\n"));  // the rule's own literal still counts
   EXPECT_TRUE(skipped("httpclient = clients = a\n"));
+}
+
+// Reports every call it is given, registered as a node pattern (add_calls) or as a query.
+class ReportCalls : public Rule {
+ public:
+  ReportCalls(std::string id, std::optional<CallPattern> calls, std::string query)
+      : calls_(std::move(calls)), query_(std::move(query)) {
+    info_.id = std::move(id);
+    info_.name = "calls-" + info_.id;
+    info_.message = "call";
+    info_.origin = "test";
+  }
+  const RuleInfo& info() const override { return info_; }
+  void register_matchers(MatcherRegistry& reg) const override {
+    if (calls_) reg.add_calls(*calls_);
+    else reg.add_query(query_);
+  }
+  void on_match(const Match& m, FileContext& ctx) const override { ctx.report(m.capture("call")); }
+
+ private:
+  std::optional<CallPattern> calls_;
+  std::string query_;
+  RuleInfo info_;
+};
+
+// The calls each rule of a run reported, as text, in order.
+std::map<std::string, std::vector<std::string>> reported_calls(std::vector<RulePtr> rules, const std::string& code) {
+  auto r = run(std::move(rules), code, FixMode::None);
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& f : r.remaining) out[f.rule_id].push_back(code.substr(f.begin, f.end - f.begin));
+  return out;
+}
+
+TEST(Pipeline, NodePatternsMatchWhatTheEquivalentQueryMatches) {
+  const std::string code =
+      "import time\n"
+      "sleep(1)\n"
+      "time.sleep(2)\n"
+      "self.client.get(url)\n"
+      "gather(*xs)\n"
+      "asyncio.gather(a(), b())\n"
+      "f()()\n"
+      "xs[0](1)\n"
+      "(g)(3)\n"
+      "obj.sleep.other(4)\n";
+  const std::string alternatives = "[(identifier) (attribute attribute: (identifier) @name)]";
+  struct Case {
+    CallPattern pattern;
+    std::string query;
+  };
+  std::vector<Case> cases = {
+      {CallPattern{}, "((call) @call)"},
+      {CallPattern{CallPattern::Names::AttributesOnly, {"sleep", "get"}},
+       "((call function: " + alternatives + ") @call (#any-of? @name \"sleep\" \"get\"))"},
+      {CallPattern{CallPattern::Names::Both, {"gather", "sleep"}},
+       "((call function: [(attribute attribute: (identifier) @m) (identifier) @m]) @call"
+       " (#any-of? @m \"gather\" \"sleep\"))"},
+  };
+  for (const Case& c : cases) {
+    auto got = reported_calls({std::make_shared<ReportCalls>("AF901", c.pattern, ""),
+                               std::make_shared<ReportCalls>("AF902", std::nullopt, c.query)},
+                              code);
+    EXPECT_EQ(got["AF901"], got["AF902"]) << c.query;
+    EXPECT_FALSE(got["AF901"].empty()) << c.query;
+  }
+  // A query that is only a kind and a capture is run as a node pattern: the same calls.
+  auto simple = reported_calls({std::make_shared<ReportCalls>("AF903", std::nullopt, "((call) @call)")}, code);
+  EXPECT_EQ(simple["AF903"].size(), 12u);
+  auto named = reported_calls({std::make_shared<ReportCalls>("AF904", CallPattern{CallPattern::Names::Both, {"sleep"}}, "")}, code);
+  EXPECT_EQ(named["AF904"], (std::vector<std::string>{"sleep(1)", "time.sleep(2)"}));
 }
 
 TEST(Triggers, SpaceMatchesAnyWhitespaceAndContinuations) {

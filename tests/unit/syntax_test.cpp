@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -114,6 +115,53 @@ TEST(NodeTable, AgreesWithTreeSitterOnEveryNode) {
       for (size_t k = 0; k < kids.size(); ++k) EXPECT_TRUE(ts_node_eq(kids[k], got[k])) << code;
     }
   }
+}
+
+// is(), kind_id(), named_kind() and field() read asyncfix's own tables of the grammar's
+// symbols and fields: on every node of some code (syntax errors included), they say what
+// tree-sitter's own accessors say.
+TEST(NodeHelpers, KindAndFieldTablesAgreeWithTreeSitter) {
+  const std::string code =
+      "import a.b as c\n@dec\nasync def f(x: int = 1, *a, **k) -> None:\n"
+      "    async with s() as t:\n        await g(x)[0].h\n    return [y async for y in z if y]\n"
+      "lambda q: q\nclass C(B):\n    x: int = 1\n"
+      "def broken(:\n    pass\nx = ) = (\n";
+  syntax::Parser parser;
+  auto tree = parser.parse(code);
+  ASSERT_TRUE(tree);
+  const auto& tables = syntax::symbol_names();
+  std::vector<std::string_view> names(tables.kind_names.begin() + 1, tables.kind_names.end());
+  for (std::string_view anonymous : {"lambda", "async", "await", "(", "not-a-kind"}) names.push_back(anonymous);
+  EXPECT_EQ(syntax::kind_id("not-a-kind"), syntax::SymbolNames::kNoKind);
+  const char* fields[] = {"name", "body", "function", "arguments", "attribute", "object", "left", "right", "nope"};
+  size_t nodes = 0, errors = 0;
+  syntax::walk(tree->root(), [&](TSNode n) {
+    ++nodes;
+    bool named = ts_node_is_named(n);
+    std::string_view type = ts_node_type(n);
+    errors += type == "ERROR";
+    EXPECT_EQ(syntax::named_kind(n), named ? type : std::string_view()) << type;
+    for (std::string_view k : names) {
+      EXPECT_EQ(syntax::is(n, k), named && type == k) << type << " / " << k;
+      if (named && type != "ERROR") {
+        EXPECT_EQ(syntax::kind_id(n) == syntax::kind_id(k), type == k) << type << " / " << k;
+      }
+    }
+    if (!named) {
+      EXPECT_EQ(syntax::kind_id(n), 0);
+    }
+    for (const char* f : fields) {
+      TSNode want = ts_node_child_by_field_name(n, f, static_cast<uint32_t>(std::strlen(f)));
+      TSNode got = syntax::field(n, f);
+      EXPECT_EQ(ts_node_is_null(want), ts_node_is_null(got)) << type << "." << f;
+      if (!ts_node_is_null(want)) {
+        EXPECT_TRUE(ts_node_eq(want, got)) << type << "." << f;
+      }
+    }
+    return true;
+  });
+  EXPECT_GT(nodes, 100u);
+  EXPECT_GT(errors, 0u);
 }
 
 // A field that is not there is a null node, and code asks for its parent: the answer is a
