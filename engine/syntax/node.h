@@ -14,22 +14,6 @@ namespace asyncfix::syntax {
 
 inline bool is_null(TSNode n) { return ts_node_is_null(n); }
 inline std::string_view kind(TSNode n) { return is_null(n) ? std::string_view() : ts_node_type(n); }
-// A named node of kind k (keywords like `lambda` or `await` are anonymous nodes with the
-// same type name as the construct: use kind() to test those).
-inline bool is(TSNode n, std::string_view k) {
-  if (is_null(n)) return false;
-  TSSymbol sym = ts_node_symbol(n);
-  const auto& names = symbol_names().by_symbol;
-  if (sym < names.size()) {  // (ERROR is a built-in symbol past the grammar's count)
-    const SymbolName& s = names[sym];
-    return s.named && s.size == k.size() && std::memcmp(s.name, k.data(), k.size()) == 0;
-  }
-  if (!ts_node_is_named(n)) return false;
-  // No strlen of the node's type: strncmp stops at its end, so t[k.size()] is read only
-  // when t is at least that long.
-  const char* t = ts_node_type(n);
-  return std::strncmp(t, k.data(), k.size()) == 0 && t[k.size()] == '\0';
-}
 // The kind of a named node as a number (SymbolNames::kind_id; 0 for an anonymous or null
 // node, and for ERROR): walks that test many kinds per node read the symbol once.
 inline uint16_t kind_id(TSNode n) {
@@ -47,6 +31,9 @@ inline std::string_view named_kind(TSNode n) {
   if (sym < names.size()) return names[sym].named ? std::string_view(names[sym].name, names[sym].size) : std::string_view();
   return ts_node_is_named(n) ? std::string_view(ts_node_type(n)) : std::string_view();
 }
+// A named node of kind k (keywords like `lambda` or `await` are anonymous nodes with the
+// same type name as the construct: use kind() to test those).
+inline bool is(TSNode n, std::string_view k) { return !k.empty() && named_kind(n) == k; }
 // A null node (a field that error recovery left out) is empty at 0: its text is "", it
 // contains nothing and nothing contains it (tree-sitter's own accessors crash on it).
 inline uint32_t start(TSNode n) { return is_null(n) ? 0 : ts_node_start_byte(n); }
