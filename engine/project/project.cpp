@@ -1,5 +1,7 @@
 #include "engine/project/project.h"
 
+#include "engine/project/import_order.h"
+
 #include "engine/base/stage_times.h"
 #include "engine/base/files.h"
 #include "engine/project/summary_io.h"
@@ -1251,6 +1253,29 @@ Hash128 ProjectIndex::digest() const {
 }
 
 void ProjectIndex::load_wave(std::vector<const DiscoveredFile*> wave, int jobs) {
+  // A module after the modules of the wave it imports (as far as the text tells): the
+  // answers it gets about their types are then there the first time, instead of a summary
+  // made too early and made again when they change (a cycle's modules go together).
+  auto file_index = [&](const DiscoveredFile* f) { return static_cast<size_t>(f - files_.data()); };
+  std::vector<size_t> todo;
+  for (const auto* f : wave) todo.push_back(file_index(f));
+  read_facts(todo, nullptr, jobs);
+  std::map<size_t, size_t> position;
+  for (size_t k = 0; k < wave.size(); ++k) position.emplace(todo[k], k);
+  std::vector<std::vector<size_t>> deps(wave.size());
+  for (size_t k = 0; k < wave.size(); ++k) {
+    for (uint32_t i : facts_[todo[k]].imports) {
+      if (auto it = position.find(i); it != position.end()) deps[k].push_back(it->second);
+    }
+  }
+  for (const auto& level : project::dependency_levels(deps)) {
+    std::vector<const DiscoveredFile*> part;
+    for (size_t k : level) part.push_back(wave[k]);
+    load_level(std::move(part), jobs);
+  }
+}
+
+void ProjectIndex::load_level(std::vector<const DiscoveredFile*> wave, int jobs) {
   std::vector<std::optional<ModuleSummary>> out(wave.size());
   std::vector<std::set<TypeQuery>> asked(wave.size());
   std::vector<Hash128> hashes(wave.size());
@@ -1426,22 +1451,36 @@ void ProjectIndex::close_over_calls(int jobs) {
 }
 
 std::vector<const DiscoveredFile*> ProjectIndex::scan_files(const TriggerScanner* scanner, int jobs) {
+  // Every module loaded (a whole-program build, which plan_async asks again and again for the
+  // files that mention a name): nothing is left to scan.
+  if (attempted_.size() >= by_module_.size()) return {};
   std::vector<size_t> todo;
   for (size_t i = 0; i < files_.size(); ++i) {
     if (files_[i].module.empty() || attempted_.count(files_[i].module)) continue;
     if (scanner || !facts_[i].read) todo.push_back(i);
   }
+  std::vector<char> hit = read_facts(todo, scanner, jobs);
+  std::vector<const DiscoveredFile*> found;
+  for (size_t k = 0; k < todo.size(); ++k) {
+    if (hit[k]) found.push_back(&files_[todo[k]]);
+  }
+  return found;
+}
+
+std::vector<char> ProjectIndex::read_facts(const std::vector<size_t>& todo, const TriggerScanner* scanner, int jobs) {
   std::vector<char> hit(todo.size(), 0);
   std::atomic<size_t> next{0};
   auto work = [&] {
     std::string bytes;
     for (size_t k; (k = next++) < todo.size();) {
       size_t i = todo[k];
+      if (!scanner && facts_[i].read) continue;
       if (!read_text(files_[i].path, &bytes)) continue;
       if (!facts_[i].read) {
         facts_[i].read = true;
         facts_[i].size = bytes.size();
         facts_[i].class_bases = class_statement_bases(bytes);
+        facts_[i].imports = imported_files(files_[i], bytes);
       }
       hit[k] = scanner && scanner->any(bytes);
     }
@@ -1451,11 +1490,20 @@ std::vector<const DiscoveredFile*> ProjectIndex::scan_files(const TriggerScanner
   for (int t = 1; t < n; ++t) threads.emplace_back(work);
   work();
   for (auto& th : threads) th.join();
-  std::vector<const DiscoveredFile*> found;
-  for (size_t k = 0; k < todo.size(); ++k) {
-    if (hit[k]) found.push_back(&files_[todo[k]]);
+  return hit;
+}
+
+std::vector<uint32_t> ProjectIndex::imported_files(const DiscoveredFile& f, std::string_view bytes) const {
+  std::vector<uint32_t> out;
+  for (const auto& written : project::imported_names(bytes)) {
+    std::string target = project::absolute_import(written, f.module, f.is_package);
+    std::string mod = module_of(target, by_module_);
+    if (mod.empty() || mod == f.module) continue;
+    out.push_back(static_cast<uint32_t>(by_module_.find(mod)->second - files_.data()));
   }
-  return found;
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 void ProjectIndex::build(const std::vector<std::string>& seed_literals, int jobs) {

@@ -350,7 +350,10 @@ class ProjectIndex : public semantic::ProjectTypes {
                                               std::set<TypeQuery>* asked, Hash128* hash) const;
   bool still_answered(const std::set<TypeQuery>& questions) const;
   bool answers_changed(const std::set<TypeQuery>& asked) const;
+  // Summarizes the modules of wave, in the order of their imports (a level at a time).
   void load_wave(std::vector<const DiscoveredFile*> wave, int jobs);
+  // Summarizes the modules of one level on `jobs` threads, then adds them to the index.
+  void load_level(std::vector<const DiscoveredFile*> wave, int jobs);
   void close_over_calls(int jobs);
   std::set<std::string> demanded_results() const;
   // The names whose modules a module on the async call graph needs read: its decorators, the
@@ -393,11 +396,18 @@ class ProjectIndex : public semantic::ProjectTypes {
     bool read = false;
     size_t size = 0;
     std::vector<std::string> class_bases;  // the last part of each: `class R(base.Repo[T])` -> "Repo"
+    std::vector<uint32_t> imports;         // the files of the project modules its imports name
   };
   // Reads, on `jobs` threads, the files of modules not loaded yet whose facts are not known
   // (all of them when scanner is set) and returns, in files_ order, those scanner finds a
   // literal in.
   std::vector<const DiscoveredFile*> scan_files(const TriggerScanner* scanner, int jobs);
+  // Reads the files of todo (indexes in files_) on `jobs` threads: their facts where not
+  // known, and, by position in todo, whether scanner (when set; else nothing is read again)
+  // finds a literal in each.
+  std::vector<char> read_facts(const std::vector<size_t>& todo, const TriggerScanner* scanner, int jobs);
+  // The files of the project modules f's import statements name (read from its text).
+  std::vector<uint32_t> imported_files(const DiscoveredFile& f, std::string_view bytes) const;
 
   std::vector<DiscoveredFile> files_;
   std::vector<FileFacts> facts_;  // by index in files_
