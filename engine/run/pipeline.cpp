@@ -315,9 +315,12 @@ struct FileRun {
   FileRun(FileResult& result, const SourceFile& file, const FileOptions& file_options, syntax::Parser& file_parser)
       : r(result), options(file_options), parser(file_parser), cur(file), newline(file.newline()) {}
 
+  // Parses through the memo: the steps of a pass and the next pass parse the same texts.
+  Expected<syntax::Tree> parse(std::string_view text) { return parser.parse(text); }
+
   FileResult& r;
   const FileOptions& options;
-  syntax::Parser& parser;
+  syntax::ParseMemo parser;
   SourceFile cur;                          // the text as the fixes so far left it
   std::string newline;
   std::map<std::string, size_t> rank;      // rule order by id, for tie-breaking
@@ -453,7 +456,7 @@ void resolve_alone(FileRun& run, FileContext& ctx, Fix& fx) {
   }
   if (asked.empty()) return;
   std::string after = apply_edits(run.cur.text(), fx.resolved_edits, run.newline);
-  auto tree = run.parser.parse(after);
+  auto tree = run.parse(after);
   if (!tree) return;
   std::vector<std::string> gone;
   for (const auto& q : asked)
@@ -597,7 +600,7 @@ std::vector<Edit> removals_in(const FileRun& run, const std::string& text, TSNod
 // The same, parsing `text`.
 std::vector<Edit> import_removals(FileRun& run, const std::string& text, const std::vector<std::string>& names,
                                   bool keep_used) {
-  auto tree = run.parser.parse(text);
+  auto tree = run.parse(text);
   return tree ? removals_in(run, text, tree->root(), names, keep_used) : std::vector<Edit>{};
 }
 
@@ -609,7 +612,7 @@ std::vector<std::string> imports_left_unused(FileRun& run, const Pass& pass, con
     if (pass.ctx.imports().is_import_used(q)) asked.push_back(q);
   if (asked.empty()) return {};
   std::string all = full_preview(run, pass, c);
-  auto tree = run.parser.parse(all);
+  auto tree = run.parse(all);
   if (!tree) return {};
   std::vector<std::string> gone;
   for (const auto& q : asked)
@@ -682,7 +685,7 @@ void resolve_conflicts(FileRun& run, Pass& pass) {
 void take_edited_text(FileRun& run, const Pass& pass) {
   // What the editor saved is checked like every other change: it must parse as well as what
   // was there (an unfinished `def (` is not written, and the run does not say "fixed").
-  auto tree = run.parser.parse(*run.edited_text);
+  auto tree = run.parse(*run.edited_text);
   auto errors = tree ? error_ranges(tree->root()) : std::vector<std::pair<uint32_t, uint32_t>>{{0, 0}};
   // Nor is what Python would refuse to compile (an `await` typed into a plain def).
   std::string what;
@@ -830,7 +833,7 @@ bool breaks_alone(FileRun& run, const Pass& pass, const Fix& fx) {
   std::vector<Edit> one = fx.edits;
   for (Edit& s : pass.ctx.imports().insertion_edits(fx.imports, fx.helpers)) one.push_back(std::move(s));
   normalize_edits(one);
-  auto t = run.parser.parse(apply_edits(run.cur.text(), one, run.newline));
+  auto t = run.parse(apply_edits(run.cur.text(), one, run.newline));
   if (!t) return true;
   return !new_errors(one, pass, t->root(), run.newline).empty();
 }
@@ -907,7 +910,7 @@ Applied apply_and_verify(FileRun& run, Pass& pass) {
     std::vector<Edit> edits;
     for (const auto& a : all) edits.push_back(a.first);
     out.text = apply_edits(run.cur.text(), edits, run.newline);
-    out.tree = run.parser.parse(out.text);
+    out.tree = run.parse(out.text);
 
     Verification v = find_culprits(run, pass, all, edits, out);
     if (v.verified) break;
@@ -943,7 +946,7 @@ void remove_unused_imports(FileRun& run, const Pass& pass, Applied& out) {
                 removal.end());
   if (removal.empty()) return;
   std::string t2 = apply_edits(out.text, removal, run.newline);
-  auto tree2 = run.parser.parse(t2);
+  auto tree2 = run.parse(t2);
   if (tree2 && error_ranges(tree2->root()).size() <= error_ranges(out.tree->root()).size()) {
     out.text = std::move(t2);
   }
@@ -1021,12 +1024,12 @@ std::vector<Edit> unread_local_removals(const FileRun& run, FileContext& before_
 
 // Step 5b, remove the variables the fixes left unread (unread_local_removals).
 void remove_unread_locals(FileRun& run, const Pass& pass, Applied& out) {
-  auto tree = run.parser.parse(out.text);
+  auto tree = run.parse(out.text);
   if (!tree) return;
   std::vector<Edit> removal = unread_local_removals(run, pass.ctx, out.text, tree->root());
   if (removal.empty()) return;
   std::string t2 = apply_edits(out.text, removal, run.newline);
-  auto tree2 = run.parser.parse(t2);
+  auto tree2 = run.parse(t2);
   if (tree2 && error_ranges(tree2->root()).size() <= error_ranges(tree->root()).size()) out.text = std::move(t2);
 }
 
@@ -1060,7 +1063,7 @@ void wrap_written_lines(FileRun& run, const FileResult& r, const FileOptions& op
     pos = nl + 1;
   }
   std::string text(run.cur.text());
-  auto tree = run.parser.parse(text);
+  auto tree = run.parse(text);
   if (!tree) return;
   WrapOptions o;
   o.line_length = options.line_length;
@@ -1073,7 +1076,7 @@ void wrap_written_lines(FileRun& run, const FileResult& r, const FileOptions& op
   o.trailing_comma_after_unpacking = re2::RE2::PartialMatch(text, kFString);
   std::string wrapped = wrap_long_lines(text, tree->root(), original_lines, o);
   if (wrapped == text) return;
-  auto tree2 = run.parser.parse(wrapped);
+  auto tree2 = run.parse(wrapped);
   if (!tree2 || error_ranges(tree2->root()).size() > error_ranges(tree->root()).size()) return;
   run.cur = run.cur.with_text(std::move(wrapped));
 }
@@ -1179,7 +1182,7 @@ FileResult Engine::process(const SourceFile& file, const FileOptions& options,
   for (int number = 1;; ++number) {
     std::optional<StageTimer> parsing;
     if (number == 1) parsing.emplace(Stage::Parse);
-    auto tree = parser.parse(run.cur.text());
+    auto tree = run.parse(run.cur.text());
     if (parsing) parsing->stop();
     if (!tree) {
       if (number == 1) {

@@ -133,6 +133,23 @@ Expected<Tree> Parser::parse(std::string_view text, uint32_t timeout_ms) {
   return Tree(tree);
 }
 
+Expected<Tree> ParseMemo::parse(std::string_view text, uint32_t timeout_ms) {
+  for (const Entry& e : entries_) {
+    if (e.tree && e.text == text) {
+      ++hits_;
+      return Tree(ts_tree_copy(e.tree.get()));
+    }
+  }
+  ++parses_;
+  auto tree = parser_.parse(text, timeout_ms);
+  if (!tree) return tree;
+  Entry& slot = entries_[next_];
+  next_ = (next_ + 1) % 2;
+  slot.text.assign(text);
+  slot.tree = Tree(ts_tree_copy(tree->get()));
+  return tree;
+}
+
 Query::~Query() {
   if (query_) ts_query_delete(query_);
 }

@@ -79,6 +79,29 @@ class Parser {
   TSParser* parser_;
 };
 
+// A parser that remembers the trees of the last texts it parsed: the fix pipeline parses the
+// same text more than once (a pass's fixed text, again to find the locals the fixes left
+// unread, again at the start of the next pass, again to wrap the lines the fixes wrote), and a
+// copy of a tree (ts_tree_copy) costs a reference count, not a parse. Texts that failed to
+// parse are not remembered.
+class ParseMemo {
+ public:
+  explicit ParseMemo(Parser& parser) : parser_(parser) {}
+  Expected<Tree> parse(std::string_view text, uint32_t timeout_ms = kDefaultParseTimeoutMs);
+  size_t parses() const { return parses_; }  // how many times the parser itself ran
+  size_t hits() const { return hits_; }
+
+ private:
+  struct Entry {
+    std::string text;
+    Tree tree;
+  };
+  Parser& parser_;
+  Entry entries_[2];
+  size_t next_ = 0;  // the entry the next new text replaces
+  size_t parses_ = 0, hits_ = 0;
+};
+
 // One step of a text predicate, as tree-sitter stores it: a capture or a string.
 struct PredicateArg {
   bool is_capture = false;

@@ -205,5 +205,35 @@ TEST(NodeTable, VeryLargeFilesAreLeftToTreeSitter) {
   EXPECT_GT(n, big.size() / 6);
 }
 
+TEST(ParseMemo, ATextParsedAgainIsACopyOfTheTreeThatOutlivesTheMemo) {
+  syntax::Parser parser;
+  syntax::Tree kept;
+  {
+    syntax::ParseMemo memo(parser);
+    auto a = memo.parse("x = 1\n");
+    auto b = memo.parse("def f():\n    return 2\n");
+    auto c = memo.parse("x = 1\n");  // remembered
+    ASSERT_TRUE(a && b && c);
+    EXPECT_EQ(memo.parses(), 2u);
+    EXPECT_EQ(memo.hits(), 1u);
+    EXPECT_NE(a->get(), c->get());  // a tree of its own, not the memo's
+    EXPECT_EQ(std::string(ts_node_type(ts_node_named_child(c->root(), 0))), "expression_statement");
+    auto d = memo.parse("y = 2\n");  // a third text pushes out the oldest ("x = 1")
+    auto e = memo.parse("x = 1\n");
+    ASSERT_TRUE(d && e);
+    EXPECT_EQ(memo.parses(), 4u);
+    auto f = memo.parse("def f():\n    return 2\n");  // pushed out by "x = 1" coming back
+    ASSERT_TRUE(f);
+    EXPECT_EQ(memo.parses(), 5u);
+    auto g = memo.parse("x = 1\n");
+    ASSERT_TRUE(g);
+    EXPECT_EQ(memo.hits(), 2u);
+    kept = std::move(*g);
+  }
+  // The memo is gone; the copy it gave is whole.
+  EXPECT_EQ(std::string(ts_node_type(kept.root())), "module");
+  EXPECT_EQ(ts_node_end_byte(kept.root()), 6u);
+}
+
 }  // namespace
 }  // namespace asyncfix
